@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { registerProfileCommands } from './vscode/commands/profileCommands';
+import { log } from './vscode/log';
+import { MonitorPanel } from './vscode/monitor/monitorPanel';
+import { ProfileStore } from './vscode/profiles/profileStore';
+import { CloudTree } from './vscode/tree/cloudTree';
+
+/** What activate() returns: used by the integration tests and the bench, not a public API. */
+export interface OtaBenchApi {
+  tree: CloudTree;
+  profiles: ProfileStore;
+  /** performance.now() at activate() start and at the tree's first render. */
+  timing: { activateStart: number; firstRender?: number };
+  monitor(): MonitorPanel | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): OtaBenchApi {
+  const timing: OtaBenchApi['timing'] = { activateStart: performance.now() };
+  const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+  const profiles = new ProfileStore(context.secrets);
+  const tree = new CloudTree(profiles, media);
+  tree.onFirstRender((t) => {
+    timing.firstRender = t;
+    log().info(`Clouds view first render ${(t - timing.activateStart).toFixed(1)} ms after activation`);
+  });
+
+  context.subscriptions.push(
+    profiles,
+    tree,
+    vscode.window.createTreeView('otaBench.clouds', { treeDataProvider: tree, showCollapseAll: true }),
+    ...registerProfileCommands(profiles, tree),
+    vscode.commands.registerCommand('otaBench.openMonitor', () => MonitorPanel.show(context.extensionUri)),
+    vscode.commands.registerCommand('otaBench.showLog', () => log().show()),
+    vscode.window.registerWebviewPanelSerializer(MonitorPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => {
+        MonitorPanel.revive(panel, context.extensionUri, state);
+      },
+    }),
+  );
+
+  return { tree, profiles, timing, monitor: () => MonitorPanel.active };
+}
+
+export function deactivate(): void {
+  MonitorPanel.active?.dispose();
+}

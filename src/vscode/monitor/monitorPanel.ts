@@ -1,0 +1,170 @@
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import {
+  HostMessage, isWebviewMessage, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreViewState, WebviewMessage,
+} from '../../shared/protocol';
+import { log } from '../log';
+
+/** What the monitor shows and whom it asks: the serial session (and later the release) plug in here. */
+export interface MonitorBackend {
+  snapshot(): { port: PortStatus; lines: LogLine[] };
+  /** Messages the page sends that the backend acts on (send box, pick port, pause…). */
+  handle(msg: WebviewMessage): void | Promise<void>;
+}
+
+const NO_BACKEND: MonitorBackend = {
+  snapshot: () => ({ port: { state: 'closed', message: 'No port selected' }, lines: [] }),
+  handle: () => undefined,
+};
+
+/**
+ * The Bench Monitor webview panel. One at a time; restored after a window reload through the
+ * panel serializer. The page says `ready` first; only then does the host send `init` and
+ * batched updates, so nothing posted before the page listens is lost.
+ */
+export class MonitorPanel implements vscode.Disposable {
+  static readonly viewType = 'otaBench.monitor';
+  private static current: MonitorPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readyResolve!: () => void;
+  /** Resolves when the page has completed the handshake. */
+  readonly ready: Promise<void> = new Promise((r) => (this.readyResolve = r));
+  private isReady = false;
+  viewState: MonitorViewState = restoreViewState(undefined);
+  private readonly pending: HostMessage[] = [];
+  private readonly messageEmitter = new vscode.EventEmitter<WebviewMessage>();
+  readonly onMessage = this.messageEmitter.event;
+
+  static get active(): MonitorPanel | undefined {
+    return MonitorPanel.current;
+  }
+
+  static show(extensionUri: vscode.Uri, backend: MonitorBackend = NO_BACKEND): MonitorPanel {
+    if (MonitorPanel.current) {
+      MonitorPanel.current.panel.reveal(undefined, true);
+      return MonitorPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(MonitorPanel.viewType, 'Bench Monitor', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, MonitorPanel.options(extensionUri));
+    return new MonitorPanel(panel, extensionUri, backend);
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, backend: MonitorBackend = NO_BACKEND): MonitorPanel {
+    panel.webview.options = MonitorPanel.options(extensionUri);
+    const m = new MonitorPanel(panel, extensionUri, backend);
+    m.viewState = restoreViewState(state);
+    return m;
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: true, // the log keeps filling while the panel is in the background
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private backend: MonitorBackend,
+  ) {
+    MonitorPanel.current = this;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'monitor.svg');
+    panel.webview.html = this.html(panel.webview);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+      this.messageEmitter,
+    );
+  }
+
+  setBackend(backend: MonitorBackend): void {
+    this.backend = backend;
+    if (this.isReady) this.sendInit();
+  }
+
+  /** Posts a message; before the handshake it is queued and flushed after `init`. */
+  post(msg: HostMessage): void {
+    if (!this.isReady) {
+      this.pending.push(msg);
+      return;
+    }
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private receive(m: unknown): void {
+    if (!isWebviewMessage(m)) return;
+    switch (m.type) {
+      case 'ready':
+        this.viewState = restoreViewState(m.state);
+        this.sendInit();
+        if (!this.isReady) {
+          this.isReady = true;
+          for (const p of this.pending.splice(0)) void this.panel.webview.postMessage(p);
+          this.readyResolve();
+          log().info(`Bench Monitor ready (protocol ${m.protocol})`);
+        }
+        break;
+      case 'ping':
+        void this.panel.webview.postMessage({ type: 'pong', id: m.id } satisfies HostMessage);
+        break;
+      case 'state':
+        this.viewState = restoreViewState(m.state);
+        break;
+      default:
+        void Promise.resolve(this.backend.handle(m)).catch((err) => log().error('monitor: ', err));
+    }
+    this.messageEmitter.fire(m);
+  }
+
+  private sendInit(): void {
+    const snap = this.backend.snapshot();
+    const ext = vscode.extensions.getExtension('ota-bench.ota-bench');
+    const msg: HostMessage = {
+      type: 'init',
+      protocol: PROTOCOL_VERSION,
+      extensionVersion: (ext?.packageJSON as { version?: string } | undefined)?.version ?? 'dev',
+      port: snap.port,
+      profiles: vscode.workspace.getConfiguration('otaBench').get<unknown[]>('profiles')?.length ?? 0,
+      lines: snap.lines,
+    };
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = makeNonce();
+    const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', f));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('monitor.css')}">
+<title>Bench Monitor</title>
+</head>
+<body>
+<div id="app" data-state="loading"></div>
+<script nonce="${nonce}" src="${asset('monitor.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (MonitorPanel.current === this) MonitorPanel.current = undefined;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+function makeNonce(): string {
+  return randomBytes(18).toString('base64url');
+}
