@@ -1,0 +1,143 @@
+// The cloud-neutral vocabulary. Each cloud maps its own enums onto these and keeps its raw value
+// alongside, plus its extra facts in a typed `details` record the UI can show.
+
+import type { CloudKind } from './profiles';
+
+/** A page of a list: `next` is the opaque continuation (AWS nextToken, IoTDA marker, Alibaba page). */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+export interface ListOptions {
+  /** Continuation from the previous page. */
+  next?: string;
+  /** Page size; providers clamp it to the cloud's limits. */
+  pageSize?: number;
+  /** Id / name prefix filter (server-side where the cloud supports it, else applied per page). */
+  prefix?: string;
+  /** Neutral status filter, where the list supports one. */
+  status?: string;
+}
+
+/** Extra facts a cloud attaches (shown in tooltips and details views). Values are display strings. */
+export type Details = Record<string, string | number | boolean | undefined>;
+
+export type VersionStatus = 'draft' | 'published' | 'deprecated' | 'verifying' | 'verified' | 'verify-failed' | 'unknown';
+
+export type JobStatus = 'scheduled' | 'in-progress' | 'completed' | 'canceled' | 'deleting' | 'unknown';
+
+export const EXECUTION_STATUSES = [
+  'queued', 'notified', 'in-progress', 'succeeded', 'failed', 'timed-out', 'rejected', 'canceled', 'removed',
+] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number] | 'unknown';
+
+export const TERMINAL_EXECUTION: ReadonlySet<ExecutionStatus> = new Set([
+  'succeeded', 'failed', 'timed-out', 'rejected', 'canceled', 'removed',
+]);
+
+export interface Package {
+  cloud: CloudKind;
+  id: string;
+  name: string;
+  arn?: string;
+  description?: string;
+  defaultVersion?: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+  details?: Details;
+}
+
+export interface PackageVersion {
+  cloud: CloudKind;
+  packageId: string;
+  /** The cloud's id for this version (AWS: versionName; Huawei: package_id; Alibaba: FirmwareId). */
+  id: string;
+  version: string;
+  status: VersionStatus;
+  rawStatus: string;
+  arn?: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+  details?: Details;
+}
+
+export interface Job {
+  cloud: CloudKind;
+  id: string;
+  arn?: string;
+  status: JobStatus;
+  rawStatus: string;
+  description?: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+  completedAt?: Date;
+  /** 'verify' for single bench-device jobs, 'fleet' otherwise, when the cloud says. */
+  kind?: 'verify' | 'fleet' | 'ota-update';
+  details?: Details;
+}
+
+export interface Execution {
+  cloud: CloudKind;
+  jobId: string;
+  /** Thing name / device_id / DeviceName. */
+  target: string;
+  status: ExecutionStatus;
+  rawStatus: string;
+  /** The device's own status details (AWS statusDetails, Huawei output, Alibaba TaskDesc/Progress). */
+  statusDetails?: Record<string, string>;
+  /** 0–100 when the cloud or device reports download progress. */
+  progress?: number;
+  queuedAt?: Date;
+  startedAt?: Date;
+  updatedAt?: Date;
+  executionNumber?: number;
+  details?: Details;
+}
+
+/** Counts per neutral status. */
+export type RolloutCounts = Partial<Record<ExecutionStatus, number>>;
+
+/** One snapshot of a job's rollout, as a watch stream yields them. */
+export interface Rollout {
+  job: Job;
+  counts: RolloutCounts;
+  executions: Execution[];
+  /** When this snapshot was taken (host time). */
+  at: Date;
+  /** True when the job (and every execution) has reached a final state. */
+  done: boolean;
+}
+
+export function countExecutions(executions: Execution[]): RolloutCounts {
+  const counts: RolloutCounts = {};
+  for (const e of executions) counts[e.status] = (counts[e.status] ?? 0) + 1;
+  return counts;
+}
+
+/** A user-facing failure: what went wrong, and what to do about it. Providers throw these. */
+export class CloudError extends Error {
+  constructor(
+    message: string,
+    readonly code: CloudErrorCode,
+    /** What the user can do, as a short sentence ("Run `aws sso login --profile dev`"). */
+    readonly hint?: string,
+    /** The cloud's own error name/code, e.g. ThrottlingException, IOTDA.014016. */
+    readonly cloudCode?: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+export type CloudErrorCode =
+  | 'credentials' // missing / expired / invalid credentials
+  | 'not-found'
+  | 'already-exists'
+  | 'invalid' // the request was rejected as invalid
+  | 'throttled'
+  | 'unavailable' // 5xx, network
+  | 'canceled' // the user cancelled
+  | 'config' // a required profile setting is missing
+  | 'unknown';
