@@ -13,9 +13,13 @@ export interface MonitorViewState {
   hex: boolean;
   /** Auto-scroll to the newest line. */
   follow: boolean;
-  filter: { include: string; exclude: string; regex: boolean };
+  filter: { include: string; exclude: string; regex: boolean; matchCase?: boolean };
   /** Line ending appended by the send box. */
   sendEol: 'lf' | 'cr' | 'crlf' | 'none';
+  /** The send box takes hex bytes ("de ad be ef") instead of text. */
+  sendHex?: boolean;
+  /** Lines sent from the send box, oldest first (recalled with ↑/↓). */
+  sendHistory?: string[];
 }
 
 export const DEFAULT_VIEW_STATE: MonitorViewState = {
@@ -23,8 +27,10 @@ export const DEFAULT_VIEW_STATE: MonitorViewState = {
   timestamps: true,
   hex: false,
   follow: true,
-  filter: { include: '', exclude: '', regex: false },
+  filter: { include: '', exclude: '', regex: false, matchCase: false },
   sendEol: 'lf',
+  sendHex: false,
+  sendHistory: [],
 };
 
 export type PortState = 'closed' | 'opening' | 'open' | 'reconnecting' | 'paused' | 'error';
@@ -49,11 +55,17 @@ export interface LogLine {
 
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; protocol: number; extensionVersion: string; port: PortStatus; profiles: number; lines: LogLine[] }
+  | {
+      type: 'init'; protocol: number; extensionVersion: string; port: PortStatus; profiles: number; lines: LogLine[];
+      /** How many lines the page keeps (the host's ring size); the page's default otherwise. */
+      maxLines?: number;
+    }
   | { type: 'log'; lines: LogLine[]; dropped?: number }
   | { type: 'port'; port: PortStatus }
   | { type: 'clear' }
-  | { type: 'pong'; id: number };
+  | { type: 'pong'; id: number }
+  /** Test-only: drive a control of the page and/or read back what it renders (answered by 'queryResult'). */
+  | { type: 'query'; id: number; action?: MonitorTestAction };
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -61,7 +73,47 @@ export type WebviewMessage =
   | { type: 'ping'; id: number }
   | { type: 'send'; text: string; eol: MonitorViewState['sendEol']; hex?: boolean }
   | { type: 'state'; state: MonitorViewState }
-  | { type: 'command'; command: 'pickPort' | 'clear' | 'saveLog' | 'pause' | 'resume' };
+  | { type: 'command'; command: 'pickPort' | 'clear' | 'saveLog' | 'pause' | 'resume' }
+  | { type: 'queryResult'; id: number; result?: MonitorQueryResult; error?: string };
+
+/** Named controls of the monitor page that tests can drive through the real DOM handlers. */
+export type MonitorField = 'include' | 'exclude' | 'search' | 'send';
+export type MonitorControl =
+  | 'timestamps' | 'hex' | 'follow' | 'regex' | 'matchCase' | 'sendHex'
+  | 'clear' | 'copy' | 'save' | 'searchNext' | 'searchPrev' | 'pickPort';
+
+export type MonitorTestAction =
+  | { kind: 'input'; field: MonitorField; value: string }
+  | { kind: 'key'; field: MonitorField | 'log'; key: string; ctrl?: boolean }
+  | { kind: 'click'; control: MonitorControl }
+  | { kind: 'eol'; value: MonitorViewState['sendEol'] }
+  | { kind: 'scroll'; to: 'top' | 'bottom' | number };
+
+/** What the page actually renders, read back from its DOM. */
+export interface MonitorQueryResult {
+  /** textContent of each rendered row of the log list, top to bottom. */
+  visibleRows: string[];
+  /** Rows the list can scroll through (lines passing the filter; more in hex view). */
+  rowCount: number;
+  /** Lines the page holds, and how many of them pass the filter. */
+  totalLines: number;
+  filterCount: number;
+  filterError?: string;
+  searchCount: number;
+  /** 1-based index of the current search match, 0 when none. */
+  searchIndex: number;
+  /** Received lines not yet absorbed (the "behind by" indicator). */
+  backlogLines: number;
+  follow: boolean;
+  /** Whether any <img>, <script> or <iframe> element exists inside the log list. */
+  hasActiveElements: boolean;
+  state: MonitorViewState;
+  sendValue: string;
+  /** The page's status text (behind by…, dropped, selection), as shown. */
+  status: string;
+  /** document.activeElement's id, for keyboard tests. */
+  focused: string;
+}
 
 export function isWebviewMessage(m: unknown): m is WebviewMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
@@ -76,5 +128,6 @@ export function restoreViewState(saved: unknown): MonitorViewState {
     ...s,
     protocol: PROTOCOL_VERSION,
     filter: { ...DEFAULT_VIEW_STATE.filter, ...(s.filter ?? {}) },
+    sendHistory: Array.isArray(s.sendHistory) ? s.sendHistory.filter((h) => typeof h === 'string').slice(-50) : [],
   };
 }
