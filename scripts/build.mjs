@@ -66,6 +66,8 @@ if (args.has('--tests')) {
 function copyAssets() {
   mkdirSync(join(root, 'dist/webview'), { recursive: true });
   cpSync(join(root, 'webview-ui/monitor/monitor.css'), join(root, 'dist/webview/monitor.css'));
+  // Codicons (the workbench's icon font) so the monitor's toolbar looks native; CSP allows fonts from cspSource.
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(root, 'dist/webview', f));
 }
 
 if (watch) {
