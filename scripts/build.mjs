@@ -50,11 +50,26 @@ const builds = [
   },
 ];
 
+/** Files below `dir` (relative to the repo) whose names end with `suffix`, as esbuild entry points. */
+function entriesUnder(dir, suffix) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true })
+    .filter((f) => f.endsWith(suffix) && !f.split(/[\\/]/).includes('node_modules'))
+    .map((f) => ({ in: `${dir}/${f}`, out: f.slice(0, -'.ts'.length) }));
+}
+
 if (args.has('--tests')) {
+  // Each integration test file is its own bundle next to the suite's index.js (which runs them
+  // all); test/perf/**/*.host.ts are suites the bench runs in the real host (out/test/integration/perf/).
   builds.push({
     ...common,
     minify: false,
-    entryPoints: [{ in: 'test/integration/index.ts', out: 'index' }],
+    entryPoints: [
+      { in: 'test/integration/index.ts', out: 'index' },
+      ...entriesUnder('test/integration', '.test.ts'),
+      ...entriesUnder('test/perf', '.host.ts').map((e) => ({ ...e, out: `perf/${e.out}` })),
+    ],
     outdir: 'out/test/integration',
     platform: 'node',
     target: 'node20',
