@@ -1,0 +1,159 @@
+// The page's log state, DOM-free: the bounded store, the filtered view over it, the search, and
+// what a row shows. The page feeds it lines and asks it for rows; tests drive it directly.
+import type { LogLine } from '../protocol';
+import { compileFilter, compileMatcher, type FilterSpec, type LineFilter } from './filter';
+import { formatTime } from './format';
+import { decodeBase64, hexRow, utf8Bytes } from './hex';
+import { DEFAULT_MAX_LINES, LineStore, type StoredLine } from './lineStore';
+import { SearchResults } from './search';
+import type { Mark } from './segments';
+import { ViewIndex, type RowRef } from './viewIndex';
+
+export interface SearchSpec {
+  query: string;
+  regex?: boolean;
+  matchCase?: boolean;
+}
+
+export class LogModel {
+  readonly store: LineStore;
+  readonly view: ViewIndex;
+  readonly search = new SearchResults();
+  private lineFilter: LineFilter = compileFilter({ include: '', exclude: '', regex: false });
+  /** Rows that left the top of the view since the last `takeDroppedRows` (to keep the scroll steady). */
+  private droppedRows = 0;
+  private hexCache = new Map<number, Uint8Array>();
+
+  constructor(capacity = DEFAULT_MAX_LINES) {
+    this.store = new LineStore(capacity);
+    this.view = new ViewIndex(false, (line) => this.store.get(line)?.bytes ?? 0);
+  }
+
+  get filter(): LineFilter {
+    return this.lineFilter;
+  }
+
+  append(l: LogLine): void {
+    const before = this.store.start;
+    const abs = this.store.push(l);
+    if (this.store.start !== before) this.evicted();
+    const s = this.store.get(abs)!;
+    if (this.lineFilter.test(s.text)) {
+      this.view.add(abs);
+      this.search.add(abs, s.text);
+    }
+  }
+
+  private evicted(): void {
+    const start = this.store.start;
+    this.droppedRows += this.view.dropBefore(start);
+    this.search.dropBefore(start);
+    if (this.hexCache.size) for (const k of this.hexCache.keys()) if (k < start) this.hexCache.delete(k);
+  }
+
+  takeDroppedRows(): number {
+    const n = this.droppedRows;
+    this.droppedRows = 0;
+    return n;
+  }
+
+  clear(): void {
+    this.store.clear();
+    this.view.reset();
+    this.search.reset(this.searchMatcher);
+    this.hexCache.clear();
+    this.droppedRows = 0;
+  }
+
+  setCapacity(n: number): void {
+    this.store.setCapacity(n);
+    this.evicted();
+  }
+
+  setFilter(spec: FilterSpec): void {
+    this.lineFilter = compileFilter(spec);
+    this.rebuild();
+  }
+
+  private searchMatcher = compileMatcher('', false);
+
+  setSearch(spec: SearchSpec): void {
+    this.searchMatcher = compileMatcher(spec.query, !!spec.regex, !!spec.matchCase);
+    this.search.reset(this.searchMatcher);
+    for (let e = 0; e < this.view.count; e++) {
+      const line = this.view.lineAt(e)!;
+      this.search.add(line, this.store.get(line)!.text);
+    }
+  }
+
+  get searchError(): string | undefined {
+    return this.searchMatcher.error;
+  }
+
+  setHex(hex: boolean): void {
+    if (hex === this.view.hexMode) return;
+    this.view.reset(hex);
+    this.rebuild();
+  }
+
+  /** Re-applies filter and search to everything the store holds. */
+  private rebuild(): void {
+    this.view.reset();
+    this.search.reset(this.searchMatcher);
+    for (let i = this.store.start; i < this.store.end; i++) {
+      const s = this.store.get(i)!;
+      if (this.lineFilter.test(s.text)) {
+        this.view.add(i);
+        this.search.add(i, s.text);
+      }
+    }
+    this.droppedRows = 0;
+  }
+
+  line(abs: number): StoredLine | undefined {
+    return this.store.get(abs);
+  }
+
+  /** The raw bytes of a line (for the hex view), decoded once per line while it is on screen. */
+  bytesOf(abs: number): Uint8Array {
+    let b = this.hexCache.get(abs);
+    if (!b) {
+      const s = this.store.get(abs);
+      b = !s ? new Uint8Array(0) : s.raw ? decodeBase64(s.raw) : utf8Bytes(s.source ?? s.text);
+      if (this.hexCache.size > 2048) this.hexCache.clear();
+      this.hexCache.set(abs, b);
+    }
+    return b;
+  }
+
+  /** Highlights on a line: filter include matches and search matches (the current one marked). */
+  marksFor(abs: number): Mark[] {
+    const s = this.store.get(abs);
+    if (!s) return [];
+    const marks: Mark[] = this.lineFilter.highlights(s.text).map((r) => ({ ...r, kind: 'filter' as const }));
+    if (this.search.active) {
+      const { ranges, current } = this.search.rangesOn(abs);
+      ranges.forEach((r, i) => marks.push({ ...r, kind: i === current ? 'current' : 'search' }));
+    }
+    return marks;
+  }
+
+  /** A row as plain text, as it is shown (copy, save-visible, tests). */
+  rowText(ref: RowRef, timestamps: boolean): string {
+    const s = this.store.get(ref.line);
+    if (!s) return '';
+    const ts = timestamps ? (ref.sub === 0 ? formatTime(s.t) : ' '.repeat(12)) + '  ' : '';
+    if (!this.view.hexMode) return ts + s.text;
+    const h = hexRow(this.bytesOf(ref.line), ref.sub);
+    return `${ts}${h.offset}  ${h.hex}  ${h.ascii}`;
+  }
+
+  /** All shown rows as text (the "copy visible lines" action), capped to keep the clipboard sane. */
+  shownText(timestamps: boolean, maxRows = 200_000): string {
+    const out: string[] = [];
+    const n = Math.min(this.view.rowCount, maxRows);
+    const startRow = this.view.rowCount - n;
+    for (let r = startRow; r < this.view.rowCount; r++) out.push(this.rowText(this.view.rowAt(r)!, timestamps));
+    return out.join('\n');
+  }
+}
