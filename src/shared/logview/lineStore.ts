@@ -23,6 +23,7 @@ export interface StoredLine {
 }
 
 export const DEFAULT_MAX_LINES = 100_000;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 export function toStoredLine(l: LogLine, parser: AnsiParser): StoredLine {
