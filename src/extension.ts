@@ -4,6 +4,9 @@ import { log } from './vscode/log';
 import { MonitorPanel } from './vscode/monitor/monitorPanel';
 import { ProfileStore } from './vscode/profiles/profileStore';
 import { CloudTree } from './vscode/tree/cloudTree';
+import { registerClouds } from './vscode/clouds/register';
+import { CloudProviders } from './vscode/clouds/providers';
+import { BenchNode } from './vscode/tree/node';
 
 /** What activate() returns: used by the integration tests and the bench, not a public API. */
 export interface OtaBenchApi {
@@ -12,6 +15,9 @@ export interface OtaBenchApi {
   /** performance.now() at activate() start and at the tree's first render. */
   timing: { activateStart: number; firstRender?: number };
   monitor(): MonitorPanel | undefined;
+  /** Per-profile cloud providers (lazily loaded cloud bundles). */
+  clouds: CloudProviders;
+  view: vscode.TreeView<BenchNode>;
 }
 
 export function activate(context: vscode.ExtensionContext): OtaBenchApi {
@@ -24,10 +30,13 @@ export function activate(context: vscode.ExtensionContext): OtaBenchApi {
     log().info(`Clouds view first render ${(t - timing.activateStart).toFixed(1)} ms after activation`);
   });
 
+  const view = vscode.window.createTreeView('otaBench.clouds', { treeDataProvider: tree, showCollapseAll: true });
+  const { clouds } = registerClouds(context, { tree, profiles, view });
+
   context.subscriptions.push(
     profiles,
     tree,
-    vscode.window.createTreeView('otaBench.clouds', { treeDataProvider: tree, showCollapseAll: true }),
+    view,
     ...registerProfileCommands(profiles, tree),
     vscode.commands.registerCommand('otaBench.openMonitor', () => MonitorPanel.show(context.extensionUri)),
     vscode.commands.registerCommand('otaBench.showLog', () => log().show()),
@@ -38,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): OtaBenchApi {
     }),
   );
 
-  return { tree, profiles, timing, monitor: () => MonitorPanel.active };
+  return { tree, profiles, timing, monitor: () => MonitorPanel.active, clouds, view };
 }
 
 export function deactivate(): void {

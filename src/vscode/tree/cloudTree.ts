@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { CLOUD_LABELS, CloudKind, CloudProfile } from '../../core/profiles';
+import { errorText, oneLine } from '../clouds/errors';
 import { ProfileStore } from '../profiles/profileStore';
 import { BenchNode, ErrorNode, InfoNode } from './node';
 
 /** Builds the children of a profile node (Packages, Jobs, …). Each cloud registers one, loaded lazily. */
-export type ProfileChildren = (profile: CloudProfile, tree: CloudTree) => Promise<BenchNode[]>;
+export type ProfileChildren = (profile: CloudProfile, tree: CloudTree, parent: ProfileNode) => Promise<BenchNode[]>;
 
 export class ProfileNode implements BenchNode {
   readonly id: string;
@@ -37,7 +38,7 @@ export class ProfileNode implements BenchNode {
   }
 
   getChildren(): Promise<BenchNode[]> {
-    this.children ??= this.tree.childrenOf(this.profile);
+    this.children ??= this.tree.childrenOf(this.profile, this);
     return this.children;
   }
 
@@ -74,6 +75,20 @@ export class CloudTree implements vscode.TreeDataProvider<BenchNode>, vscode.Dis
     this.emitter.fire(node);
   }
 
+  /** Redraws a node (its item and children) without forgetting what it loaded. */
+  changed(node?: BenchNode): void {
+    this.emitter.fire(node);
+  }
+
+  /** The loaded profile nodes (for commands that must find a profile's folders). */
+  profileNodes(): ProfileNode[] {
+    return (this.roots ?? []).filter((n): n is ProfileNode => n instanceof ProfileNode);
+  }
+
+  getParent(node: BenchNode): BenchNode | undefined {
+    return node.parent;
+  }
+
   getTreeItem(node: BenchNode): vscode.TreeItem | Promise<vscode.TreeItem> {
     return node.getTreeItem();
   }
@@ -89,20 +104,25 @@ export class CloudTree implements vscode.TreeDataProvider<BenchNode>, vscode.Dis
     return this.roots;
   }
 
-  async childrenOf(profile: CloudProfile): Promise<BenchNode[]> {
+  async childrenOf(profile: CloudProfile, node?: ProfileNode): Promise<BenchNode[]> {
     const load = this.builders.get(profile.kind);
     if (!load) {
       return [new InfoNode(`profile/${profile.name}/unsupported`, `${CLOUD_LABELS[profile.kind]}: browsing is not available in this version`, 'circle-slash')];
     }
     try {
       const build = await load();
-      return await build(profile, this);
+      return await build(profile, this, node ?? new ProfileNode(profile, this, this.media));
     } catch (err) {
-      return [
-        new ErrorNode(`profile/${profile.name}/error`, `Could not load ${CLOUD_LABELS[profile.kind]}`, err instanceof Error ? err.message : String(err), {
-          command: 'otaBench.refresh', title: 'Retry', arguments: [undefined],
-        }),
+      const t = errorText(err);
+      const nodes: BenchNode[] = [
+        new ErrorNode(`profile/${profile.name}/error`, `Could not load ${CLOUD_LABELS[profile.kind]}`, oneLine(t), {
+          command: 'otaBench.refresh', title: 'Retry', arguments: [node],
+        }, { parent: node, flags: t.credentials ? ['credentials'] : [] }),
       ];
+      if (t.credentials && profile.kind === 'aws') {
+        nodes.push(new InfoNode(`profile/${profile.name}/aws-config`, 'Open AWS config', 'gear', { command: 'otaBench.openAwsConfig', title: 'Open AWS config' }, node));
+      }
+      return nodes;
     }
   }
 

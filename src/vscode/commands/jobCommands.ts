@@ -1,0 +1,121 @@
+import * as vscode from 'vscode';
+import { errorText, oneLine, showCloudError } from '../clouds/errors';
+import { CloudDocuments, documentUri, openCloudDocument } from '../documents/cloudDocuments';
+import { log } from '../log';
+import { CloudTree } from '../tree/cloudTree';
+import { ExecutionNode, JobNode } from '../tree/itemNodes';
+import { OtaUpdateNode, underlyingJobId } from '../tree/profileFolders';
+
+/** Options tests (and other commands) pass to skip the confirmation dialog. */
+export interface ConfirmOptions {
+  /** false: do it without asking. */
+  confirm?: boolean;
+  force?: boolean;
+}
+
+const FORCE_JOB = 'Force (also cancel in-progress executions)';
+const CANCEL_JOB = 'Cancel Job';
+const CANCEL_EXEC = 'Cancel Execution';
+const FORCE_EXEC = 'Force Cancel Execution';
+
+/** Job commands: open its document, cancel it, cancel / open one execution. */
+export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vscode.Disposable[] {
+  const openJobDocument = async (node?: JobNode | OtaUpdateNode): Promise<vscode.TextEditor | undefined> => {
+    if (!(node instanceof JobNode || node instanceof OtaUpdateNode)) return wrongNode('a job');
+    const jobId = node instanceof JobNode ? node.item.id : underlyingJobId(node.item);
+    if (!jobId) {
+      void vscode.window.showInformationMessage(`OTA update ${node.item.id} has no job yet.`);
+      return undefined;
+    }
+    const uri = documentUri({ kind: 'job-document', profile: node.ctx.profile.name, jobId });
+    try {
+      return await openCloudDocument(docs, uri);
+    } catch (err) {
+      void showCloudError(`Could not open the document of job ${jobId}`, err, { kind: node.ctx.profile.kind, retry: () => openJobDocument(node) });
+      return undefined;
+    }
+  };
+
+  const cancelJob = async (node?: JobNode, opts: ConfirmOptions = {}): Promise<boolean> => {
+    if (!(node instanceof JobNode)) return wrongNode('a job') ?? false;
+    const job = node.item;
+    let force = opts.force ?? false;
+    if (opts.confirm !== false) {
+      const pick = await vscode.window.showWarningMessage(
+        `Cancel job "${job.id}"?`,
+        { modal: true, detail: 'Queued executions are canceled. Executions already in progress keep running unless you force the cancel; forcing can leave a device mid-update.' },
+        CANCEL_JOB,
+        FORCE_JOB,
+      );
+      if (pick !== CANCEL_JOB && pick !== FORCE_JOB) return false;
+      force = pick === FORCE_JOB;
+    }
+    try {
+      await node.ctx.provider.cancelJob(job.id, { force });
+      log().info(`Canceled job ${job.id}${force ? ' (forced)' : ''} on "${node.ctx.profile.name}"`);
+      tree.refresh(node);
+      return true;
+    } catch (err) {
+      void showCloudError(`Could not cancel job ${job.id}`, err, { kind: node.ctx.profile.kind, retry: () => cancelJob(node, { confirm: false, force }) });
+      return false;
+    }
+  };
+
+  const cancelExecution = async (node?: ExecutionNode, opts: ConfirmOptions = {}): Promise<boolean> => {
+    if (!(node instanceof ExecutionNode)) return wrongNode('a job execution') ?? false;
+    const e = node.item;
+    // A device already working on the job can only be stopped with force.
+    let force = opts.force ?? e.status === 'in-progress';
+    if (opts.confirm !== false) {
+      const button = force ? FORCE_EXEC : CANCEL_EXEC;
+      const pick = await vscode.window.showWarningMessage(
+        `Cancel job "${e.jobId}" on ${e.target}?`,
+        { modal: true, detail: force ? 'The device is already running this job: the cancel is forced and the device may be left mid-update.' : 'The device will not start this job.' },
+        button,
+      );
+      if (pick !== button) return false;
+      force = pick === FORCE_EXEC;
+    }
+    try {
+      await node.ctx.provider.cancelExecution(e.jobId, e.target, { force });
+      log().info(`Canceled the execution of ${e.jobId} on ${e.target}${force ? ' (forced)' : ''}`);
+      if (node.parent instanceof JobNode) tree.refresh(node.parent);
+      return true;
+    } catch (err) {
+      void showCloudError(`Could not cancel the execution on ${e.target}`, err, { kind: node.ctx.profile.kind, retry: () => cancelExecution(node, { confirm: false, force }) });
+      return false;
+    }
+  };
+
+  const openExecutionDetails = async (node?: ExecutionNode): Promise<vscode.TextEditor | undefined> => {
+    if (!(node instanceof ExecutionNode)) return wrongNode('a job execution');
+    const uri = docs.remember(node.ctx.profile.name, node.item);
+    try {
+      return await openCloudDocument(docs, uri);
+    } catch (err) {
+      void showCloudError(`Could not read the execution on ${node.item.target}`, err, { kind: node.ctx.profile.kind, retry: () => openExecutionDetails(node) });
+      return undefined;
+    }
+  };
+
+  return [
+    vscode.commands.registerCommand('otaBench.openJobDocument', openJobDocument),
+    vscode.commands.registerCommand('otaBench.cancelJob', cancelJob),
+    vscode.commands.registerCommand('otaBench.cancelExecution', cancelExecution),
+    vscode.commands.registerCommand('otaBench.openExecutionDetails', openExecutionDetails),
+    vscode.commands.registerCommand('otaBench.refreshDocument', async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return;
+      try {
+        docs.refresh(target, await docs.read(target));
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Could not refresh: ${oneLine(errorText(err))}`);
+      }
+    }),
+  ];
+}
+
+export function wrongNode(what: string): undefined {
+  void vscode.window.showInformationMessage(`Run this command on ${what} in the OTA Bench Clouds view.`);
+  return undefined;
+}
