@@ -1,0 +1,31 @@
+// A line as the session keeps it: received, sent, or our own note.
+
+export type LineDir = 'rx' | 'tx' | 'sys';
+
+export interface SerialLine {
+  /** Increases by one per line of the session; a gap means lines were dropped downstream. */
+  seq: number;
+  /** Host time at the first byte (rx), at the write (tx) or at the event (sys). */
+  t: number;
+  dir: LineDir;
+  text: string;
+  /** The bytes as they crossed the wire (rx including the terminator); absent for sys notes. */
+  raw?: Buffer;
+  /** Ended by silence, a disconnect or the length cap rather than a line ending. */
+  partial?: boolean;
+}
+
+// CSI sequences (colours, cursor moves) and OSC strings: firmware logs are full of them.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+export function stripAnsi(s: string): string {
+  return s.includes('\x1b') ? s.replace(ANSI, '') : s;
+}
+
+const DIR_MARK: Record<LineDir, string> = { rx: ' ', tx: '>', sys: '#' };
+
+/** "2026-01-02T03:04:05.678Z > version": the rendered form used by Save Log and the log file. */
+export function renderLine(l: SerialLine): string {
+  return `${new Date(l.t).toISOString()} ${DIR_MARK[l.dir]} ${stripAnsi(l.text)}`;
+}
