@@ -26,3 +26,12 @@ export interface CloudAgent {
   start(board: BoardHandle): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * What a module under `agents/` exports so the board can load it by name:
+ * `main.ts --agent aws:mqttUrl=mqtt://127.0.0.1:1883,thingName=bench-1` calls
+ * `createAgent({ mqttUrl, thingName })`. In-process, pass agents to `startBoard({ agents })`.
+ */
+export interface AgentModule {
+  createAgent(options: Record<string, string>): CloudAgent | Promise<CloudAgent>;
+}
