@@ -1,92 +1,308 @@
-// The Bench Monitor page. Everything the device or a cloud says is untrusted: it is only ever
-// placed with textContent, never parsed as HTML.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { HostMessage, LogLine, MonitorViewState, PortStatus } from '../../src/shared/protocol';
+// The Bench Monitor page: the serial log pane on the left, the rollout pane on the right.
+// Everything the device or a cloud says is untrusted: it is only ever placed with textContent.
+// Log batches from the host are queued and absorbed a time budget per animation frame, so a
+// flooding board shows a "behind by" indicator while typing and scrolling stay responsive.
+import { DEFAULT_MAX_LINES } from '../../src/shared/logview/lineStore';
+import { IngestQueue } from '../../src/shared/logview/ingest';
+import { LogModel } from '../../src/shared/logview/logModel';
+import type { HostMessage, LogLine, MonitorViewState } from '../../src/shared/protocol';
 import { PROTOCOL_VERSION, restoreViewState } from '../../src/shared/protocol';
+import { copyText, selectedTextIn } from './clipboard';
+import { el } from './dom';
+import { buildHeader } from './header';
+import { buildLogToolbar } from './logToolbar';
+import { LogView } from './logView';
+import { buildSendBox } from './sendBox';
+import { buildStatusLine } from './statusLine';
+import { answerQuery } from './testQuery';
 import { loadState, post, saveState } from './vscodeApi';
 
-const state: MonitorViewState = restoreViewState(loadState());
-const app = document.getElementById('app')!;
+/** Time per frame spent absorbing lines; the rest of the frame is for input, layout and paint. */
+const FRAME_BUDGET_MS = 6;
+/** Filter typing is applied after this pause when the log is large (each pass scans every line). */
+const FILTER_DEBOUNCE_MS = 60;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+const state: MonitorViewState = restoreViewState(loadState());
+const model = new LogModel(DEFAULT_MAX_LINES);
+const queue = new IngestQueue();
+const rowOpts = { timestamps: state.timestamps, hex: state.hex };
+let hostDropped = 0;
+let extensionVersion = '';
 
 // --- layout -------------------------------------------------------------------------------------
-const header = el('header', 'toolbar');
-const portBadge = el('span', 'port-badge', 'No port');
-portBadge.dataset.state = 'closed';
-const pickPort = document.createElement('vscode-button');
-pickPort.textContent = 'Select port';
-pickPort.setAttribute('secondary', '');
-pickPort.addEventListener('click', () => post({ type: 'command', command: 'pickPort' }));
-const version = el('span', 'muted');
-header.append(el('strong', 'title', 'Bench Monitor'), portBadge, pickPort, el('span', 'spacer'), version);
+const app = document.getElementById('app')!;
+const header = buildHeader(() => post({ type: 'command', command: 'pickPort' }));
 
-const main = el('main', 'panes');
+const view = new LogView(model, rowOpts, schedule, (on) => {
+  state.follow = on;
+  toolbar.follow.setOn(on);
+  persist();
+});
+const toolbar = buildLogToolbar(state, {
+  filterChanged: () => scheduleFilter(),
+  searchChanged: () => applySearch(),
+  searchNav: (dir) => searchNav(dir),
+  toggle: (name, on) => {
+    if (name === 'follow') return view.setFollow(on);
+    state[name] = on;
+    rowOpts[name] = on;
+    if (name === 'hex') model.setHex(on);
+    view.invalidate();
+    persist();
+  },
+  action: (name) => {
+    if (name === 'clear') {
+      clearLocal();
+      post({ type: 'command', command: 'clear' });
+    } else if (name === 'save') post({ type: 'command', command: 'saveLog' });
+    else void copy();
+  },
+});
+const status = buildStatusLine();
+const sendBox = buildSendBox(state, {
+  send: (text, eol, hex) => post({ type: 'send', text, eol, hex }),
+  changed: () => {
+    Object.assign(state, sendBox.stateOf());
+    persist();
+  },
+});
+
 const logPane = el('section', 'pane log-pane');
 logPane.setAttribute('aria-label', 'Serial log');
-const logHead = el('h2', 'pane-title', 'Serial log');
-const logList = el('div', 'log-list');
-logList.setAttribute('role', 'log');
-const logEmpty = el('p', 'empty', 'Waiting for the board. Select a serial port to see its output here.');
-logPane.append(logHead, logList, logEmpty);
+const logEmpty = el('div', 'empty-log', 'Waiting for the board. Select a serial port to see its output here.');
+logEmpty.id = 'logEmpty';
+const logBody = el('div', 'log-body');
+logBody.append(view.element, logEmpty);
+logPane.append(toolbar.element, logBody, status.element, sendBox.element);
 
+// The rollout pane belongs to the release timeline (issue 5); it keeps its place here.
 const rolloutPane = el('section', 'pane rollout-pane');
+rolloutPane.id = 'rollout';
 rolloutPane.setAttribute('aria-label', 'Rollout');
-rolloutPane.append(el('h2', 'pane-title', 'Rollout'), el('p', 'empty', 'No release running. Run "OTA Bench: Quick Release" to publish and verify a build on this board.'));
-main.append(logPane, rolloutPane);
-app.replaceChildren(header, main);
+rolloutPane.append(
+  el('h2', 'pane-title', 'Rollout'),
+  el('p', 'empty', 'No release running. Run "OTA Bench: Quick Release" to publish and verify a build on this board.'),
+);
+const panes = el('main', 'panes');
+panes.append(logPane, rolloutPane);
+app.replaceChildren(header.element, panes);
+view.measure();
 
-// --- rendering ----------------------------------------------------------------------------------
-function renderPort(p: PortStatus): void {
-  portBadge.dataset.state = p.state;
-  portBadge.textContent = p.path ? `${p.path}${p.baudRate ? ` @ ${p.baudRate}` : ''} · ${p.state}` : p.message ?? 'No port';
+// --- frame loop ---------------------------------------------------------------------------------
+let frameRequested = false;
+let timerRequested = false;
+
+function schedule(): void {
+  if (document.hidden) {
+    // No animation frames while the panel is in the background: absorb on a timer instead.
+    if (!timerRequested) {
+      timerRequested = true;
+      setTimeout(() => {
+        timerRequested = false;
+        frame();
+      }, 100);
+    }
+    return;
+  }
+  if (!frameRequested) {
+    frameRequested = true;
+    requestAnimationFrame(() => {
+      frameRequested = false;
+      frame();
+    });
+  }
+}
+document.addEventListener('visibilitychange', schedule);
+
+function frame(): void {
+  queue.trimTo(model.store.capacity);
+  queue.drain((l) => model.append(l), FRAME_BUDGET_MS, () => performance.now());
+  if (!document.hidden) view.render();
+  toolbar.showSearchCount(model.search.position, model.search.count, model.search.capped, model.search.active);
+  updateEmptyText();
+  status.update({
+    lines: model.store.size,
+    shown: model.view.count,
+    filtering: model.filter.active,
+    backlog: queue.backlog,
+    hostDropped,
+    skipped: queue.skipped,
+    capacity: model.store.capacity,
+  });
+  if (queue.backlog.lines > 0) schedule();
 }
 
-const fmtTime = (t: number) => new Date(t).toISOString().slice(11, 23);
+function updateEmptyText(): void {
+  const text = model.store.size > 0 ? 'No lines match the filter.' : 'Waiting for the board. Select a serial port to see its output here.';
+  if (logEmpty.textContent !== text) logEmpty.textContent = text;
+  logEmpty.hidden = model.view.rowCount > 0 || queue.backlog.lines > 0;
+}
 
-function appendLines(lines: LogLine[]): void {
-  if (lines.length === 0) return;
-  const frag = document.createDocumentFragment();
-  for (const l of lines) {
-    const row = el('div', `line ${l.dir}`);
-    if (state.timestamps) row.append(el('span', 'ts', fmtTime(l.t)));
-    row.append(el('span', 'text', l.text));
-    frag.append(row);
+// --- filter, search, copy -----------------------------------------------------------------------
+let filterTimer: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleFilter(): void {
+  clearTimeout(filterTimer);
+  if (model.store.size < 20_000) return applyFilter();
+  filterTimer = setTimeout(applyFilter, FILTER_DEBOUNCE_MS);
+}
+
+function applyFilter(): void {
+  filterTimer = undefined;
+  state.filter = toolbar.filter();
+  model.setFilter(state.filter);
+  toolbar.showErrors(model.filter.includeError, model.filter.excludeError);
+  view.invalidate();
+  updateEmptyText();
+  persist();
+}
+
+function applySearch(): void {
+  model.setSearch({ query: toolbar.search.value });
+  view.invalidate();
+}
+
+function searchNav(dir: 1 | -1): void {
+  const m = dir > 0 ? model.search.next(view.topLine()) : model.search.prev(view.topLine());
+  if (!m) return;
+  const row = model.view.rowOfLine(m.line);
+  if (row >= 0) view.reveal(row);
+  view.invalidate();
+}
+
+async function copy(): Promise<void> {
+  const selected = selectedTextIn(view.viewport);
+  const text = selected || model.shownText(state.timestamps);
+  try {
+    await copyText(text);
+    const n = text === '' ? 0 : text.split('\n').length;
+    status.say(selected ? 'Copied the selection' : `Copied ${n.toLocaleString('en-US')} shown ${n === 1 ? 'line' : 'lines'}`);
+  } catch (e) {
+    status.say(`Copy failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-  logList.append(frag);
-  logEmpty.hidden = true;
-  if (state.follow) logList.scrollTop = logList.scrollHeight;
+}
+
+function clearLocal(): void {
+  model.clear();
+  queue.clear();
+  hostDropped = 0;
+  queue.skipped = 0;
+  view.invalidate();
+  updateEmptyText();
+}
+
+// --- keyboard -------------------------------------------------------------------------------------
+window.addEventListener('keydown', (e) => {
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    toolbar.search.focus();
+    toolbar.search.select();
+  } else if (e.key === 'F3') {
+    e.preventDefault();
+    searchNav(e.shiftKey ? -1 : 1);
+  } else if (e.key === 'Escape') {
+    const t = e.target;
+    if (t === toolbar.search && toolbar.search.value) {
+      toolbar.search.value = '';
+      applySearch();
+    } else if ((t === toolbar.include || t === toolbar.exclude) && (t as HTMLInputElement).value) {
+      (t as HTMLInputElement).value = '';
+      applyFilter();
+    } else if (t === sendBox.input) {
+      sendBox.input.value = '';
+      sendBox.input.dispatchEvent(new Event('input'));
+    } else if (view.viewport.contains(t as Node)) {
+      document.getSelection()?.removeAllRanges();
+    }
+  }
+});
+
+// --- state ----------------------------------------------------------------------------------------
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+function persist(): void {
+  saveState(state);
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => post({ type: 'state', state }), 250);
+}
+
+// --- host messages --------------------------------------------------------------------------------
+function sysLine(text: string): LogLine {
+  return { seq: -1, t: Date.now(), text, dir: 'sys' };
 }
 
 window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
   const m = ev.data;
+  if (!m || typeof m !== 'object') return;
   switch (m.type) {
     case 'init':
       app.dataset.state = 'ready';
-      version.textContent = `v${m.extensionVersion}`;
-      renderPort(m.port);
-      logList.replaceChildren();
-      appendLines(m.lines);
+      extensionVersion = m.extensionVersion;
+      header.setVersion(extensionVersion);
+      header.setPort(m.port);
+      clearLocal();
+      if (m.maxLines && m.maxLines > 0) model.setCapacity(m.maxLines);
+      queue.push(m.lines);
+      schedule();
       break;
     case 'log':
-      appendLines(m.lines);
+      if (m.dropped) {
+        hostDropped += m.dropped;
+        queue.push([sysLine(`⋯ ${m.dropped.toLocaleString('en-US')} lines dropped by the host (the board sent faster than the monitor could take)`)]);
+      }
+      queue.push(m.lines);
+      schedule();
       break;
     case 'port':
-      renderPort(m.port);
+      header.setPort(m.port);
       break;
     case 'clear':
-      logList.replaceChildren();
-      logEmpty.hidden = false;
+      clearLocal();
+      break;
+    case 'query':
+      void answerQuery(m, {
+        toolbar,
+        sendBox,
+        header,
+        view,
+        model,
+        queue,
+        state,
+        status,
+        settle,
+      }).then((reply) => post(reply));
       break;
     case 'pong':
       break;
   }
 });
 
+/** Resolves once pending filter work and queued lines are absorbed and a frame has rendered. */
+async function settle(timeoutMs = 3000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  if (filterTimer) {
+    clearTimeout(filterTimer);
+    applyFilter();
+  }
+  while (queue.backlog.lines > 0 && performance.now() < end) await nextFrame();
+  await nextFrame();
+  await nextFrame();
+}
+
+function nextFrame(): Promise<void> {
+  return new Promise((r) => {
+    if (document.hidden) setTimeout(() => (frame(), r()), 16);
+    else requestAnimationFrame(() => (frame(), r()));
+  });
+}
+
+// --- start --------------------------------------------------------------------------------------
+model.setFilter(state.filter);
+model.setHex(state.hex);
+toolbar.showErrors(model.filter.includeError, model.filter.excludeError);
+if (!state.follow) view.setFollow(false);
+updateEmptyText();
 saveState(state);
 post({ type: 'ready', protocol: PROTOCOL_VERSION, state });
+schedule();

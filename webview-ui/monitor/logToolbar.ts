@@ -1,0 +1,107 @@
+// The log pane's toolbar: live include/exclude filter (with regex and match-case toggles, like
+// the workbench's find widget), search with a match count and next/previous, and the view
+// toggles and actions (timestamps, hex, follow, copy, save, clear).
+import type { MonitorViewState } from '../../src/shared/protocol';
+import { el, iconButton, inputBox, toggleButton } from './dom';
+
+export interface ToolbarEvents {
+  filterChanged(): void;
+  searchChanged(): void;
+  searchNav(dir: 1 | -1): void;
+  toggle(name: 'timestamps' | 'hex' | 'follow', on: boolean): void;
+  action(name: 'copy' | 'save' | 'clear'): void;
+}
+
+export type LogToolbar = ReturnType<typeof buildLogToolbar>;
+
+export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
+  const element = el('div', 'log-toolbar');
+  element.setAttribute('role', 'toolbar');
+  element.setAttribute('aria-label', 'Log view');
+
+  const regex = toggleButton('regex', 'regex', 'Use Regular Expression', () => ev.filterChanged());
+  const matchCase = toggleButton('matchCase', 'case-sensitive', 'Match Case', () => ev.filterChanged());
+  const inc = inputBox('include', 'Filter (e.g. wifi, ota)', 'Show only lines matching', matchCase, regex);
+  const exc = inputBox('exclude', 'Exclude', 'Hide lines matching');
+  inc.box.classList.add('grow');
+  exc.box.classList.add('grow-small');
+  for (const i of [inc.input, exc.input]) i.addEventListener('input', () => ev.filterChanged());
+
+  const search = inputBox('search', 'Find', 'Find in log');
+  search.box.classList.add('grow-small');
+  const searchCount = el('span', 'search-count', 'No results');
+  searchCount.id = 'searchCount';
+  searchCount.setAttribute('aria-live', 'polite');
+  const prev = iconButton('searchPrev', 'arrow-up', 'Previous Match (Shift+Enter)', () => ev.searchNav(-1));
+  const next = iconButton('searchNext', 'arrow-down', 'Next Match (Enter)', () => ev.searchNav(1));
+  search.input.addEventListener('input', () => ev.searchChanged());
+  search.input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      ev.searchNav(e.shiftKey ? -1 : 1);
+    }
+  });
+  const searchGroup = el('div', 'group search-group');
+  searchGroup.append(search.box, searchCount, prev, next);
+
+  const timestamps = toggleButton('timestamps', 'watch', 'Show Timestamps (host time)', (on) => ev.toggle('timestamps', on));
+  const hex = toggleButton('hex', 'file-binary', 'Hex + ASCII View', (on) => ev.toggle('hex', on));
+  const follow = toggleButton('follow', 'pin', 'Follow Output (auto-scroll)', (on) => ev.toggle('follow', on));
+  const copy = iconButton('copy', 'copy', 'Copy Selection, or All Shown Lines', () => ev.action('copy'));
+  const save = iconButton('save', 'save', 'Save Log…', () => ev.action('save'));
+  const clear = iconButton('clear', 'clear-all', 'Clear Log', () => ev.action('clear'));
+
+  const filterGroup = el('div', 'group filter-group');
+  filterGroup.append(inc.box, exc.box);
+  const actions = el('div', 'group actions');
+  actions.append(timestamps, hex, follow, el('span', 'separator'), copy, save, clear);
+  element.append(filterGroup, searchGroup, actions);
+
+  const tb = {
+    element,
+    include: inc.input,
+    exclude: exc.input,
+    search: search.input,
+    searchCount,
+    regex,
+    matchCase,
+    timestamps,
+    hex,
+    follow,
+    buttons: { searchPrev: prev, searchNext: next, copy, save, clear },
+    /** The filter as the fields say now. */
+    filter(): MonitorViewState['filter'] {
+      return {
+        include: inc.input.value,
+        exclude: exc.input.value,
+        regex: regex.getAttribute('aria-pressed') === 'true',
+        matchCase: matchCase.getAttribute('aria-pressed') === 'true',
+      };
+    },
+    showErrors(includeError?: string, excludeError?: string) {
+      for (const [box, input, err] of [[inc.box, inc.input, includeError], [exc.box, exc.input, excludeError]] as const) {
+        box.classList.toggle('invalid', !!err);
+        input.title = err ? `Invalid regular expression: ${err}` : '';
+        input.setAttribute('aria-invalid', String(!!err));
+      }
+    },
+    showSearchCount(position: number, count: number, capped: boolean, active: boolean) {
+      const total = `${count}${capped ? '+' : ''}`;
+      searchCount.textContent = !active ? '' : count === 0 ? 'No results' : position > 0 ? `${position} of ${total}` : `${total} found`;
+      searchCount.classList.toggle('none', active && count === 0);
+      prev.disabled = next.disabled = count === 0;
+    },
+    setFrom(s: MonitorViewState) {
+      inc.input.value = s.filter.include;
+      exc.input.value = s.filter.exclude;
+      regex.setOn(s.filter.regex);
+      matchCase.setOn(!!s.filter.matchCase);
+      timestamps.setOn(s.timestamps);
+      hex.setOn(s.hex);
+      follow.setOn(s.follow);
+    },
+  };
+  tb.setFrom(state);
+  tb.showSearchCount(0, 0, false, false);
+  return tb;
+}

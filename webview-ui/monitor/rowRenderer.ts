@@ -1,0 +1,60 @@
+// Draws one row of the log list. Device text only ever reaches the DOM through textContent;
+// colours go through CSSOM (`style.color`), which the webview's CSP allows (no style attributes
+// parsed from strings, no <style> tags).
+import { styleToCss } from '../../src/shared/logview/ansi';
+import { formatTime } from '../../src/shared/logview/format';
+import { hexRow } from '../../src/shared/logview/hex';
+import type { LogModel } from '../../src/shared/logview/logModel';
+import { segmentLine } from '../../src/shared/logview/segments';
+import type { RowRef } from '../../src/shared/logview/viewIndex';
+import { el } from './dom';
+
+export interface RowOptions {
+  timestamps: boolean;
+  hex: boolean;
+}
+
+const DIR_TITLE = { rx: '', tx: 'Sent', sys: 'Monitor' } as const;
+
+export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: RowOptions): void {
+  const line = model.line(ref.line);
+  row.className = 'row';
+  row.replaceChildren();
+  if (!line) return;
+  row.classList.add(line.dir);
+  if (ref.sub > 0) row.classList.add('cont');
+  if (opts.timestamps) row.append(el('span', 'ts', ref.sub === 0 ? formatTime(line.t) : ''));
+  if (line.dir !== 'rx' && ref.sub === 0) {
+    const dir = el('span', 'dir', line.dir === 'tx' ? '→' : '•');
+    dir.title = DIR_TITLE[line.dir];
+    row.append(dir);
+  }
+  if (opts.hex) {
+    const h = hexRow(model.bytesOf(ref.line), ref.sub);
+    row.append(el('span', 'hex-off', h.offset), el('span', 'hex-bytes', h.hex), el('span', 'hex-ascii', h.ascii));
+    return;
+  }
+  const text = el('span', 'text');
+  const marks = model.marksFor(ref.line);
+  if (!line.spans && marks.length === 0) {
+    text.textContent = line.text;
+  } else {
+    for (const seg of segmentLine(line.text.length, line.spans, marks)) {
+      const part = line.text.slice(seg.from, seg.to);
+      if (!seg.style && !seg.mark) {
+        text.append(part); // a Text node: never markup
+        continue;
+      }
+      const span = el(seg.mark ? 'mark' : 'span', undefined, part);
+      if (seg.mark) span.className = `m-${seg.mark}`;
+      if (seg.style) {
+        const css = styleToCss(seg.style);
+        if (css.classes.length) span.classList.add(...css.classes);
+        if (css.color) span.style.color = css.color;
+        if (css.background) span.style.backgroundColor = css.background;
+      }
+      text.append(span);
+    }
+  }
+  row.append(text);
+}

@@ -1,0 +1,103 @@
+// Test-only hook: the host (an integration test) sends {type:'query', id, action?}; the page
+// performs the action through the real controls (value + input event, keydown, click), lets the
+// frame loop settle, and reports what the DOM actually shows. Read-only otherwise.
+import type { IngestQueue } from '../../src/shared/logview/ingest';
+import type { LogModel } from '../../src/shared/logview/logModel';
+import type { HostMessage, MonitorQueryResult, MonitorTestAction, MonitorViewState, WebviewMessage } from '../../src/shared/protocol';
+import type { buildHeader } from './header';
+import type { LogToolbar } from './logToolbar';
+import type { LogView } from './logView';
+import type { SendBox } from './sendBox';
+import type { buildStatusLine } from './statusLine';
+
+export interface QueryContext {
+  toolbar: LogToolbar;
+  sendBox: SendBox;
+  header: ReturnType<typeof buildHeader>;
+  view: LogView;
+  model: LogModel;
+  queue: IngestQueue;
+  state: MonitorViewState;
+  status: ReturnType<typeof buildStatusLine>;
+  settle(): Promise<void>;
+}
+
+function field(ctx: QueryContext, name: string): HTMLElement {
+  switch (name) {
+    case 'include': return ctx.toolbar.include;
+    case 'exclude': return ctx.toolbar.exclude;
+    case 'search': return ctx.toolbar.search;
+    case 'send': return ctx.sendBox.input;
+    case 'log': return ctx.view.viewport;
+  }
+  throw new Error(`unknown field ${name}`);
+}
+
+function control(ctx: QueryContext, name: string): HTMLElement {
+  const t = ctx.toolbar;
+  const map: Record<string, HTMLElement> = {
+    timestamps: t.timestamps, hex: t.hex, follow: t.follow, regex: t.regex, matchCase: t.matchCase,
+    sendHex: ctx.sendBox.hex, pickPort: ctx.header.pick, ...t.buttons,
+  };
+  const c = map[name];
+  if (!c) throw new Error(`unknown control ${name}`);
+  return c;
+}
+
+async function perform(ctx: QueryContext, a: MonitorTestAction): Promise<void> {
+  switch (a.kind) {
+    case 'input': {
+      const input = field(ctx, a.field) as HTMLInputElement;
+      input.focus();
+      input.value = a.value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      return;
+    }
+    case 'key': {
+      const target = field(ctx, a.field);
+      target.focus();
+      target.dispatchEvent(new KeyboardEvent('keydown', { key: a.key, ctrlKey: !!a.ctrl, bubbles: true, cancelable: true }));
+      return;
+    }
+    case 'click':
+      control(ctx, a.control).click();
+      return;
+    case 'eol':
+      ctx.sendBox.eol.value = a.value;
+      ctx.sendBox.eol.dispatchEvent(new Event('change', { bubbles: true }));
+      return;
+    case 'scroll':
+      ctx.view.scrollTo(a.to);
+      return;
+  }
+}
+
+export function snapshot(ctx: QueryContext): MonitorQueryResult {
+  const active = document.activeElement as HTMLElement | null;
+  return {
+    visibleRows: ctx.view.renderedRows(),
+    rowCount: ctx.model.view.rowCount,
+    totalLines: ctx.model.store.size,
+    filterCount: ctx.model.view.count,
+    filterError: ctx.model.filter.includeError ?? ctx.model.filter.excludeError,
+    searchCount: ctx.model.search.count,
+    searchIndex: ctx.model.search.position,
+    backlogLines: ctx.queue.backlog.lines,
+    follow: ctx.view.follow,
+    hasActiveElements: ctx.view.hasActiveElements() || document.querySelector('#app img, #app script, #app iframe') !== null,
+    state: JSON.parse(JSON.stringify(ctx.state)) as MonitorViewState,
+    sendValue: ctx.sendBox.input.value,
+    status: ctx.status.text(),
+    focused: active?.id ?? '',
+  };
+}
+
+export async function answerQuery(m: Extract<HostMessage, { type: 'query' }>, ctx: QueryContext): Promise<WebviewMessage> {
+  try {
+    if (m.action) await perform(ctx, m.action);
+    await ctx.settle();
+    return { type: 'queryResult', id: m.id, result: snapshot(ctx) };
+  } catch (e) {
+    return { type: 'queryResult', id: m.id, error: e instanceof Error ? e.message : String(e) };
+  }
+}
