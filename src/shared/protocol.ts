@@ -104,6 +104,9 @@ export interface MonitorQueryResult {
   searchIndex: number;
   /** Received lines not yet absorbed (the "behind by" indicator). */
   backlogLines: number;
+  /** Lines absorbed since the page started, and queued lines skipped because the bounded store would evict them anyway. */
+  absorbed?: number;
+  skipped?: number;
   follow: boolean;
   /** Whether any <img>, <script> or <iframe> element exists inside the log list. */
   hasActiveElements: boolean;
