@@ -154,7 +154,7 @@ describe('version stamped in an image', () => {
     assert.equal(embeddedVersion(Buffer.alloc(1000, 1)), undefined);
     const late = Buffer.concat([Buffer.alloc(70_000), versionStamp('9.9.9')]);
     assert.equal(embeddedVersion(late), undefined);
-    const unterminated = Buffer.from('OTABENCH-FW-VERSION:1.4.2');
+    const unterminated = Buffer.from('OTA_BENCH_VERSION=1.4.2');
     assert.equal(embeddedVersion(unterminated), undefined);
     const dir = tmp();
     try {

@@ -1,11 +1,12 @@
 // A version string embedded in the image itself, so that a stale build (the header says 1.4.2 but
 // the .bin was built from 1.4.1) is caught before upload, and so the virtual board knows which
-// version it "boots". Format: the ASCII marker, the version, a NUL byte, within the first 64 KiB.
+// version it "boots". Format: the ASCII marker, the version, a NUL byte, within the first 64 KiB
+// (the virtual board's imageVersion() in test/bench/board/flashProtocol.ts reads the same marker).
 // The demo's build script (demo/workspace/scripts/build.mjs) writes exactly this.
 
 import { open } from 'fs/promises';
 
-export const VERSION_MARKER = 'OTABENCH-FW-VERSION:';
+export const VERSION_MARKER = 'OTA_BENCH_VERSION=';
 export const MARKER_WINDOW = 64 * 1024;
 
 /** The bytes a build writes into its image: marker + version + NUL. */

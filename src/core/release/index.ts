@@ -1,0 +1,13 @@
+// The Quick Release pipeline: build → locate → version → hash/sign → upload → register → (publish)
+// → start verify job → watch → verdict, persisted and resumable.
+export { startRelease, resumeRelease, resumePoint, newRecord, type ReleaseDeps } from './pipeline';
+export { STEPS, profileTarget, verifyJobId, DEFAULT_JOB_TIMEOUT_MINUTES, DEFAULT_BANNER_GRACE_MS, type StepDef, type StepOutcome } from './steps';
+export * from './types';
+export { MemoryReleaseStore, FileReleaseStore, type ReleaseStore } from './store';
+export { findFiles, globToRegExp, locateArtifact } from './artifact';
+export { shellBuildRunner, parseGccProblems, type BuildRunner, type BuildResult } from './build';
+export { StepFailure, StaleReleaseError } from './errors';
+export { SerialTap, bannerMatcher, relevantLines, stripAnsi, DEFAULT_BANNER, type SerialWatcher } from './serialWatch';
+export { decideVerdict, summarizeRollout, benchExecution, cloudReason } from './verdict';
+export { parseSigningSettings, signingOf, defaultSigning, describeSigning, type SigningSettings } from './signingSettings';
+export { parseReleaseSettings, releaseConfig, defaultPackageName, DEFAULT_ARTIFACT, type ReleaseSettings, type BuildSetting } from './settings';

@@ -1,0 +1,172 @@
+// Runs the release steps in order: persists the record after every change of state, emits events,
+// stops cleanly on cancel, and resumes a stopped release at the step that stopped it.
+
+import { stat } from 'fs/promises';
+import { explain, isCancel, StaleReleaseError } from './errors';
+import { SerialTap } from './serialWatch';
+import { STEPS, type ReleaseDeps, type StepContext } from './steps';
+import { STEP_IDS, STEP_TITLES, type ReleaseConfig, type ReleaseEvent, type ReleaseRecord, type StepId } from './types';
+
+export type { ReleaseDeps } from './steps';
+
+function newId(now: number): string {
+  return `${new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+}
+
+export function newRecord(config: ReleaseConfig, now = Date.now()): ReleaseRecord {
+  return {
+    schema: 1,
+    id: newId(now),
+    config: JSON.parse(JSON.stringify(config)) as ReleaseConfig,
+    status: 'running',
+    createdAt: now,
+    updatedAt: now,
+    steps: STEP_IDS.map((id) => ({ id, status: 'pending', attempts: 0 })),
+  };
+}
+
+/** Starts a new release of `config` and runs it to its end (passed, failed or canceled). */
+export async function startRelease(config: ReleaseConfig, deps: ReleaseDeps, signal?: AbortSignal): Promise<ReleaseRecord> {
+  checkProvider(config, deps);
+  const record = newRecord(config, (deps.now ?? Date.now)());
+  await deps.store.save(record);
+  return runFrom(record, 0, deps, signal);
+}
+
+/** Where a re-run of `record` starts, or undefined when it passed (nothing to resume). */
+export function resumePoint(record: ReleaseRecord): StepId | undefined {
+  if (record.status === 'passed') return undefined;
+  return record.resumeAt ?? record.steps.find((s) => s.status !== 'done' && s.status !== 'skipped')?.id;
+}
+
+/**
+ * Continues a stopped release at its resume point, reusing what earlier runs created (the hashes,
+ * the uploaded object, the registered version, the verify job). Throws StaleReleaseError when the
+ * artifact changed since, because resuming would then publish something else under the same name.
+ */
+export async function resumeRelease(record: ReleaseRecord, deps: ReleaseDeps, signal?: AbortSignal): Promise<ReleaseRecord> {
+  checkProvider(record.config, deps);
+  const at = resumePoint(record);
+  if (!at) throw new StaleReleaseError(`Release ${record.id} already passed; there is nothing to resume. Start a new release.`);
+  const index = STEP_IDS.indexOf(at);
+  await checkArtifactUnchanged(record, index);
+  if (at === 'start-verify' && record.job?.created && record.verdict) {
+    // The last verify job ran to a failed verdict: keep it for the record, start a fresh one.
+    record.previousJobs = [...(record.previousJobs ?? []), record.job];
+    delete record.job;
+  }
+  if (index <= STEP_IDS.indexOf('watch')) delete record.verdict;
+  for (const s of record.steps.slice(index)) {
+    s.status = 'pending';
+    delete s.reason;
+    delete s.action;
+  }
+  delete record.resumeAt;
+  delete record.note;
+  record.status = 'running';
+  return runFrom(record, index, deps, signal);
+}
+
+function checkProvider(config: ReleaseConfig, deps: ReleaseDeps): void {
+  const p = deps.provider.profile;
+  if (p.name !== config.profile || p.kind !== config.cloud) {
+    throw new Error(`This release belongs to profile "${config.profile}" (${config.cloud}), not "${p.name}" (${p.kind}).`);
+  }
+}
+
+async function checkArtifactUnchanged(record: ReleaseRecord, index: number): Promise<void> {
+  const a = record.artifact;
+  if (!a || index <= STEP_IDS.indexOf('locate')) return;
+  const s = await stat(a.path).catch(() => undefined);
+  if (!s) throw new StaleReleaseError(`${a.relPath} is gone since release ${record.id} started; start a new release.`);
+  if (s.size !== a.size || s.mtimeMs !== a.mtimeMs) {
+    throw new StaleReleaseError(`${a.relPath} changed since release ${record.id} started (rebuilt?); resuming would publish a different image as ${record.version?.value ?? 'the same version'}. Start a new release.`);
+  }
+}
+
+async function runFrom(record: ReleaseRecord, from: number, deps: ReleaseDeps, outer?: AbortSignal): Promise<ReleaseRecord> {
+  const now = deps.now ?? Date.now;
+  const signal = outer ?? new AbortController().signal;
+  const emit = (e: ReleaseEvent) => {
+    try {
+      deps.onEvent?.(e);
+    } catch {
+      /* a listener's bug must not break the release */
+    }
+  };
+  const save = async () => {
+    record.updatedAt = now();
+    await deps.store.save(record);
+  };
+  const tap = new SerialTap(deps.serial);
+  const ctx: StepContext = { record, config: record.config, deps, signal, tap, step: record.steps[from], now, emit, save };
+  try {
+    for (let i = from; i < STEPS.length; i++) {
+      const def = STEPS[i];
+      const step = record.steps[i];
+      ctx.step = step;
+      const title = STEP_TITLES[def.id];
+      if (signal.aborted) return await stop(ctx, i, 'canceled');
+      step.status = 'running';
+      step.attempts++;
+      step.startedAt = now();
+      delete step.endedAt;
+      delete step.durationMs;
+      delete step.summary;
+      delete step.reused;
+      await save();
+      emit({ type: 'step', at: step.startedAt, step: def.id, title, status: 'running' });
+      if (signal.aborted) return await stop(ctx, i, 'canceled');
+      try {
+        const out = await def.run(ctx);
+        // A finished cloud step's effect exists (uploaded, registered, started): keep it and stop before the next.
+        if (signal.aborted && def.effect === 'local') return await stop(ctx, i, 'canceled');
+        step.status = out.skipped ? 'skipped' : 'done';
+        step.summary = out.summary;
+        if (out.reused) step.reused = true;
+        finish(step, now());
+        await save();
+        emit({ type: 'step', at: step.endedAt!, step: def.id, title, status: step.status, summary: out.summary, reused: out.reused, durationMs: step.durationMs });
+      } catch (e) {
+        return await stop(ctx, i, isCancel(e, signal) ? 'canceled' : 'failed', e);
+      }
+    }
+    record.status = 'passed';
+    await save();
+    emit({ type: 'release', at: now(), status: 'passed', message: record.steps.at(-1)!.summary ?? 'PASSED', record });
+    return record;
+  } finally {
+    tap.dispose();
+  }
+}
+
+function finish(step: ReleaseRecord['steps'][number], at: number): void {
+  step.endedAt = at;
+  step.durationMs = at - (step.startedAt ?? at);
+}
+
+async function stop(ctx: StepContext, i: number, how: 'canceled' | 'failed', error?: unknown): Promise<ReleaseRecord> {
+  const { record, now, emit } = ctx;
+  const def = STEPS[i];
+  const step = record.steps[i];
+  const title = STEP_TITLES[def.id];
+  step.status = how;
+  if (step.startedAt !== undefined) finish(step, now());
+  record.status = how;
+  record.resumeAt = how === 'failed' ? ((error as { resumeAt?: StepId })?.resumeAt ?? def.id) : def.id;
+  const left = def.halfDone(ctx);
+  if (how === 'canceled') {
+    step.reason = `Cancelled during "${title}".`;
+    step.action = `Re-run to continue: ${left}`;
+    record.note = `Cancelled during "${title}". ${left}`;
+  } else {
+    const { reason, action } = explain(error, def.action);
+    step.reason = reason;
+    step.action = action;
+    record.note = `"${title}" failed: ${reason} ${left}`;
+  }
+  await ctx.save();
+  emit({ type: 'step', at: now(), step: def.id, title, status: how, reason: step.reason, action: step.action, durationMs: step.durationMs });
+  emit({ type: 'release', at: now(), status: how, message: record.note!, record });
+  return record;
+}

@@ -1,0 +1,111 @@
+// The board's side of the verdict: serial lines stream in (from the editor's serial session, or a
+// pty in tests) and the release looks for the boot banner that names the expected version.
+
+import { StepFailure } from './errors';
+import type { SerialLine } from './types';
+
+export interface SerialWatcher {
+  /** Calls `listener` for each new line until the returned function is called. */
+  onLine(listener: (line: SerialLine) => void): () => void;
+  /** Lines already received at or after `since` (the session's ring buffer), oldest first. */
+  recent?(since: number): SerialLine[];
+}
+
+/** Matches "App version: 1.4.2", "fw 1.4.2", "FW_VERSION=v1.4.2" but not "1.4.20". */
+export const DEFAULT_BANNER = '(?:version|ver|fw|firmware|app)\\b[\\s:=]*v?{version}(?![\\w.-])';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+export const stripAnsi = (s: string) => s.replace(ANSI, '');
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A test for "this line says the board runs `version`". Throws StepFailure for a broken pattern. */
+export function bannerMatcher(pattern: string | undefined, version: string): (text: string) => boolean {
+  const src = pattern?.trim() || DEFAULT_BANNER;
+  const withVersion = src.includes('{version}');
+  let re: RegExp;
+  try {
+    re = new RegExp(withVersion ? src.split('{version}').join(escapeRe(version)) : src, 'i');
+  } catch (e) {
+    throw new StepFailure(`The banner pattern ${JSON.stringify(src)} is not a valid regular expression: ${(e as Error).message}.`, `Use {version} where the version appears, e.g. ${DEFAULT_BANNER}.`);
+  }
+  if (withVersion) return (text) => re.test(stripAnsi(text));
+  if (new RegExp(`${src}|`, 'i').exec('')!.length < 2) {
+    throw new StepFailure(`The banner pattern ${JSON.stringify(src)} neither contains {version} nor captures the version in a group.`, `Use {version} where the version appears, e.g. ${DEFAULT_BANNER}.`);
+  }
+  return (text) => {
+    const m = re.exec(stripAnsi(text));
+    return !!m && m.slice(1).find((g) => g !== undefined) === version;
+  };
+}
+
+/** Lines that explain a failure: errors, warnings, resets, downloads, versions. */
+const RELEVANT = /\b(err(or)?|fail(ed|ure)?|reject(ed)?|abort(ed)?|panic|crash(ed)?|fault|assert|rollback|roll(ed)? back|revert|signature|verif(y|ied|ication)|checksum|hash|timeout|timed out|watchdog|reset|reboot|boot(ing)?|version|download)\b|^\s*[EW] \(/i;
+
+export function relevantLines(lines: SerialLine[], max = 12): SerialLine[] {
+  const board = lines.filter((l) => l.dir === undefined || l.dir === 'rx');
+  const hits = board.filter((l) => RELEVANT.test(stripAnsi(l.text)));
+  return (hits.length ? hits : board).slice(-max).map((l) => ({ ...l, text: stripAnsi(l.text) }));
+}
+
+/** Collects a watcher's lines for one run and lets steps wait for a particular one. */
+export class SerialTap {
+  private readonly lines: SerialLine[] = [];
+  private readonly waiters = new Set<(l: SerialLine) => void>();
+  private readonly unsubscribe?: () => void;
+
+  constructor(
+    private readonly watcher: SerialWatcher | undefined,
+    private readonly keep = 5000,
+  ) {
+    this.unsubscribe = watcher?.onLine((l) => {
+      this.lines.push(l);
+      if (this.lines.length > this.keep) this.lines.splice(0, this.lines.length - this.keep);
+      for (const w of this.waiters) w(l);
+    });
+  }
+
+  get connected(): boolean {
+    return !!this.watcher;
+  }
+
+  /** Board lines at or after `since`: the session's buffer (lines from before this run) merged with what we tapped. */
+  since(since: number): SerialLine[] {
+    const seen = new Set<string>();
+    const all = [...(this.watcher?.recent?.(since) ?? []), ...this.lines].filter((l) => l.t >= since);
+    return all
+      .filter((l) => {
+        const k = `${l.t}\u0000${l.text}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      })
+      .sort((a, b) => a.t - b.t);
+  }
+
+  /** The first line from `since` on that satisfies `test`, waiting up to `timeoutMs` for it. */
+  find(test: (text: string) => boolean, since: number, timeoutMs: number, signal?: AbortSignal): Promise<SerialLine | undefined> {
+    const board = (l: SerialLine) => (l.dir === undefined || l.dir === 'rx') && l.t >= since && test(l.text);
+    const now = this.since(since).find(board);
+    if (now || timeoutMs <= 0 || signal?.aborted) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const done = (l?: SerialLine) => {
+        clearTimeout(timer);
+        this.waiters.delete(onLine);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(l);
+      };
+      const onLine = (l: SerialLine) => board(l) && done(l);
+      const onAbort = () => done(undefined);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.waiters.add(onLine);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.waiters.clear();
+  }
+}

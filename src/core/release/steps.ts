@@ -1,0 +1,502 @@
+// The release steps as data: each says how it runs, what to suggest when it fails, and what a stop
+// during it leaves half-done. The runner (pipeline.ts) owns order, events, persistence and cancel.
+
+import { resolve } from 'path';
+import { CloudError } from '../model';
+import type { Artifact, CloudProvider, PublishRequest, PublishResult } from '../clouds/provider';
+import { CLOUD_LABELS, type CloudProfile } from '../profiles';
+import { digestFile, loadSigningKey, SigningError, type SigningKey } from '../signing';
+import { readVersion, type VersionPrompt } from '../version/read';
+import { packageNameProblems, versionProblems, versionValidator } from '../version/rules';
+import { readEmbeddedVersion } from '../version/embedded';
+import { formatSize, locateArtifact } from './artifact';
+import type { BuildRunner } from './build';
+import { abortError, StepFailure } from './errors';
+import { bannerMatcher, type SerialTap, type SerialWatcher } from './serialWatch';
+import { describeSigning } from './signingSettings';
+import type { ReleaseStore } from './store';
+import { benchExecution, decideVerdict, summarizeRollout } from './verdict';
+import { STEP_TITLES, type PublishRecord, type ReleaseConfig, type ReleaseEvent, type ReleaseRecord, type SerialLine, type StepId, type StepRecord } from './types';
+
+export const DEFAULT_JOB_TIMEOUT_MINUTES = 10;
+export const DEFAULT_BANNER_GRACE_MS = 5_000;
+
+export interface ReleaseDeps {
+  provider: CloudProvider;
+  store: ReleaseStore;
+  /** Runs the build (a VS Code task in the editor); absent: the build step is skipped. */
+  build?: BuildRunner;
+  askVersion?: VersionPrompt;
+  /** Asked only when the signing key file is encrypted; undefined = the user dismissed it. */
+  keyPassphrase?: () => Promise<string | undefined>;
+  serial?: SerialWatcher;
+  onEvent?: (e: ReleaseEvent) => void;
+  now?: () => number;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export interface StepContext {
+  record: ReleaseRecord;
+  config: ReleaseConfig;
+  deps: ReleaseDeps;
+  signal: AbortSignal;
+  tap: SerialTap;
+  step: StepRecord;
+  now(): number;
+  emit(e: ReleaseEvent): void;
+  save(): Promise<void>;
+  /** A publish call started by the upload step, finished (or failed) in the register step. */
+  pendingPublish?: Promise<Settled<PublishResult>>;
+  bannerLine?: SerialLine;
+}
+
+export interface StepOutcome {
+  summary: string;
+  reused?: boolean;
+  skipped?: boolean;
+}
+
+export interface StepDef {
+  id: StepId;
+  /** 'local' steps change nothing outside the workspace: a cancel discards their result even when they finished. */
+  effect: 'local' | 'cloud';
+  /** Suggested action when an error brings no hint of its own. */
+  action: string;
+  run(ctx: StepContext): Promise<StepOutcome>;
+  /** What a stop during this step leaves behind and where a re-run picks up (one sentence). */
+  halfDone(ctx: StepContext): string;
+}
+
+const resumesHere = (id: StepId) => `re-run resumes at "${STEP_TITLES[id]}".`;
+/** For the steps before the upload: nothing outside the workspace exists yet. */
+const nothingUploaded = (id: StepId) => (ctx: StepContext) => `Nothing was uploaded: ${resumesHere(ctx.record.resumeAt ?? id)}`;
+
+/** The bench device a profile names. */
+export function profileTarget(p: CloudProfile): string | undefined {
+  return p.kind === 'aws' ? p.thingName : p.kind === 'huawei' ? p.deviceId : p.deviceName;
+}
+
+/**
+ * Resolves with `p`, or rejects as soon as `signal` aborts, so a provider that ignores the signal
+ * cannot hang a cancel. A `p` that has already settled wins over an abort: its effect happened.
+ */
+export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, rej) => {
+    onAbort = () => rej(abortError());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+/** AWS jobId: 1–64 of [a-zA-Z0-9_-]; unique per attempt, recognisable in the tree. */
+export function verifyJobId(version: string, now: number): string {
+  const slug = version.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 36);
+  const rand = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
+  return `otabench-verify-${slug}-${now.toString(36)}${rand}`.slice(0, 64);
+}
+
+export function artifactOf(r: ReleaseRecord): Artifact {
+  const a = r.artifact!;
+  return {
+    path: a.path,
+    size: a.size,
+    sha256Hex: a.sha256Hex!,
+    md5Hex: a.md5Hex!,
+    ...(a.signatureBase64 ? { signature: new Uint8Array(Buffer.from(a.signatureBase64, 'base64')), signatureAlgorithm: a.signatureAlgorithm } : {}),
+    ...(a.certificateName ? { certificateName: a.certificateName } : {}),
+  };
+}
+
+function publishRequest(ctx: StepContext): PublishRequest {
+  const { config, record } = ctx;
+  return {
+    packageName: config.packageName,
+    version: record.version!.value,
+    artifact: artifactOf(record),
+    ...(config.description ? { description: config.description } : {}),
+    ...(config.attributes ? { attributes: config.attributes } : {}),
+    ...(config.signing.mode === 'cloud-signer' ? { cloudSigner: { profileName: config.signing.signerProfile } } : {}),
+  };
+}
+
+function publishRecord(r: PublishResult): PublishRecord {
+  return {
+    packageId: r.version.packageId,
+    versionId: r.version.id,
+    version: r.version.version,
+    status: r.version.status,
+    ...(r.version.arn ? { arn: r.version.arn } : {}),
+    location: { ...r.location },
+    reused: { ...r.reused },
+  };
+}
+
+function progressOf(ctx: StepContext, step: StepId) {
+  return (p: { done?: number; total?: number; message?: string }) =>
+    ctx.emit({
+      type: 'progress',
+      at: ctx.now(),
+      step,
+      ...p,
+      ...(p.done !== undefined && p.total ? { percent: Math.min(100, Math.round((p.done / p.total) * 100)) } : {}),
+    });
+}
+
+const tail = (s: string, n: number) => s.trimEnd().split(/\r?\n/).slice(-n).join(' ⏎ ');
+
+// --- the steps ---------------------------------------------------------------------------------
+
+const build: StepDef = {
+  id: 'build',
+  effect: 'local',
+  action: 'Fix the build (see its output), then re-run: the release starts at the build again.',
+  async run(ctx) {
+    if (!ctx.deps.build) return { summary: 'No build configured: the artifact is used as it is.', skipped: true };
+    const res = await ctx.deps.build(ctx.signal, (text) => ctx.emit({ type: 'log', at: ctx.now(), step: 'build', text }));
+    if (ctx.signal.aborted) throw abortError();
+    const errors = res.errors ?? [];
+    if (res.exitCode !== 0 || errors.length) {
+      const shown = errors.length ? errors.slice(0, 3).join('; ') + (errors.length > 3 ? ` (+${errors.length - 3} more)` : '') : tail(res.output, 5) || 'no output';
+      throw new StepFailure(`The build failed (exit code ${res.exitCode}${errors.length ? `, ${errors.length} error${errors.length > 1 ? 's' : ''}` : ''}): ${shown}`, build.action);
+    }
+    return { summary: 'Build succeeded.' };
+  },
+  halfDone: nothingUploaded('build'),
+};
+
+const locate: StepDef = {
+  id: 'locate',
+  effect: 'local',
+  action: 'Check the artifact setting (otaBench.release.artifact) and the build output folder.',
+  async run(ctx) {
+    const a = await locateArtifact(ctx.config.root, ctx.config.artifact, ctx.now());
+    ctx.record.artifact = a;
+    return { summary: `${a.relPath} (${formatSize(a.size)})` };
+  },
+  halfDone: nothingUploaded('locate'),
+};
+
+const version: StepDef = {
+  id: 'version',
+  effect: 'local',
+  action: 'Fix the version setting (otaBench.release.version) or the version in the source.',
+  async run(ctx) {
+    const { config, record } = ctx;
+    const clouds = [...new Set([config.cloud, ...(config.validateFor ?? [])])];
+    const v = await readVersion(config.version, { root: config.root, ask: ctx.deps.askVersion, validate: versionValidator(clouds), signal: ctx.signal });
+    const problems = [...versionProblems(v.version, clouds), ...packageNameProblems(config.packageName, clouds)];
+    if (problems.length) {
+      throw new StepFailure(problems.map((p) => p.message).join(' '), `Change the version at ${v.origin} to one every target cloud accepts (e.g. 1.4.2), then re-run.`);
+    }
+    const embedded = await readEmbeddedVersion(record.artifact!.path);
+    record.artifact!.embeddedVersion = embedded;
+    if (embedded !== undefined && embedded !== v.version) {
+      throw new StepFailure(
+        `${record.artifact!.relPath} was built as version ${embedded}, but ${v.origin} says ${v.version}: the image is stale or the version is wrong.`,
+        'Rebuild so the image and the version agree, then re-run (it starts at the build).',
+        'build',
+      );
+    }
+    bannerMatcher(config.banner, v.version); // a broken banner pattern fails here, before any upload
+    record.version = { value: v.version, origin: v.origin };
+    return { summary: `${v.version} (from ${v.origin})` };
+  },
+  halfDone: nothingUploaded('version'),
+};
+
+const sign: StepDef = {
+  id: 'sign',
+  effect: 'local',
+  action: "Check the profile's signing settings.",
+  async run(ctx) {
+    const { config, record } = ctx;
+    const s = config.signing;
+    let key: SigningKey | undefined;
+    if (s.mode === 'local-key') {
+      const path = resolve(config.root, s.keyFile);
+      try {
+        key = await loadSigningKey(path);
+      } catch (e) {
+        if (!(e instanceof SigningError && e.code === 'encrypted' && ctx.deps.keyPassphrase)) throw e;
+        const pass = await ctx.deps.keyPassphrase();
+        if (pass === undefined) throw abortError();
+        key = await loadSigningKey(path, pass);
+      }
+    }
+    const a = record.artifact!;
+    const d = await digestFile(a.path, { key, md5: true, signal: ctx.signal, onProgress: (done, total) => progressOf(ctx, 'sign')({ done, total }) });
+    if (d.size !== a.size) {
+      throw new StepFailure(`${a.relPath} changed while it was being hashed (${a.size} → ${d.size} bytes).`, 'Wait for the build to finish writing it, then re-run.', 'locate');
+    }
+    Object.assign(a, {
+      sha256Hex: d.sha256Hex,
+      md5Hex: d.md5Hex,
+      signatureBase64: d.signature?.toString('base64'),
+      signatureAlgorithm: d.signatureAlgorithm,
+      certificateName: s.mode === 'local-key' ? s.certificateName : undefined,
+    });
+    return { summary: `SHA-256 ${d.sha256Hex.slice(0, 12)}…, ${describeSigning(s)}` };
+  },
+  halfDone: nothingUploaded('sign'),
+};
+
+const upload: StepDef = {
+  id: 'upload',
+  effect: 'cloud',
+  action: 'Check the connection and the profile, then re-run.',
+  async run(ctx) {
+    const { record } = ctx;
+    const total = record.artifact!.size;
+    const up: NonNullable<ReleaseRecord['upload']> = (record.upload = { done: 0, total, complete: false });
+    let markUploaded!: () => void;
+    const uploaded = new Promise<undefined>((r) => (markUploaded = () => r(undefined)));
+    const report = (p: { done?: number; total?: number; message?: string }) => {
+      if (p.done !== undefined) {
+        up.done = p.done;
+        up.total = p.total ?? up.total;
+        // The provider reports bytes while uploading; all bytes sent = the upload step is over.
+        if (!up.complete && up.total !== undefined && p.done >= up.total) {
+          up.complete = true;
+          markUploaded();
+        }
+      }
+      progressOf(ctx, up.complete && p.done === undefined ? 'register' : 'upload')(p);
+    };
+    const settled: Promise<Settled<PublishResult>> = ctx.deps.provider.publish(publishRequest(ctx), report, ctx.signal).then(
+      (value) => ({ ok: true, value }),
+      (error) => ({ ok: false, error }),
+    );
+    ctx.pendingPublish = settled;
+    const first = await untilAborted(Promise.race([uploaded, settled]), ctx.signal);
+    if (first && !first.ok && !up.complete) {
+      ctx.pendingPublish = undefined;
+      throw first.error;
+    }
+    up.complete = true;
+    const reused = !!(first && first.ok && first.value.reused.upload);
+    return { summary: reused ? `Reused the image already uploaded (${formatSize(total)})` : `Uploaded ${formatSize(total)}`, reused };
+  },
+  halfDone(ctx) {
+    const u = ctx.record.upload;
+    if (!u) return `Nothing was uploaded: ${resumesHere('upload')}`;
+    if (u.complete) return `Uploaded but not registered: ${resumesHere('register')}`;
+    const pct = u.total ? ` at ${Math.round((u.done / u.total) * 100)}% (${formatSize(u.done)} of ${formatSize(u.total)})` : '';
+    return `Upload stopped${pct}; nothing was registered: ${resumesHere('upload')}`;
+  },
+};
+
+const register: StepDef = {
+  id: 'register',
+  effect: 'cloud',
+  action: 'Check the profile (package permissions, bucket) and re-run; the uploaded image is reused.',
+  async run(ctx) {
+    const { record, config } = ctx;
+    let res: PublishResult;
+    if (ctx.pendingPublish) {
+      const s = await untilAborted(ctx.pendingPublish, ctx.signal);
+      ctx.pendingPublish = undefined;
+      if (!s.ok) throw s.error;
+      res = s.value;
+    } else {
+      // A resume: the provider finds the uploaded object (same hash) and reuses it.
+      res = await untilAborted(ctx.deps.provider.publish(publishRequest(ctx), progressOf(ctx, 'register'), ctx.signal), ctx.signal);
+    }
+    record.publish = publishRecord(res);
+    const p = record.publish;
+    return res.reused.register
+      ? { summary: `Reused registered version ${p.version} of ${config.packageName} (${p.versionId}, ${p.status})`, reused: true }
+      : { summary: `Registered ${config.packageName} ${p.version} (${p.versionId}, ${p.status})` };
+  },
+  halfDone: () => `Uploaded but not registered: ${resumesHere('register')}`,
+};
+
+const publish: StepDef = {
+  id: 'publish',
+  effect: 'cloud',
+  action: 'Check the permissions to publish package versions, then re-run.',
+  async run(ctx) {
+    const p = ctx.record.publish!;
+    // Only AWS keeps new versions as drafts that jobs cannot use; IoTDA and Alibaba packages are usable once created.
+    if (ctx.config.cloud !== 'aws' || p.status !== 'draft') {
+      return { summary: p.status === 'published' ? 'Already published.' : `Not needed: ${CLOUD_LABELS[ctx.config.cloud]} versions are usable once registered.`, skipped: true };
+    }
+    if (ctx.step.attempts > 1) {
+      // An earlier attempt may have published it before it stopped.
+      const page = await ctx.deps.provider.listVersions(p.packageId, { prefix: p.version });
+      const now = page.items.find((v) => v.id === p.versionId);
+      if (now && now.status !== 'draft') {
+        p.status = now.status;
+        return { summary: `Already ${now.status}.`, reused: true };
+      }
+    }
+    await ctx.deps.provider.setVersionState(p.packageId, p.versionId, 'publish');
+    p.status = 'published';
+    return { summary: `Published ${p.version}.` };
+  },
+  halfDone: () => `Registered as a draft but not published: ${resumesHere('publish')}`,
+};
+
+const startVerify: StepDef = {
+  id: 'start-verify',
+  effect: 'cloud',
+  action: 'Check the bench device setting of the profile and re-run; the published version is reused.',
+  async run(ctx) {
+    const { record, config, deps } = ctx;
+    const target = config.target ?? profileTarget(deps.provider.profile);
+    let job = record.job;
+    if (job && !job.created) {
+      // The last attempt stopped between asking and hearing back: look before creating another.
+      try {
+        const r = await deps.provider.describeJob(job.id);
+        Object.assign(job, { created: true, ...(r.job.arn ? { arn: r.job.arn } : {}) });
+        return { summary: `Reused verify job ${job.id}, created by the interrupted attempt.`, reused: true };
+      } catch (e) {
+        if (!(e instanceof CloudError && e.code === 'not-found')) throw e;
+      }
+    }
+    if (!job) {
+      job = record.job = { id: verifyJobId(record.version!.value, ctx.now()), requestedAt: ctx.now(), created: false };
+      await ctx.save(); // the id is on disk before the cloud hears of it
+    }
+    try {
+      const j = await untilAborted(
+        deps.provider.startVerifyJob(
+          {
+            packageName: config.packageName,
+            version: record.version!.value,
+            ...(target ? { target } : {}),
+            jobId: job.id,
+            timeoutMinutes: config.jobTimeoutMinutes ?? DEFAULT_JOB_TIMEOUT_MINUTES,
+            location: record.publish?.location,
+            artifact: artifactOf(record),
+          },
+          ctx.signal,
+        ),
+        ctx.signal,
+      );
+      Object.assign(job, { id: j.id, created: true, ...(j.arn ? { arn: j.arn } : {}) });
+    } catch (e) {
+      if (e instanceof CloudError && e.code === 'already-exists') {
+        job.created = true;
+        return { summary: `Reused verify job ${job.id}.`, reused: true };
+      }
+      throw e;
+    }
+    return { summary: `Started verify job ${job.id}${target ? ` on ${target}` : ''}.` };
+  },
+  halfDone(ctx) {
+    const j = ctx.record.job;
+    return j && !j.created
+      ? `The version is registered; verify job ${j.id} may or may not exist yet: re-run looks for it before creating one.`
+      : `The version is registered but no verify job was started: ${resumesHere('start-verify')}`;
+  },
+};
+
+/** Steps through an async iterator, giving up (and closing it) as soon as `signal` aborts. */
+async function* abortable<T>(it: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const iter = it[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      const r = await untilAborted(iter.next(), signal);
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    void iter.return?.()?.catch(() => undefined);
+  }
+}
+
+const watch: StepDef = {
+  id: 'watch',
+  effect: 'cloud',
+  action: 'Re-run to resume watching the same verify job.',
+  async run(ctx) {
+    const { record, config, deps } = ctx;
+    const job = record.job!;
+    const version = record.version!.value;
+    const target = config.target ?? profileTarget(deps.provider.profile);
+    const timeoutMs = config.watch?.timeoutMs ?? (config.jobTimeoutMinutes ?? DEFAULT_JOB_TIMEOUT_MINUTES) * 60_000 + 60_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([ctx.signal, timeout]);
+    const banner = bannerMatcher(config.banner, version);
+    const stopBanner = new AbortController();
+    const bannerFound = ctx.tap.find(banner, job.requestedAt, timeoutMs, AbortSignal.any([signal, stopBanner.signal])).then((line) => {
+      if (line && !ctx.bannerLine) {
+        ctx.bannerLine = line;
+        ctx.emit({ type: 'serial-match', at: ctx.now(), line });
+      }
+    });
+    let done = false;
+    try {
+      for await (const r of abortable(deps.provider.watchJob(job.id, { intervalMs: config.watch?.intervalMs, signal }), signal)) {
+        record.rollout = summarizeRollout(r);
+        ctx.emit({ type: 'rollout', at: ctx.now(), rollout: r });
+        const e = benchExecution(record.rollout, target);
+        ctx.emit({ type: 'progress', at: ctx.now(), step: 'watch', message: e ? `${e.target}: ${e.rawStatus}` : r.job.rawStatus, ...(e?.progress !== undefined ? { percent: e.progress } : {}) });
+        await ctx.save();
+        if (r.done) {
+          done = true;
+          break;
+        }
+      }
+    } catch (e) {
+      if (!(timeout.aborted && !ctx.signal.aborted)) throw e;
+    } finally {
+      if (!done) stopBanner.abort();
+    }
+    if (ctx.signal.aborted) throw abortError();
+    if (!done) {
+      const why = timeout.aborted ? `is still running after ${Math.round(timeoutMs / 60_000)} min of watching` : 'stopped reporting before it finished';
+      throw new StepFailure(`Verify job ${job.id} ${why}.`, 'Re-run to resume watching it, or cancel the job from the tree.');
+    }
+    const exec = benchExecution(record.rollout, target);
+    if (exec?.status === 'succeeded' && !ctx.bannerLine) {
+      // The cloud can hear "succeeded" a moment before the banner reaches the serial port.
+      const grace = config.watch?.bannerGraceMs ?? DEFAULT_BANNER_GRACE_MS;
+      const line = await ctx.tap.find(banner, job.requestedAt, grace, ctx.signal);
+      if (line && !ctx.bannerLine) {
+        ctx.bannerLine = line;
+        ctx.emit({ type: 'serial-match', at: ctx.now(), line });
+      }
+    }
+    stopBanner.abort();
+    await bannerFound;
+    if (ctx.signal.aborted) throw abortError();
+    const r = record.rollout!;
+    return { summary: `Job ${r.rawJobStatus}${exec ? `: ${exec.target} ${exec.rawStatus}` : ''}${ctx.bannerLine ? `; board printed ${version}` : ''}.` };
+  },
+  halfDone: (ctx) => `Verify job ${ctx.record.job?.id ?? ''} keeps running on the cloud (it was not cancelled): ${resumesHere('watch')}`,
+};
+
+const verdict: StepDef = {
+  id: 'verdict',
+  effect: 'cloud',
+  action: 'Fix the cause, then re-run: it starts a new verify job for the same published version (nothing is uploaded again). To ship a changed image, bump the version and start a new release.',
+  async run(ctx) {
+    const { record, config } = ctx;
+    const version = record.version!.value;
+    const since = record.job!.requestedAt;
+    const lines = ctx.tap.since(since).filter((l) => l.dir === undefined || l.dir === 'rx');
+    const banner = bannerMatcher(config.banner, version);
+    const bannerLine = ctx.bannerLine ?? lines.find((l) => banner(l.text));
+    const v = decideVerdict({
+      rollout: record.rollout,
+      target: config.target ?? profileTarget(ctx.deps.provider.profile),
+      version,
+      bannerLine,
+      lines,
+      serialConnected: ctx.tap.connected,
+      bannerGraceMs: config.watch?.bannerGraceMs ?? DEFAULT_BANNER_GRACE_MS,
+    });
+    record.verdict = v;
+    if (v.result === 'failed') throw new StepFailure(`FAILED: ${v.reasons.join(' ')}`, verdict.action, 'start-verify');
+    return { summary: `PASSED: ${v.reasons.join(' ')}` };
+  },
+  halfDone: (ctx) => `Version ${ctx.record.version?.value ?? ''} is published; verify job ${ctx.record.job?.id ?? ''} did not pass: re-run starts a new verify job.`,
+};
+
+export const STEPS: readonly StepDef[] = [build, locate, version, sign, upload, register, publish, startVerify, watch, verdict];
