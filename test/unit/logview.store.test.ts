@@ -176,3 +176,14 @@ describe('logview: ingest queue (budgeted absorption, backlog)', () => {
     assert.equal(q.trimTo(2), 0);
   });
 });
+
+describe('logview: ingest yields to input', () => {
+  it('stops absorbing as soon as input is pending', () => {
+    const q = new IngestQueue();
+    q.push(Array.from({ length: 1000 }, (_, i) => line(`l${i}`)));
+    let checks = 0;
+    const n = q.drain(() => undefined, 1e9, () => 0, 100, () => ++checks >= 2);
+    assert.equal(n, 200, 'two chunks, then input was pending');
+    assert.equal(q.backlog.lines, 800);
+  });
+});

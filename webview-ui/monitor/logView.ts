@@ -25,7 +25,7 @@ export class LogView {
   private following = true;
   /** The scrollTop we last set ourselves; a scroll event at it is ours, not the user's. */
   private expectedTop = -1;
-  private lastRowCount = 0;
+  private lastShownAppended = 0;
   private unseen = 0;
   private pendingReveal: number | undefined;
 
@@ -137,8 +137,8 @@ export class LogView {
     const view = this.model.view;
     const count = view.rowCount;
     const dropped = this.model.takeDroppedRows();
-    if (!this.following && count > this.lastRowCount - dropped) this.unseen += count - (this.lastRowCount - dropped);
-    this.lastRowCount = count;
+    if (!this.following) this.unseen += this.model.shownAppended - this.lastShownAppended;
+    this.lastShownAppended = this.model.shownAppended;
 
     let top = this.viewport.scrollTop; // read before any write: one layout per frame
     const total = visibleRows(0, this.viewportH, count, this.rowH).totalPx;

@@ -114,9 +114,13 @@ function schedule(): void {
 }
 document.addEventListener('visibilitychange', schedule);
 
+// Chromium tells us when a key or click is waiting: absorbing then yields at once so input wins.
+const scheduling = (navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }).scheduling;
+const inputPending = () => scheduling?.isInputPending?.() ?? false;
+
 function frame(): void {
   queue.trimTo(model.store.capacity);
-  queue.drain((l) => model.append(l), FRAME_BUDGET_MS, () => performance.now());
+  queue.drain((l) => model.append(l), FRAME_BUDGET_MS, () => performance.now(), 128, inputPending);
   if (!document.hidden) view.render();
   toolbar.showSearchCount(model.search.position, model.search.count, model.search.capped, model.search.active);
   updateEmptyText();

@@ -83,6 +83,8 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
     searchCount: ctx.model.search.count,
     searchIndex: ctx.model.search.position,
     backlogLines: ctx.queue.backlog.lines,
+    absorbed: ctx.model.store.end,
+    skipped: ctx.queue.skipped,
     follow: ctx.view.follow,
     hasActiveElements: ctx.view.hasActiveElements() || document.querySelector('#app img, #app script, #app iframe') !== null,
     state: JSON.parse(JSON.stringify(ctx.state)) as MonitorViewState,

@@ -38,6 +38,8 @@ const MAX_STRING_SEQ = 4096;
 // Anything that needs the slow path: C0 controls except TAB, DEL, and the 8-bit CSI.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NEEDS_PARSE = /[\x00-\x08\x0a-\x1f\x7f\x9b]/;
+// eslint-disable-next-line no-control-regex -- the same set, to find the next one from a position
+const SPECIAL = /[\x00-\x08\x0a-\x1f\x7f\x9b]/g;
 
 type Mode = 'text' | 'esc' | 'csi' | 'string' | 'stringEsc' | 'charset';
 
@@ -104,7 +106,13 @@ export class AnsiParser {
           } else if (code === 0x7f) {
             out += '\u2421';
           } else {
-            out += ch;
+            // Copy the whole run of ordinary characters at once (building strings char by char
+            // would allocate per character under a flood).
+            SPECIAL.lastIndex = i;
+            const next = SPECIAL.exec(input);
+            const stop = next && next.index < end ? next.index : end;
+            out += input.slice(i, stop);
+            i = stop - 1;
           }
           break;
         case 'esc':
@@ -212,8 +220,24 @@ function rgbColor(parts: string[]): string | undefined {
   return '#' + v.map((x) => x!.toString(16).padStart(2, '0')).join('');
 }
 
+// Styles are immutable and a log repeats the same few sequences (`ESC[0;32m` … `ESC[0m`) on every
+// line: remember each (style, parameters) result so a flood shares style objects instead of
+// allocating new ones per line.
+const sgrMemo = new WeakMap<AnsiStyle, Map<string, AnsiStyle>>();
+const SGR_MEMO_PER_STYLE = 64;
+
 /** Applies an SGR parameter string (what sits between `ESC [` and `m`) to a style. Returns the same object when nothing changed. */
 export function applySgr(style: AnsiStyle, paramText: string): AnsiStyle {
+  let memo = sgrMemo.get(style);
+  const hit = memo?.get(paramText);
+  if (hit) return hit;
+  const result = computeSgr(style, paramText);
+  if (!memo) sgrMemo.set(style, (memo = new Map()));
+  if (memo.size < SGR_MEMO_PER_STYLE) memo.set(paramText, result);
+  return result;
+}
+
+function computeSgr(style: AnsiStyle, paramText: string): AnsiStyle {
   // Private (`ESC [ ? … m`) and intermediate forms are not SGR.
   if (/[<=>?!"#$%&'()*+,\-./]/.test(paramText)) return style;
   const params = paramText === '' ? ['0'] : paramText.split(';');

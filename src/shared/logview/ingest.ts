@@ -60,10 +60,10 @@ export class IngestQueue {
   }
 
   /**
-   * Feeds queued lines to `sink` until the queue is empty or `budgetMs` has passed (checked every
-   * `chunk` lines, so the clock is cheap). Returns how many lines were absorbed.
+   * Feeds queued lines to `sink` until the queue is empty, `budgetMs` has passed or `shouldYield`
+   * says input is waiting (both checked every `chunk` lines). Returns how many lines were absorbed.
    */
-  drain(sink: (l: LogLine) => void, budgetMs: number, now: () => number, chunk = 256): number {
+  drain(sink: (l: LogLine) => void, budgetMs: number, now: () => number, chunk = 256, shouldYield: () => boolean = () => false): number {
     const deadline = now() + budgetMs;
     let done = 0;
     while (this.batches.length > 0) {
@@ -80,7 +80,7 @@ export class IngestQueue {
         this.batches.shift();
         this.offset = 0;
       } else this.offset = stop;
-      if (now() >= deadline) break;
+      if (now() >= deadline || shouldYield()) break;
     }
     return done;
   }

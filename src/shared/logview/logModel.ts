@@ -23,6 +23,8 @@ export class LogModel {
   /** Rows that left the top of the view since the last `takeDroppedRows` (to keep the scroll steady). */
   private droppedRows = 0;
   private hexCache = new Map<number, Uint8Array>();
+  /** Lines that have passed the filter since the start (never reset): "N new lines" counts from it. */
+  shownAppended = 0;
 
   constructor(capacity = DEFAULT_MAX_LINES) {
     this.store = new LineStore(capacity);
@@ -41,6 +43,7 @@ export class LogModel {
     if (this.lineFilter.test(s.text)) {
       this.view.add(abs);
       this.search.add(abs, s.text);
+      this.shownAppended++;
     }
   }
 
