@@ -1,3 +1,4 @@
+/* global process, console, setTimeout, URL, Blob, Worker, window, document, performance, requestAnimationFrame, MessageEvent, PerformanceObserver -- Node here, the browser inside page.evaluate */
 // Bench Monitor page under a flood, in headless Chromium (dist/webview/monitor.js as shipped):
 // a Web Worker plays the extension host, posting log batches that the page receives as
 // structured-clone messages like the real webview does; Playwright types into the send box

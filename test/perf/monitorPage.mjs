@@ -1,3 +1,4 @@
+/* global process, window, document -- Node here, the browser inside page.evaluate */
 // The Bench Monitor page (dist/webview) in headless Debian Chromium, outside VS Code: the same
 // CSP as the real panel (nonce scripts, styles and fonts from the asset folder only), a stub
 // acquireVsCodeApi that records what the page posts, and VS Code's Dark/Light Modern theme
