@@ -3,3 +3,4 @@ export * from './presets';
 export * from './progress';
 export * from './diagnose';
 export * from './runner';
+export * from './releasePort';

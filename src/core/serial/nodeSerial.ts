@@ -1,5 +1,7 @@
 // The SerialDriver over the `serialport` package. `serialport` (and its native binding) is
 // required on first use only, so activation never loads it unless a port is in use.
+import { read as fsRead } from 'fs';
+import { promisify } from 'util';
 import type { LineSettings } from './options';
 import type { RawPortInfo } from './ports';
 import type { SerialDriver, SerialTransport, TransportCloseInfo } from './transport';
@@ -11,6 +13,51 @@ function serialport(): SerialPortModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   mod ??= require('serialport') as SerialPortModule;
   return mod;
+}
+
+type BindingPort = { fd?: number | null; isOpen: boolean; poller?: { once(ev: 'readable', cb: (err: Error | null) => void): void }; read: (b: Buffer, o: number, l: number) => Promise<{ buffer: Buffer; bytesRead: number }> };
+type Binding = { list(): Promise<RawPortInfo[]>; open(o: unknown): Promise<BindingPort> };
+
+const readAsync = promisify(fsRead);
+const canceled = () => Object.assign(new Error('Port is not open'), { canceled: true });
+
+/**
+ * serialport's unix read retries forever when read() returns 0 bytes, which is what a tty returns
+ * once it has been hung up (USB unplug, pty master closed) if no poll was pending at that moment:
+ * the port then never reports the disconnect and spins a CPU. This read treats end-of-file as the
+ * disconnect it is; everything else is as serialport does it (non-blocking read, poll on EAGAIN).
+ */
+async function readOrHangUp(p: BindingPort, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
+  for (;;) {
+    if (!p.isOpen || p.fd == null) throw canceled();
+    try {
+      const { bytesRead } = await readAsync(p.fd, buffer, offset, length, null);
+      if (bytesRead === 0) throw new Error('the device hung up');
+      return { buffer, bytesRead };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw e;
+      if (!p.isOpen) throw canceled();
+      await new Promise<void>((res, rej) => p.poller!.once('readable', (err) => (err ? rej(err) : res())));
+    }
+  }
+}
+
+let guarded: Binding | undefined;
+
+/** The platform binding, with the hang-up-safe read on unix ports. */
+function guardedBinding(): Binding {
+  if (guarded) return guarded;
+  const base = serialport().SerialPort.binding as unknown as Binding;
+  guarded = {
+    list: () => base.list(),
+    async open(options: unknown) {
+      const port = await base.open(options);
+      if (typeof port.fd === 'number' && port.poller) port.read = (b, o, l) => readOrHangUp(port, b, o, l);
+      return port;
+    },
+  };
+  return guarded;
 }
 
 class NodeSerialTransport implements SerialTransport {
@@ -33,9 +80,10 @@ class NodeSerialTransport implements SerialTransport {
         parity: this.settings.parity,
         stopBits: this.settings.stopBits,
         autoOpen: false,
+        binding: guardedBinding(),
         // Bigger reads mean fewer chunks under a flood.
         highWaterMark: 256 * 1024,
-      });
+      } as never); // `binding` is accepted at run time but not in SerialPort's option type
       port.open((err) => {
         if (err) return reject(err);
         this.port = port;
