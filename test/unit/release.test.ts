@@ -55,7 +55,7 @@ describe('release pipeline: the step state machine', () => {
 
     // Events: each step started then finished, in order; upload progress reached 100 %; rollouts streamed.
     const stepEvents = b.events.filter((e) => e.type === 'step');
-    assert.deepEqual(stepEvents.map((e) => `${e.step}:${e.status}`), STEP_IDS.flatMap((id) => [`${id}:running`, `${id}:done`]));
+    assert.deepEqual(stepEvents.map((e) => `${e.step}:${e.status}`), STEP_IDS.flatMap((id) => [`${id}:started`, `${id}:done`]));
     const up = b.events.filter((e) => e.type === 'progress' && e.step === 'upload');
     assert.ok(up.length >= 2 && up.at(-1)!.type === 'progress' && (up.at(-1) as { percent?: number }).percent === 100);
     assert.ok(b.events.some((e) => e.type === 'rollout'));

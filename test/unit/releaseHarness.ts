@@ -96,11 +96,11 @@ export function makeBench(profile: CloudProfile = AWS, overrides: Partial<Releas
   return { root, cloud, serial, store, events, config, deps, builds };
 }
 
-/** Aborts `ctl` when step `step` starts running. */
+/** Aborts `ctl` when step `step` starts. */
 export function abortAt(b: Bench, step: string, ctl: AbortController): void {
   const prev = b.deps.onEvent!;
   b.deps.onEvent = (e) => {
     prev(e);
-    if (e.type === 'step' && e.step === step && e.status === 'running') ctl.abort();
+    if (e.type === 'step' && e.step === step && e.status === 'started') ctl.abort();
   };
 }

@@ -58,8 +58,7 @@ export async function resumeRelease(record: ReleaseRecord, deps: ReleaseDeps, si
   if (index <= STEP_IDS.indexOf('watch')) delete record.verdict;
   for (const s of record.steps.slice(index)) {
     s.status = 'pending';
-    delete s.reason;
-    delete s.action;
+    for (const k of ['reason', 'action', 'summary', 'reused', 'startedAt', 'endedAt', 'durationMs'] as const) delete s[k];
   }
   delete record.resumeAt;
   delete record.note;
@@ -115,7 +114,7 @@ async function runFrom(record: ReleaseRecord, from: number, deps: ReleaseDeps, o
       delete step.summary;
       delete step.reused;
       await save();
-      emit({ type: 'step', at: step.startedAt, step: def.id, title, status: 'running' });
+      emit({ type: 'step', at: step.startedAt, step: def.id, title, status: 'started' });
       if (signal.aborted) return await stop(ctx, i, 'canceled');
       try {
         const out = await def.run(ctx);
@@ -126,7 +125,7 @@ async function runFrom(record: ReleaseRecord, from: number, deps: ReleaseDeps, o
         if (out.reused) step.reused = true;
         finish(step, now());
         await save();
-        emit({ type: 'step', at: step.endedAt!, step: def.id, title, status: step.status, summary: out.summary, reused: out.reused, durationMs: step.durationMs });
+        emit({ type: 'step', at: step.endedAt!, step: def.id, title, status: out.skipped ? 'skipped' : 'done', summary: out.summary, reused: out.reused, durationMs: step.durationMs });
       } catch (e) {
         return await stop(ctx, i, isCancel(e, signal) ? 'canceled' : 'failed', e);
       }
@@ -150,8 +149,8 @@ async function stop(ctx: StepContext, i: number, how: 'canceled' | 'failed', err
   const def = STEPS[i];
   const step = record.steps[i];
   const title = STEP_TITLES[def.id];
+  if (step.status === 'running') finish(step, now());
   step.status = how;
-  if (step.startedAt !== undefined) finish(step, now());
   record.status = how;
   record.resumeAt = how === 'failed' ? ((error as { resumeAt?: StepId })?.resumeAt ?? def.id) : def.id;
   const left = def.halfDone(ctx);

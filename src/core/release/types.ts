@@ -167,7 +167,7 @@ export interface ReleaseRecord {
 }
 
 export type ReleaseEvent =
-  | { type: 'step'; at: number; step: StepId; title: string; status: Exclude<StepStatus, 'pending'>; summary?: string; reason?: string; action?: string; reused?: boolean; durationMs?: number }
+  | { type: 'step'; at: number; step: StepId; title: string; status: 'started' | 'done' | 'skipped' | 'failed' | 'canceled'; summary?: string; reason?: string; action?: string; reused?: boolean; durationMs?: number }
   | { type: 'progress'; at: number; step: StepId; message?: string; done?: number; total?: number; /** 0–100 when known. */ percent?: number }
   | { type: 'log'; at: number; step: StepId; text: string }
   | { type: 'rollout'; at: number; rollout: Rollout }
