@@ -65,6 +65,7 @@ describe('serial session on a real pty (virtual board)', function () {
     // Colours arrive as the board sent them; raw keeps the CRLF for the hex view.
     board.log('E', 'test', 'boom');
     const e = await nextLine(session, /test: boom/);
+    // eslint-disable-next-line no-control-regex
     assert.match(e.text, /^\x1b\[0;31mE \(\d+\) test: boom\x1b\[0m$/);
     assert.equal(e.raw!.subarray(-2).toString('hex'), '0d0a');
   });

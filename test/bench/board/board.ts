@@ -55,6 +55,8 @@ export class VirtualBoard implements BoardHandle {
   private readonly bootDelayMs: number;
   private readonly agents: CloudAgent[];
   private stopped = false;
+  /** While resetting the board ignores its UART, as a chip held in reset does. */
+  private booting = false;
 
   constructor(private readonly opts: BoardOptions) {
     this.pty = new PtyLink(opts.link);
@@ -150,6 +152,15 @@ export class VirtualBoard implements BoardHandle {
   async installAndReboot(image: Buffer, newVersion: string, via: 'serial' | 'agent' = 'agent'): Promise<boolean> {
     const sha256 = createHash('sha256').update(image).digest('hex');
     this.log('I', 'ota', `installing ${image.length} bytes as v${newVersion} (sha256 ${sha256.slice(0, 16)}…)`);
+    this.booting = true;
+    try {
+      return await this.install(image, newVersion, via, sha256);
+    } finally {
+      this.booting = false;
+    }
+  }
+
+  private async install(image: Buffer, newVersion: string, via: 'serial' | 'agent', sha256: string): Promise<boolean> {
     await delay(20);
     const old = this.ver;
     if (this.faults.has('crash-on-boot')) {
@@ -203,6 +214,7 @@ export class VirtualBoard implements BoardHandle {
   }
 
   private async command(line: string): Promise<void> {
+    if (this.booting) return;
     if (!line.startsWith(FLASH.data)) this.received.push(line);
     const [cmd, ...args] = line.split(/\s+/);
     const arg = args.join(' ');
