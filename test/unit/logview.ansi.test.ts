@@ -71,7 +71,7 @@ describe('logview: ANSI SGR parser', () => {
     assert.equal(stripAnsi('a\x1b(Bb'), 'ab', 'charset designation');
     assert.equal(stripAnsi('a\x1b7b\x1b8c'), 'abc', 'save/restore cursor');
     // garbage: a CSI interrupted by a control character: the control is still shown
-    assert.equal(stripAnsi('x\x1b[3\x01y'), 'x\u2401y');
+    assert.equal(stripAnsi('x\x1b[3\x01y'), 'x\\x01y');
     // 38;5 with no index, and an out-of-range truecolor: ignored, text intact
     assert.deepEqual(parseAnsi('\x1b[38;5mA'), { text: 'A' });
     assert.deepEqual(parseAnsi('\x1b[38;2;300;0;0mA'), { text: 'A' });
@@ -84,8 +84,13 @@ describe('logview: ANSI SGR parser', () => {
     assert.match(r.text, /visible$/);
   });
 
-  it('shows control characters as control pictures and strips the trailing CR', () => {
-    assert.equal(stripAnsi('a\x00b\x07c\x7fd\r'), 'a\u2400b\u2407c\u2421d');
+  it('shows control characters as marked \\xNN runs and strips the trailing CR', () => {
+    const r = parseAnsi('a\x00b\x07\x1fc\x7f\r');
+    assert.equal(r.text, 'a\\x00b\\x07\\x1fc\\x7f');
+    assert.deepEqual(r.spans!.map((s) => [s.from, s.to, s.style.control]), [[1, 5, true], [6, 14, true], [15, 19, true]]);
+    const red = parseAnsi('\x1b[31mx\x07y').spans!;
+    assert.deepEqual(red.map((s) => [s.from, s.to, s.style.fg, !!s.style.control]), [[0, 1, 1, false], [1, 5, 1, true], [5, 6, 1, false]]);
+    assert.deepEqual(styleToCss({ control: true }).classes, ['a-ctrl']);
     assert.equal(stripAnsi('tab\there'), 'tab\there');
   });
 

@@ -186,7 +186,8 @@ export class LogView {
       else this.rows.insertBefore(row, cursor);
     }
 
-    this.jump.hidden = this.following;
+    // Nothing to jump to while everything fits on screen.
+    this.jump.hidden = this.following || total <= this.viewportH;
     if (!this.following) {
       this.jump.replaceChildren(icon('arrow-down'), document.createTextNode(this.unseen > 0 ? ` ${formatCount(this.unseen)} new` : ' Follow'));
       this.jump.title = 'Scroll to the newest line and follow';

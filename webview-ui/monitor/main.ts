@@ -132,8 +132,17 @@ function frame(): void {
     hostDropped,
     skipped: queue.skipped,
     capacity: model.store.capacity,
+    problem: problemText(),
   });
   if (queue.backlog.lines > 0) schedule();
+}
+
+function problemText(): string | undefined {
+  const f = model.filter;
+  if (f.includeError) return `Filter: ${f.includeError}`;
+  if (f.excludeError) return `Exclude: ${f.excludeError}`;
+  if (model.searchError) return `Find: ${model.searchError}`;
+  return undefined;
 }
 
 function updateEmptyText(): void {

@@ -24,9 +24,12 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
   row.classList.add(line.dir);
   if (ref.sub > 0) row.classList.add('cont');
   if (opts.timestamps) row.append(el('span', 'ts', ref.sub === 0 ? formatTime(line.t) : ''));
-  if (line.dir !== 'rx' && ref.sub === 0) {
-    const dir = el('span', 'dir', line.dir === 'tx' ? '→' : '•');
-    dir.title = DIR_TITLE[line.dir];
+  // The direction mark: sent lines and monitor notes. In hex view every row keeps the column so
+  // the byte columns line up.
+  if ((line.dir !== 'rx' && ref.sub === 0) || opts.hex) {
+    const mark = ref.sub === 0 && line.dir !== 'rx' ? (line.dir === 'tx' ? '→' : '•') : '';
+    const dir = el('span', 'dir', mark);
+    if (mark) dir.title = DIR_TITLE[line.dir];
     row.append(dir);
   }
   if (opts.hex) {

@@ -13,6 +13,8 @@ export interface StatusFacts {
   hostDropped: number;
   skipped: number;
   capacity: number;
+  /** A filter or search pattern that does not compile. */
+  problem?: string;
 }
 
 export function buildStatusLine() {
@@ -25,10 +27,13 @@ export function buildStatusLine() {
   const dropped = el('span', 'dropped');
   dropped.id = 'dropped';
   dropped.hidden = true;
+  const problem = el('span', 'problem');
+  problem.id = 'problem';
+  problem.hidden = true;
   const note = el('span', 'note');
   note.id = 'note';
   note.setAttribute('aria-live', 'polite');
-  element.append(counts, behind, dropped, el('span', 'spacer'), note);
+  element.append(counts, behind, dropped, problem, el('span', 'spacer'), note);
   let noteTimer: ReturnType<typeof setTimeout> | undefined;
   let last = '';
 
@@ -47,6 +52,8 @@ export function buildStatusLine() {
         behind.replaceChildren(icon('warning'), document.createTextNode(` Behind by ${formatCount(f.backlog.lines)} lines / ${formatBytes(f.backlog.bytes)}`));
         behind.title = 'The board sends faster than the view can draw; lines are queued, none are lost.';
       }
+      problem.hidden = !f.problem;
+      problem.textContent = f.problem ?? '';
       const lost = f.hostDropped + f.skipped;
       dropped.hidden = lost === 0;
       dropped.textContent = lost ? `${formatCount(lost)} not shown` : '';
@@ -59,7 +66,7 @@ export function buildStatusLine() {
     },
     /** Everything the strip shows, as text (tests). */
     text(): string {
-      return [counts, behind, dropped, note].filter((e) => !e.hidden && e.textContent).map((e) => e.textContent!.trim()).join(' · ');
+      return [counts, behind, dropped, problem, note].filter((e) => !e.hidden && e.textContent).map((e) => e.textContent!.trim()).join(' · ');
     },
   };
 }

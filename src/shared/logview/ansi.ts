@@ -1,6 +1,7 @@
 // ANSI escape handling for serial lines: SGR (colours, bold…) becomes styled spans over the plain
 // text; every other escape (cursor moves, erase, OSC titles) is dropped; other control characters
-// become visible control pictures (␀, ␇…) so binary noise is seen, not swallowed. Pure and DOM-free.
+// become visible `\xNN` runs marked as controls, so binary noise is seen, not swallowed (control
+// pictures like ␀ are missing from many monospace fonts). Pure and DOM-free.
 
 /** A palette index 0–255, or a truecolor '#rrggbb'. */
 export type AnsiColor = number | string;
@@ -15,6 +16,8 @@ export interface AnsiStyle {
   readonly inverse?: boolean;
   readonly strike?: boolean;
   readonly hidden?: boolean;
+  /** Not an SGR attribute: marks a control character shown as `\xNN` so it reads as one byte, not text. */
+  readonly control?: boolean;
 }
 
 /** A run of `text.slice(from, to)` drawn in `style`. */
@@ -42,6 +45,15 @@ const NEEDS_PARSE = /[\x00-\x08\x0a-\x1f\x7f\x9b]/;
 const SPECIAL = /[\x00-\x08\x0a-\x1f\x7f\x9b]/g;
 
 type Mode = 'text' | 'esc' | 'csi' | 'string' | 'stringEsc' | 'charset';
+
+const controlMemo = new WeakMap<AnsiStyle, AnsiStyle>();
+
+/** The style of a control character drawn inside text of style `s` (shared per style). */
+function controlStyle(s: AnsiStyle): AnsiStyle {
+  let c = controlMemo.get(s);
+  if (!c) controlMemo.set(s, (c = Object.freeze({ ...s, control: true })));
+  return c;
+}
 
 export function isDefaultStyle(s: AnsiStyle): boolean {
   return s === DEFAULT || Object.keys(s).length === 0;
@@ -101,10 +113,12 @@ export class AnsiParser {
           } else if (code === 0x9b) {
             this.mode = 'csi';
             this.seq = '';
-          } else if (code < 0x20 && ch !== '\t') {
-            out += String.fromCharCode(0x2400 + code);
-          } else if (code === 0x7f) {
-            out += '\u2421';
+          } else if ((code < 0x20 && ch !== '\t') || code === 0x7f) {
+            const style = this.style;
+            closeRun();
+            runStyle = controlStyle(style);
+            out += '\\x' + (code < 16 ? '0' : '') + code.toString(16);
+            closeRun();
           } else {
             // Copy the whole run of ordinary characters at once (building strings char by char
             // would allocate per character under a flood).
@@ -327,6 +341,7 @@ export function styleToCss(s: AnsiStyle): { classes: string[]; color?: string; b
   if (s.underline) classes.push('a-underline');
   if (s.strike) classes.push('a-strike');
   if (s.hidden) classes.push('a-hidden');
+  if (s.control) classes.push('a-ctrl');
   let color = s.fg !== undefined ? ansiColorCss(s.fg) : undefined;
   let background = s.bg !== undefined ? ansiColorCss(s.bg) : undefined;
   if (s.inverse) {
