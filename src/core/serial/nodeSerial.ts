@@ -1,18 +1,24 @@
-// The SerialDriver over the `serialport` package. `serialport` (and its native binding) is
-// required on first use only, so activation never loads it unless a port is in use.
+// The SerialDriver over serialport's stream and native binding (the pieces of the `serialport`
+// package we use, without its ten parsers). Required on first use only, so activation never loads
+// them unless a port is in use; `@serialport/bindings-cpp` stays outside the bundle (native).
 import { read as fsRead } from 'fs';
 import { promisify } from 'util';
 import type { LineSettings } from './options';
 import type { RawPortInfo } from './ports';
 import type { SerialDriver, SerialTransport, TransportCloseInfo } from './transport';
 
-type SerialPortModule = typeof import('serialport');
-let mod: SerialPortModule | undefined;
+type StreamModule = typeof import('@serialport/stream');
+type BindingsModule = typeof import('@serialport/bindings-cpp');
+let mods: { stream: StreamModule; bindings: BindingsModule } | undefined;
 
-function serialport(): SerialPortModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  mod ??= require('serialport') as SerialPortModule;
-  return mod;
+function serialport(): { stream: StreamModule; bindings: BindingsModule } {
+  mods ??= {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    stream: require('@serialport/stream') as StreamModule,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    bindings: require('@serialport/bindings-cpp') as BindingsModule,
+  };
+  return mods;
 }
 
 type BindingPort = { fd?: number | null; isOpen: boolean; poller?: { once(ev: 'readable', cb: (err: Error | null) => void): void }; read: (b: Buffer, o: number, l: number) => Promise<{ buffer: Buffer; bytesRead: number }> };
@@ -48,7 +54,7 @@ let guarded: Binding | undefined;
 /** The platform binding, with the hang-up-safe read on unix ports. */
 function guardedBinding(): Binding {
   if (guarded) return guarded;
-  const base = serialport().SerialPort.binding as unknown as Binding;
+  const base = serialport().bindings.autoDetect() as unknown as Binding;
   guarded = {
     list: () => base.list(),
     async open(options: unknown) {
@@ -61,7 +67,7 @@ function guardedBinding(): Binding {
 }
 
 class NodeSerialTransport implements SerialTransport {
-  private port: InstanceType<SerialPortModule['SerialPort']> | undefined;
+  private port: InstanceType<StreamModule['SerialPortStream']> | undefined;
   private dataListeners: ((c: Buffer) => void)[] = [];
   private closeListeners: ((i: TransportCloseInfo) => void)[] = [];
 
@@ -71,9 +77,9 @@ class NodeSerialTransport implements SerialTransport {
   ) {}
 
   open(): Promise<void> {
-    const { SerialPort } = serialport();
+    const { SerialPortStream } = serialport().stream;
     return new Promise((resolve, reject) => {
-      const port = new SerialPort({
+      const port = new SerialPortStream(<ConstructorParameters<StreamModule['SerialPortStream']>[0]>{
         path: this.path,
         baudRate: this.settings.baudRate,
         dataBits: this.settings.dataBits,
@@ -83,7 +89,7 @@ class NodeSerialTransport implements SerialTransport {
         binding: guardedBinding(),
         // Bigger reads mean fewer chunks under a flood.
         highWaterMark: 256 * 1024,
-      } as never); // `binding` is accepted at run time but not in SerialPort's option type
+      });
       port.open((err) => {
         if (err) return reject(err);
         this.port = port;
@@ -127,7 +133,7 @@ class NodeSerialTransport implements SerialTransport {
 
 export const nodeSerialDriver: SerialDriver = {
   async list(): Promise<RawPortInfo[]> {
-    return serialport().SerialPort.list();
+    return guardedBinding().list();
   },
   create: (path, settings) => new NodeSerialTransport(path, settings),
 };
