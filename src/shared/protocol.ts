@@ -65,7 +65,11 @@ export type HostMessage =
   | { type: 'clear' }
   | { type: 'pong'; id: number }
   /** Test-only: drive a control of the page and/or read back what it renders (answered by 'queryResult'). */
-  | { type: 'query'; id: number; action?: MonitorTestAction };
+  | { type: 'query'; id: number; action?: MonitorTestAction }
+  /** The release pane: the current release, its verify job's rollout, timeline entries (see ReleaseUpdate). */
+  | ({ type: 'release' } & ReleaseUpdate)
+  /** Test-only: read back what the rollout pane renders (answered by 'rolloutQueryResult'). */
+  | { type: 'rolloutQuery'; id: number };
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -74,7 +78,10 @@ export type WebviewMessage =
   | { type: 'send'; text: string; eol: MonitorViewState['sendEol']; hex?: boolean }
   | { type: 'state'; state: MonitorViewState }
   | { type: 'command'; command: 'pickPort' | 'clear' | 'saveLog' | 'pause' | 'resume' }
-  | { type: 'queryResult'; id: number; result?: MonitorQueryResult; error?: string };
+  | { type: 'queryResult'; id: number; result?: MonitorQueryResult; error?: string }
+  /** A button of the rollout pane. */
+  | { type: 'releaseCommand'; command: ReleaseCommand }
+  | { type: 'rolloutQueryResult'; id: number; result: RolloutQueryResult };
 
 /** Named controls of the monitor page that tests can drive through the real DOM handlers. */
 export type MonitorField = 'include' | 'exclude' | 'search' | 'send';
@@ -116,6 +123,111 @@ export interface MonitorQueryResult {
   status: string;
   /** document.activeElement's id, for keyboard tests. */
   focused: string;
+}
+
+// --- the release pane (Quick Release: steps, the verify job's rollout, verdict, timeline) ---------
+
+export type ReleaseStepState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'canceled';
+
+export interface ReleaseStepView {
+  id: string;
+  title: string;
+  status: ReleaseStepState;
+  startedAt?: number;
+  durationMs?: number;
+  /** What the step did, or why it failed / what to do. */
+  summary?: string;
+  reason?: string;
+  action?: string;
+  reused?: boolean;
+  /** 0–100 while running, when known (upload bytes, download progress). */
+  percent?: number;
+  message?: string;
+}
+
+export interface ReleaseVerdictView {
+  result: 'passed' | 'failed';
+  reasons: string[];
+  /** The serial line in which the board printed the expected version. */
+  bannerLine?: { t: number; text: string };
+  /** The last relevant serial lines (failed verdicts). */
+  serialLines: { t: number; text: string }[];
+}
+
+export interface ReleaseView {
+  id: string;
+  profile: string;
+  cloud: string;
+  packageName: string;
+  version?: string;
+  status: 'running' | 'passed' | 'failed' | 'canceled';
+  createdAt: number;
+  updatedAt: number;
+  steps: ReleaseStepView[];
+  /** What a stop left half-done and where a re-run picks up. */
+  note?: string;
+  jobId?: string;
+  verdict?: ReleaseVerdictView;
+  /** A resume is possible (failed or cancelled). */
+  resumable: boolean;
+}
+
+export interface RolloutExecutionView {
+  target: string;
+  /** Neutral status (queued, in-progress, succeeded…) and the cloud's own word. */
+  status: string;
+  rawStatus: string;
+  progress?: number;
+  statusDetails?: Record<string, string>;
+  queuedAt?: number;
+  startedAt?: number;
+  updatedAt?: number;
+}
+
+export interface RolloutView {
+  jobId: string;
+  jobStatus: string;
+  rawJobStatus: string;
+  /** Host time of the snapshot. */
+  at: number;
+  done: boolean;
+  counts: Record<string, number>;
+  executions: RolloutExecutionView[];
+}
+
+/** One row of the timeline: serial lines and job events interleaved by host time. */
+export interface TimelineEntry {
+  t: number;
+  kind: 'serial' | 'step' | 'job' | 'execution' | 'verdict';
+  text: string;
+  level?: 'info' | 'ok' | 'warn' | 'error';
+}
+
+/**
+ * What the host sends to the rollout pane. `release: null` clears it. Timeline entries are appended
+ * (after a reset when `resetTimeline`); the other fields replace what the page shows.
+ */
+export interface ReleaseUpdate {
+  release?: ReleaseView | null;
+  rollout?: RolloutView | null;
+  timeline?: TimelineEntry[];
+  resetTimeline?: boolean;
+  /** The running step's progress line (upload 42 %, bench-board-01: IN_PROGRESS). */
+  activity?: string | null;
+}
+
+export type ReleaseCommand = 'saveBundle' | 'resume' | 'cancel' | 'quickRelease' | 'showLog';
+
+/** What the rollout pane renders, read back from its DOM (integration tests, screenshots). */
+export interface RolloutQueryResult {
+  /** The pane's whole text, as shown. */
+  text: string;
+  verdict?: string;
+  steps: { title: string; status: string; duration: string }[];
+  counts: Record<string, number>;
+  executions: string[][];
+  timelineRows: number;
+  buttons: { label: string; disabled: boolean }[];
 }
 
 export function isWebviewMessage(m: unknown): m is WebviewMessage {
