@@ -23,18 +23,19 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
   if (!line) return;
   row.classList.add(line.dir);
   if (ref.sub > 0) row.classList.add('cont');
-  if (opts.timestamps) row.append(el('span', 'ts', ref.sub === 0 ? formatTime(line.t) : ''));
+  // Separators are real spaces, not CSS margins, so a copied selection reads like the saved log.
+  if (opts.timestamps) row.append(el('span', 'ts', ref.sub === 0 ? `${formatTime(line.t)}  ` : ' '.repeat(14)));
   // The direction mark: sent lines and monitor notes. In hex view every row keeps the column so
   // the byte columns line up.
   if ((line.dir !== 'rx' && ref.sub === 0) || opts.hex) {
-    const mark = ref.sub === 0 && line.dir !== 'rx' ? (line.dir === 'tx' ? '→' : '•') : '';
-    const dir = el('span', 'dir', mark);
-    if (mark) dir.title = DIR_TITLE[line.dir];
+    const mark = ref.sub === 0 && line.dir !== 'rx' ? (line.dir === 'tx' ? '→' : '•') : ' ';
+    const dir = el('span', 'dir', `${mark} `);
+    if (mark !== ' ') dir.title = DIR_TITLE[line.dir];
     row.append(dir);
   }
   if (opts.hex) {
     const h = hexRow(model.bytesOf(ref.line), ref.sub);
-    row.append(el('span', 'hex-off', h.offset), el('span', 'hex-bytes', h.hex), el('span', 'hex-ascii', h.ascii));
+    row.append(el('span', 'hex-off', `${h.offset}  `), el('span', 'hex-bytes', `${h.hex}  `), el('span', 'hex-ascii', h.ascii));
     return;
   }
   const text = el('span', 'text');

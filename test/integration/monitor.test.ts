@@ -1,0 +1,212 @@
+// The Bench Monitor's log pane in the real workbench: the page is driven through its own controls
+// (the test-only 'query' message sets a field and fires its input/keydown/click handlers) and
+// reports what its DOM renders. Lines reach it the way the serial session sends them: batched
+// 'log' messages posted by the extension host.
+import { strict as assert } from 'assert';
+import * as vscode from 'vscode';
+import type { OtaBenchApi } from '../../src/extension';
+import type { LogLine, MonitorQueryResult, MonitorTestAction, WebviewMessage } from '../../src/shared/protocol';
+import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
+import { screenshot } from './support/screenshot';
+import { sleep, waitFor, within } from './support/wait';
+
+const EXT_ID = 'ota-bench.ota-bench';
+const XSS = '<img src=x onerror=alert(1)>';
+
+let nextId = 1000;
+
+/** Drives the page (optional action) and returns what it renders. */
+export async function queryPage(monitor: MonitorPanel, action?: MonitorTestAction): Promise<MonitorQueryResult> {
+  const id = ++nextId;
+  const answer = new Promise<MonitorQueryResult>((resolve, reject) => {
+    const sub = monitor.onMessage((m) => {
+      if (m.type === 'queryResult' && m.id === id) {
+        sub.dispose();
+        if (m.error || !m.result) reject(new Error(`the page could not answer: ${m.error}`));
+        else resolve(m.result);
+      }
+    });
+  });
+  monitor.post({ type: 'query', id, action });
+  return within(`the page to answer query ${JSON.stringify(action ?? {})}`, answer, 15_000);
+}
+
+/** Polls the page until `ok` holds for what it renders. */
+export async function untilPage(monitor: MonitorPanel, what: string, ok: (r: MonitorQueryResult) => boolean, timeoutMs = 15_000): Promise<MonitorQueryResult> {
+  let last: MonitorQueryResult | undefined;
+  try {
+    return await waitFor(what, async () => {
+      last = await queryPage(monitor);
+      return ok(last) && last;
+    }, timeoutMs, 100);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nlast rows:\n${last?.visibleRows.slice(-12).join('\n')}\nstatus: ${last?.status}`);
+  }
+}
+
+/** The next message of `type` the page sends. */
+function nextMessage<T extends WebviewMessage['type']>(monitor: MonitorPanel, type: T): Promise<Extract<WebviewMessage, { type: T }>> {
+  return new Promise((resolve) => {
+    const sub = monitor.onMessage((m) => {
+      if (m.type === type) {
+        sub.dispose();
+        resolve(m as Extract<WebviewMessage, { type: T }>);
+      }
+    });
+  });
+}
+
+let seq = 0;
+const rx = (text: string): LogLine => ({ seq: seq++, t: Date.now(), text, dir: 'rx' });
+
+describe('Bench Monitor log pane (real workbench)', function () {
+  this.timeout(90_000);
+  let monitor: MonitorPanel;
+
+  before(async () => {
+    const api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
+    await vscode.commands.executeCommand('otaBench.openMonitor');
+    monitor = await waitFor('the monitor panel', () => api.monitor());
+    await within('the monitor ready handshake', monitor.ready, 20_000);
+  });
+
+  after(async () => {
+    monitor?.dispose();
+  });
+
+  it('renders device text as text: an <img onerror> line shows literally and creates no element', async () => {
+    monitor.post({ type: 'clear' });
+    monitor.post({
+      type: 'log',
+      lines: [
+        rx('\x1b[0;32mI (120) boot: OTA Bench board ready\x1b[0m'),
+        rx(XSS),
+        rx('\x1b[31m<script>alert(2)</script>\x1b[0m <b>not bold</b>'),
+      ],
+    });
+    const r = await untilPage(monitor, 'the three lines', (q) => q.totalLines === 3);
+    assert.ok(r.visibleRows.some((row) => row.endsWith(XSS)), `rows: ${r.visibleRows.join(' | ')}`);
+    assert.ok(r.visibleRows.some((row) => row.endsWith('<script>alert(2)</script> <b>not bold</b>')));
+    assert.ok(r.visibleRows.some((row) => row.endsWith('I (120) boot: OTA Bench board ready')), 'the ANSI escapes are gone from the text');
+    assert.equal(r.hasActiveElements, false, 'no <img>, <script> or <iframe> in the log');
+    await screenshot('monitor-xss-as-text');
+  });
+
+  it('the include/exclude filter hides lines live and an invalid regex hides nothing', async () => {
+    monitor.post({ type: 'clear' });
+    const lines = Array.from({ length: 300 }, (_, i) => rx(`${['I', 'W', 'E'][i % 3]} (${i}) ${['wifi', 'mqtt', 'ota'][i % 3]}: event ${i}`));
+    monitor.post({ type: 'log', lines: lines.slice(0, 150) });
+    monitor.post({ type: 'log', lines: lines.slice(150) });
+    await untilPage(monitor, '300 lines', (q) => q.totalLines === 300);
+
+    let r = await queryPage(monitor, { kind: 'input', field: 'include', value: 'wifi' });
+    assert.equal(r.filterCount, 100);
+    assert.ok(r.visibleRows.length > 0 && r.visibleRows.every((row) => row.includes('wifi')), r.visibleRows.join(' | '));
+    assert.match(r.status, /100 of 300 lines/);
+
+    monitor.post({ type: 'log', lines: [rx('I (999) wifi: arrived after the filter'), rx('I (1000) mqtt: hidden')] });
+    r = await untilPage(monitor, 'the new wifi line to pass the live filter', (q) => q.filterCount === 101);
+    assert.ok(r.visibleRows.some((row) => row.includes('arrived after the filter')));
+    assert.ok(!r.visibleRows.some((row) => row.includes('mqtt: hidden')));
+
+    r = await queryPage(monitor, { kind: 'input', field: 'exclude', value: 'event 1' });
+    assert.ok(r.filterCount < 101 && r.visibleRows.every((row) => !row.includes('event 1')));
+
+    await queryPage(monitor, { kind: 'input', field: 'exclude', value: '' });
+    await queryPage(monitor, { kind: 'click', control: 'regex' });
+    r = await queryPage(monitor, { kind: 'input', field: 'include', value: '^W \\((\\d+)\\) mqtt' });
+    assert.equal(r.filterCount, 100);
+    assert.equal(r.state.filter.regex, true);
+    await screenshot('monitor-filter');
+
+    r = await queryPage(monitor, { kind: 'input', field: 'include', value: '(unclosed' });
+    assert.ok(r.filterError, 'the page reports the bad pattern');
+    assert.match(r.status, /Filter: /);
+    assert.equal(r.filterCount, r.totalLines, 'a pattern that does not compile hides nothing');
+
+    await queryPage(monitor, { kind: 'input', field: 'include', value: '' });
+    r = await queryPage(monitor, { kind: 'click', control: 'regex' });
+    assert.equal(r.filterCount, r.totalLines);
+  });
+
+  it('search counts matches, Enter moves to the next one, Ctrl+F focuses the box and Esc clears it', async () => {
+    let r = await queryPage(monitor, { kind: 'key', field: 'log', key: 'f', ctrl: true });
+    assert.equal(r.focused, 'search');
+    r = await queryPage(monitor, { kind: 'input', field: 'search', value: 'ota: event 29' });
+    assert.equal(r.searchCount, 5, 'ota lines are i % 3 == 2: events 29, 290, 293, 296, 299');
+    r = await queryPage(monitor, { kind: 'key', field: 'search', key: 'Enter' });
+    assert.equal(r.searchIndex > 0, true);
+    assert.equal(r.follow, false, 'revealing a match stops following');
+    assert.ok(r.visibleRows.some((row) => row.includes('ota: event 29')));
+    r = await queryPage(monitor, { kind: 'key', field: 'search', key: 'Escape' });
+    assert.equal(r.searchCount, 0);
+    r = await queryPage(monitor, { kind: 'scroll', to: 'bottom' });
+    assert.equal(r.follow, true);
+  });
+
+  it('the send box posts the line with the chosen ending, keeps history, and rejects bad hex', async () => {
+    await queryPage(monitor, { kind: 'eol', value: 'crlf' });
+    let sent = nextMessage(monitor, 'send');
+    await queryPage(monitor, { kind: 'input', field: 'send', value: 'version' });
+    let r = await queryPage(monitor, { kind: 'key', field: 'send', key: 'Enter' });
+    assert.deepEqual(await within('the send message', sent, 5_000), { type: 'send', text: 'version', eol: 'crlf', hex: false });
+    assert.equal(r.sendValue, '', 'the box empties after sending');
+    r = await queryPage(monitor, { kind: 'key', field: 'send', key: 'ArrowUp' });
+    assert.equal(r.sendValue, 'version', '↑ recalls the last line');
+
+    await queryPage(monitor, { kind: 'click', control: 'sendHex' });
+    await queryPage(monitor, { kind: 'input', field: 'send', value: 'de ad zz' });
+    let posted = false;
+    const sub = monitor.onMessage((m) => (posted ||= m.type === 'send'));
+    r = await queryPage(monitor, { kind: 'key', field: 'send', key: 'Enter' });
+    await sleep(200);
+    sub.dispose();
+    assert.equal(posted, false, 'invalid hex is not sent');
+    assert.equal(r.sendValue, 'de ad zz', 'and stays in the box to be fixed');
+
+    sent = nextMessage(monitor, 'send');
+    await queryPage(monitor, { kind: 'input', field: 'send', value: '0xDE,0xAD be ef' });
+    await queryPage(monitor, { kind: 'key', field: 'send', key: 'Enter' });
+    assert.deepEqual(await within('the hex send', sent, 5_000), { type: 'send', text: 'de ad be ef', eol: 'crlf', hex: true });
+    await queryPage(monitor, { kind: 'click', control: 'sendHex' });
+  });
+
+  it('view toggles persist to the host (timestamps, hex view, send line ending)', async () => {
+    monitor.post({ type: 'clear' });
+    monitor.post({ type: 'log', lines: [rx('0123456789abcdefXYZ')] });
+    await untilPage(monitor, 'one line', (q) => q.totalLines === 1);
+    let r = await queryPage(monitor, { kind: 'click', control: 'timestamps' });
+    if (r.state.timestamps) assert.match(r.visibleRows[0], /^\d\d:\d\d:\d\d\.\d{3} {2}0123456789abcdefXYZ$/);
+    else assert.equal(r.visibleRows[0], '0123456789abcdefXYZ');
+    try {
+      r = await queryPage(monitor, { kind: 'click', control: 'hex' });
+      assert.equal(r.rowCount, 2, '19 bytes take two hex rows');
+      assert.match(r.visibleRows[0], /0000 {2}30 31 32 33 34 35 36 37 {2}38 39 61 62 63 64 65 66 {2}0123456789abcdef$/);
+      assert.match(r.visibleRows[1], /0010 {2}58 59 5a {42}XYZ$/);
+      await screenshot('monitor-hex');
+      const ts = r.state.timestamps;
+      await waitFor('the host to hold the page state', () => monitor.viewState.hex === true && monitor.viewState.sendEol === 'crlf' && monitor.viewState.timestamps === ts);
+    } finally {
+      await queryPage(monitor, { kind: 'click', control: 'hex' });
+      await queryPage(monitor, { kind: 'click', control: 'timestamps' });
+      await queryPage(monitor, { kind: 'eol', value: 'lf' });
+    }
+  });
+
+  it('shows "behind by" while a flood is absorbed, never freezes, and ends with every line', async () => {
+    monitor.post({ type: 'clear' });
+    const total = 60_000;
+    const start = Date.now();
+    for (let i = 0; i < total; i += 5000) {
+      monitor.post({ type: 'log', lines: Array.from({ length: 5000 }, (_, k) => rx(`\x1b[0;32mI (${i + k}) flood: line ${i + k} ${'.'.repeat(60)}\x1b[0m`)) });
+    }
+    const seenBehind: number[] = [];
+    const r = await untilPage(monitor, 'the flood to be absorbed', (q) => {
+      if (q.backlogLines > 0) seenBehind.push(q.backlogLines);
+      return q.totalLines === total && q.backlogLines === 0;
+    }, 60_000);
+    assert.ok(r.visibleRows.some((row) => row.includes(`line ${total - 1} `)), 'following shows the newest line');
+    assert.equal(r.follow, true);
+    console.log(`flood of ${total} lines absorbed in ${Date.now() - start} ms; backlog seen: ${seenBehind.slice(0, 5).join(', ') || 'none (absorbed between queries)'}`);
+  });
+});
