@@ -26,14 +26,21 @@ export function iconButton(id: string, codicon: string, title: string, onClick: 
   return b;
 }
 
-/** A two-state toolbar action (aria-pressed), drawn like the find widget's option toggles. */
+/**
+ * A two-state toolbar action (aria-pressed), drawn like the find widget's option toggles.
+ * `codicon` may be `text:LABEL` for a short text label where no icon says it well.
+ */
 export function toggleButton(id: string, codicon: string, title: string, onToggle: (on: boolean) => void): HTMLButtonElement & { setOn(on: boolean): void } {
-  const b = iconButton(id, codicon, title, () => {
+  const b = iconButton(id, codicon.startsWith('text:') ? 'blank' : codicon, title, () => {
     const on = b.getAttribute('aria-pressed') !== 'true';
     b.setOn(on);
     onToggle(on);
   }) as HTMLButtonElement & { setOn(on: boolean): void };
   b.classList.add('toggle');
+  if (codicon.startsWith('text:')) {
+    b.classList.add('text');
+    b.replaceChildren(codicon.slice(5));
+  }
   b.setOn = (on) => b.setAttribute('aria-pressed', String(on));
   b.setOn(false);
   return b;

@@ -21,8 +21,10 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
 
   const regex = toggleButton('regex', 'regex', 'Use Regular Expression', () => ev.filterChanged());
   const matchCase = toggleButton('matchCase', 'case-sensitive', 'Match Case', () => ev.filterChanged());
-  const inc = inputBox('include', 'Filter (e.g. wifi, ota)', 'Show only lines matching', matchCase, regex);
+  const inc = inputBox('include', 'Filter', 'Show only lines matching', matchCase, regex);
   const exc = inputBox('exclude', 'Exclude', 'Hide lines matching');
+  inc.input.title = 'Show only lines containing any of these terms, comma-separated (wifi, ota), or a regular expression with .*';
+  exc.input.title = 'Hide lines containing any of these terms, comma-separated, or matching the regular expression';
   inc.box.classList.add('grow');
   exc.box.classList.add('grow-small');
   for (const i of [inc.input, exc.input]) i.addEventListener('input', () => ev.filterChanged());

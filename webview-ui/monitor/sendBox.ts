@@ -31,7 +31,7 @@ export function buildSendBox(state: MonitorViewState, ev: SendEvents) {
     o.value = k;
     eol.append(o);
   }
-  const hex = toggleButton('sendHex', 'symbol-numeric', 'Send Hex Bytes (e.g. "de ad be ef")', () => {
+  const hex = toggleButton('sendHex', 'text:HEX', 'Send Hex Bytes (e.g. "de ad be ef")', () => {
     updatePlaceholder();
     validate();
     ev.changed();
@@ -51,7 +51,8 @@ export function buildSendBox(state: MonitorViewState, ev: SendEvents) {
   const isHex = () => hex.getAttribute('aria-pressed') === 'true';
 
   function updatePlaceholder() {
-    input.placeholder = isHex() ? 'Hex bytes to send, e.g. de ad be ef  (Enter)' : 'Send to the board  (Enter to send, ↑↓ history)';
+    input.placeholder = isHex() ? 'Hex bytes, e.g. de ad be ef' : 'Send to the board';
+    input.title = 'Enter sends · ↑/↓ recall sent lines · Esc clears';
   }
   function validate(): boolean {
     const bad = isHex() && input.value.trim() !== '' ? parseHexBytes(input.value) : undefined;

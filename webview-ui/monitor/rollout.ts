@@ -1,0 +1,267 @@
+// The rollout pane: the current release's steps (with durations), a verdict banner, the verify
+// job's rollout (stacked bar of counts per neutral status, executions table with the cloud's raw
+// status, status details and timestamps) and the timeline. Everything a device or a cloud said is
+// placed with textContent; widths go through CSSOM (the CSP allows no inline style attributes).
+import type {
+  ReleaseCommand, ReleaseStepView, ReleaseUpdate, ReleaseView, RolloutQueryResult, RolloutView, WebviewMessage,
+} from '../../src/shared/protocol';
+import { el, icon } from './dom';
+import { BAR_ORDER, clock, detailsText, formatDuration, STATUS_LABEL } from './rolloutFormat';
+import { Timeline } from './timeline';
+
+const STEP_ICON: Record<ReleaseStepView['status'], string> = {
+  pending: 'circle-large-outline',
+  running: 'loading',
+  done: 'pass-filled',
+  skipped: 'debug-step-over',
+  failed: 'error',
+  canceled: 'circle-slash',
+};
+
+const RELEASE_LABEL: Record<ReleaseView['status'], string> = {
+  running: 'Running',
+  passed: 'Passed',
+  failed: 'Failed',
+  canceled: 'Cancelled',
+};
+
+function button(id: string, label: string, codicon: string, cls: 'primary' | 'secondary', onClick: () => void): HTMLButtonElement {
+  const b = el('button', cls, label);
+  b.type = 'button';
+  b.id = id;
+  b.prepend(icon(codicon));
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export class RolloutPane {
+  private release: ReleaseView | null = null;
+  private rollout: RolloutView | null = null;
+  private activity: string | null = null;
+
+  private readonly empty: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly title = el('div', 'rel-title');
+  private readonly chip = el('span', 'rel-chip');
+  private readonly subtitle = el('div', 'rel-subtitle muted');
+  private readonly activityLine = el('div', 'rel-activity');
+  private readonly verdict = el('div', 'verdict');
+  private readonly note = el('p', 'rel-note');
+  private readonly buttons: Record<'resume' | 'cancel' | 'saveBundle' | 'showLog', HTMLButtonElement>;
+  private readonly steps = el('ol', 'steps');
+  private readonly job = el('section', 'rel-section job');
+  private readonly jobHead = el('div', 'job-head');
+  private readonly bar = el('div', 'stacked-bar');
+  private readonly legend = el('ul', 'bar-legend');
+  private readonly table = el('table', 'executions');
+  readonly timeline = new Timeline();
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly send: (m: WebviewMessage) => void,
+  ) {
+    const command = (c: ReleaseCommand) => () => this.send({ type: 'releaseCommand', command: c });
+    const start = button('relQuickRelease', 'Quick Release', 'rocket', 'primary', command('quickRelease'));
+    this.empty = el('div', 'rel-empty');
+    this.empty.append(el('p', 'empty', 'No release yet. Quick Release builds, signs and publishes this workspace\u2019s firmware, then verifies it on the board with a job.'), start);
+
+    this.buttons = {
+      resume: button('relResume', 'Resume', 'debug-continue', 'primary', command('resume')),
+      cancel: button('relCancel', 'Cancel', 'debug-stop', 'secondary', command('cancel')),
+      saveBundle: button('relSaveBundle', 'Save Verify Bundle\u2026', 'save', 'secondary', command('saveBundle')),
+      showLog: button('relShowLog', 'Log', 'output', 'secondary', command('showLog')),
+    };
+    this.buttons.saveBundle.title = 'Save the release record, the job snapshots and the serial log as files for a bug report';
+    const actions = el('div', 'rel-actions');
+    actions.append(...Object.values(this.buttons));
+
+    const head = el('div', 'rel-head');
+    const titleRow = el('div', 'rel-title-row');
+    titleRow.append(this.title, this.chip);
+    head.append(titleRow, this.subtitle, this.activityLine);
+    this.activityLine.id = 'relActivity';
+    this.verdict.id = 'verdict';
+    this.verdict.setAttribute('role', 'status');
+
+    const stepsSection = el('section', 'rel-section');
+    stepsSection.append(el('h3', 'rel-heading', 'Steps'), this.steps);
+    this.steps.id = 'steps';
+
+    this.bar.id = 'rolloutBar';
+    this.bar.setAttribute('role', 'img');
+    this.table.id = 'executions';
+    const tableWrap = el('div', 'table-wrap');
+    tableWrap.append(this.table);
+    this.job.append(el('h3', 'rel-heading', 'Verify job'), this.jobHead, this.bar, this.legend, tableWrap);
+
+    this.body = el('div', 'rel-body');
+    this.body.append(head, this.verdict, this.note, actions, stepsSection, this.job, this.timeline.element);
+    const title = el('h2', 'pane-title', 'Release');
+    root.replaceChildren(title, this.empty, this.body);
+    this.render();
+  }
+
+  /** Applies a host update: present fields replace, timeline entries append. */
+  update(u: ReleaseUpdate): void {
+    if (u.release !== undefined) {
+      if (u.release === null || u.release.id !== this.release?.id) {
+        this.rollout = null;
+        this.activity = null;
+      }
+      this.release = u.release;
+    }
+    if (u.rollout !== undefined) this.rollout = u.rollout;
+    if (u.activity !== undefined) this.activity = u.activity;
+    if (u.resetTimeline || u.release === null) this.timeline.reset();
+    if (u.timeline?.length) this.timeline.add(u.timeline);
+    this.render();
+  }
+
+  private render(): void {
+    const r = this.release;
+    this.empty.hidden = !!r;
+    this.body.hidden = !r;
+    if (!r) return;
+    this.title.textContent = `${r.packageName}${r.version ? ` ${r.version}` : ''}`;
+    this.chip.textContent = RELEASE_LABEL[r.status];
+    this.chip.dataset.status = r.status;
+    this.subtitle.textContent = `${r.profile} (${r.cloud}) \u00b7 started ${clock(r.createdAt)}${r.jobId ? ` \u00b7 job ${r.jobId}` : ''}`;
+    const act = r.status === 'running' ? this.activity : null;
+    this.activityLine.textContent = act ?? '';
+    this.activityLine.hidden = !act;
+    this.renderVerdict(r);
+    this.note.textContent = r.status !== 'passed' && r.note ? r.note : '';
+    this.note.hidden = !this.note.textContent;
+    this.buttons.resume.hidden = !(r.resumable && r.status !== 'running');
+    this.buttons.cancel.hidden = r.status !== 'running';
+    this.buttons.saveBundle.disabled = !r.jobId;
+    this.renderSteps(r.steps);
+    this.renderRollout();
+  }
+
+  private renderVerdict(r: ReleaseView): void {
+    const v = r.verdict;
+    this.verdict.hidden = !v;
+    if (!v) return;
+    this.verdict.dataset.result = v.result;
+    const head = el('div', 'verdict-head');
+    head.append(icon(v.result === 'passed' ? 'pass-filled' : 'error'), el('strong', undefined, v.result === 'passed' ? 'PASSED' : 'FAILED'));
+    const reasons = el('ul', 'verdict-reasons');
+    for (const reason of v.reasons) reasons.append(el('li', undefined, reason));
+    const parts: HTMLElement[] = [head, reasons];
+    const lines = v.bannerLine ? [v.bannerLine] : v.serialLines;
+    if (lines.length) {
+      const pre = el('div', 'verdict-lines');
+      pre.setAttribute('aria-label', v.bannerLine ? 'Boot banner' : 'Last relevant serial lines');
+      for (const l of lines) {
+        const row = el('div', 'verdict-line');
+        row.append(el('span', 'tl-time', clock(l.t)), el('span', undefined, l.text));
+        pre.append(row);
+      }
+      parts.push(pre);
+    }
+    this.verdict.replaceChildren(...parts);
+  }
+
+  private renderSteps(steps: ReleaseStepView[]): void {
+    const rows = steps.map((s) => {
+      const li = el('li', 'step');
+      li.dataset.status = s.status;
+      const i = icon(STEP_ICON[s.status]);
+      if (s.status === 'running') i.classList.add('codicon-modifier-spin');
+      i.classList.add('step-icon');
+      i.title = s.status;
+      const main = el('div', 'step-main');
+      const line = el('div', 'step-line');
+      const pct = s.status === 'running' && s.percent !== undefined ? ` ${s.percent}%` : '';
+      line.append(el('span', 'step-title', s.title + pct), el('span', 'step-duration', s.status === 'running' ? '\u2026' : formatDuration(s.durationMs)));
+      main.append(line);
+      const detail = s.status === 'failed' || s.status === 'canceled' ? [s.reason, s.action].filter(Boolean).join(' ') : s.status === 'running' ? s.message : s.summary;
+      if (detail) main.append(el('div', `step-detail${s.status === 'failed' ? ' error' : ''}`, detail));
+      if (s.reused) li.title = 'Reused what an earlier attempt created';
+      li.append(i, main);
+      return li;
+    });
+    this.steps.replaceChildren(...rows);
+  }
+
+  private renderRollout(): void {
+    const ro = this.rollout;
+    this.job.hidden = !ro;
+    if (!ro) return;
+    this.jobHead.textContent = `${ro.jobId} \u00b7 ${ro.rawJobStatus}${ro.done ? '' : ' \u00b7 watching'} \u00b7 as of ${clock(ro.at)}`;
+    const total = Object.values(ro.counts).reduce((a, b) => a + b, 0);
+    const segs: HTMLElement[] = [];
+    const legend: HTMLElement[] = [];
+    const said: string[] = [];
+    for (const status of BAR_ORDER) {
+      const n = ro.counts[status] ?? 0;
+      if (!n) continue;
+      const seg = el('span', 'seg');
+      seg.dataset.status = status;
+      seg.style.width = `${(n / total) * 100}%`;
+      seg.title = `${STATUS_LABEL[status] ?? status}: ${n}`;
+      segs.push(seg);
+      const item = el('li');
+      const sw = el('span', 'swatch');
+      sw.dataset.status = status;
+      item.append(sw, el('span', undefined, `${STATUS_LABEL[status] ?? status} ${n}`));
+      legend.push(item);
+      said.push(`${STATUS_LABEL[status] ?? status} ${n}`);
+    }
+    this.bar.replaceChildren(...segs);
+    this.bar.setAttribute('aria-label', total ? said.join(', ') : 'No executions yet');
+    this.legend.replaceChildren(...(legend.length ? legend : [el('li', 'muted', 'No executions yet')]));
+
+    const head = el('tr');
+    for (const h of ['Device', 'Status', 'Details', 'Queued', 'Started', 'Updated']) head.append(el('th', undefined, h));
+    const rows = ro.executions.map((e) => {
+      const tr = el('tr');
+      tr.dataset.status = e.status;
+      const status = el('td', 'exec-status');
+      const dot = el('span', 'swatch');
+      dot.dataset.status = e.status;
+      status.append(dot, el('span', undefined, e.rawStatus));
+      status.title = STATUS_LABEL[e.status] ?? e.status;
+      const details = el('td', 'exec-details');
+      if (e.progress !== undefined) {
+        const meter = el('span', 'meter');
+        const fill = el('span', 'meter-fill');
+        fill.style.width = `${Math.max(0, Math.min(100, e.progress))}%`;
+        meter.append(fill);
+        details.append(meter, el('span', 'meter-text', `${Math.round(e.progress)}%`));
+      }
+      const d = detailsText(e.statusDetails);
+      if (d) details.append(el('span', 'exec-detail-text', d));
+      tr.append(el('td', 'exec-target', e.target), status, details, el('td', 'ts', clock(e.queuedAt)), el('td', 'ts', clock(e.startedAt)), el('td', 'ts', clock(e.updatedAt)));
+      return tr;
+    });
+    const thead = el('thead');
+    thead.append(head);
+    const tbody = el('tbody');
+    tbody.append(...rows);
+    this.table.replaceChildren(thead, tbody);
+  }
+
+  /** What the pane shows, read from the DOM (tests). */
+  query(): RolloutQueryResult {
+    const text = (e: Element | null) => (e?.textContent ?? '').trim();
+    const counts: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.rollout?.counts ?? {})) if (v) counts[k] = v;
+    return {
+      text: this.root.innerText ?? text(this.root),
+      verdict: this.verdict.hidden ? undefined : text(this.verdict),
+      steps: [...this.steps.querySelectorAll('li.step')].map((li) => ({
+        title: text(li.querySelector('.step-title')),
+        status: (li as HTMLElement).dataset.status ?? '',
+        duration: text(li.querySelector('.step-duration')),
+      })),
+      counts,
+      executions: [...this.table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => text(td))),
+      timelineRows: this.timeline.size,
+      buttons: [...this.root.querySelectorAll('button')]
+        .filter((b) => !b.closest('[hidden]') && !b.hidden)
+        .map((b) => ({ label: text(b), disabled: b.disabled })),
+    };
+  }
+}

@@ -1,0 +1,84 @@
+// The release timeline: serial lines and job events interleaved by host time, newest at the
+// bottom, bounded. Entries arrive in batches from the host (already merged by time); a late entry
+// is inserted where its time puts it. Text only through textContent.
+import type { TimelineEntry } from '../../src/shared/protocol';
+import { el, icon } from './dom';
+import { clock } from './rolloutFormat';
+
+/** Rows the page keeps: a verify run is a few hundred lines; older rows fall off the top. */
+export const TIMELINE_MAX = 1500;
+
+const KIND_ICON: Record<TimelineEntry['kind'], string> = {
+  serial: 'terminal',
+  step: 'debug-step-over',
+  job: 'cloud',
+  execution: 'circuit-board',
+  verdict: 'law',
+};
+
+export class Timeline {
+  readonly element: HTMLElement;
+  private readonly list: HTMLOListElement;
+  private readonly empty: HTMLElement;
+  private readonly entries: TimelineEntry[] = [];
+  private follow = true;
+
+  constructor() {
+    this.element = el('section', 'rel-section timeline');
+    this.element.setAttribute('aria-label', 'Timeline');
+    const head = el('h3', 'rel-heading', 'Timeline');
+    const hint = el('span', 'muted rel-hint', 'serial lines and job events, by time');
+    head.append(hint);
+    this.list = el('ol', 'timeline-list');
+    this.list.id = 'timeline';
+    this.list.tabIndex = 0;
+    this.list.addEventListener('scroll', () => {
+      this.follow = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 4;
+    });
+    this.empty = el('p', 'empty', 'Job events and the board\u2019s serial lines appear here once the verify job starts.');
+    this.element.append(head, this.empty, this.list);
+    this.sync();
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  reset(): void {
+    this.entries.length = 0;
+    this.list.replaceChildren();
+    this.follow = true;
+    this.sync();
+  }
+
+  add(batch: TimelineEntry[]): void {
+    for (const e of batch) {
+      // Usually appended; a late entry goes where its time puts it.
+      let i = this.entries.length;
+      while (i > 0 && this.entries[i - 1].t > e.t) i--;
+      this.entries.splice(i, 0, e);
+      const row = this.row(e);
+      this.list.insertBefore(row, this.list.children[i] ?? null);
+    }
+    while (this.entries.length > TIMELINE_MAX) {
+      this.entries.shift();
+      this.list.firstElementChild?.remove();
+    }
+    this.sync();
+    if (this.follow) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  private row(e: TimelineEntry): HTMLLIElement {
+    const li = el('li', `tl-row tl-${e.kind}${e.level ? ` tl-${e.level}` : ''}`);
+    const i = icon(KIND_ICON[e.kind] ?? 'circle-small');
+    i.classList.add('tl-icon');
+    i.title = e.kind;
+    li.append(el('span', 'tl-time', clock(e.t)), i, el('span', 'tl-text', e.text));
+    return li;
+  }
+
+  private sync(): void {
+    this.empty.hidden = this.entries.length > 0;
+    this.list.hidden = this.entries.length === 0;
+  }
+}
