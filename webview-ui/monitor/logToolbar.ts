@@ -23,8 +23,8 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
   const matchCase = toggleButton('matchCase', 'case-sensitive', 'Match Case', () => ev.filterChanged());
   const inc = inputBox('include', 'Filter', 'Show only lines matching', matchCase, regex);
   const exc = inputBox('exclude', 'Exclude', 'Hide lines matching');
-  inc.input.title = 'Show only lines containing any of these terms, comma-separated (wifi, ota), or a regular expression with .*';
-  exc.input.title = 'Hide lines containing any of these terms, comma-separated, or matching the regular expression';
+  inc.input.dataset.help = 'Show only lines containing any of these terms, comma-separated (wifi, ota), or a regular expression with .*';
+  exc.input.dataset.help = 'Hide lines containing any of these terms, comma-separated, or matching the regular expression';
   inc.box.classList.add('grow');
   exc.box.classList.add('grow-small');
   for (const i of [inc.input, exc.input]) i.addEventListener('input', () => ev.filterChanged());
@@ -83,7 +83,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
     showErrors(includeError?: string, excludeError?: string) {
       for (const [box, input, err] of [[inc.box, inc.input, includeError], [exc.box, exc.input, excludeError]] as const) {
         box.classList.toggle('invalid', !!err);
-        input.title = err ? `Invalid regular expression: ${err}` : '';
+        input.title = err ? `Invalid regular expression: ${err}` : (input.dataset.help ?? '');
         input.setAttribute('aria-invalid', String(!!err));
       }
     },
