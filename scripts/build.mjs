@@ -1,7 +1,7 @@
 // Builds the extension (Node, `vscode` external), the lazily loaded cloud bundles, the webview
 // (browser) and the integration-test suite. Flags: --production (minify), --watch, --tests.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,7 +80,9 @@ if (args.has('--tests')) {
 
 function copyAssets() {
   mkdirSync(join(root, 'dist/webview'), { recursive: true });
-  cpSync(join(root, 'webview-ui/monitor/monitor.css'), join(root, 'dist/webview/monitor.css'));
+  // One stylesheet for the page: the log pane's rules, then the rollout pane's (webview-ui/monitor/rollout.css).
+  const css = ['monitor.css', 'rollout.css'].map((f) => join(root, 'webview-ui/monitor', f)).filter((f) => existsSync(f));
+  writeFileSync(join(root, 'dist/webview/monitor.css'), css.map((f) => readFileSync(f, 'utf8')).join('\n'));
   // Codicons (the workbench's icon font) so the monitor's toolbar looks native; CSP allows fonts from cspSource.
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(root, 'dist/webview', f));
 }

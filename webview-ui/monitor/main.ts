@@ -14,6 +14,7 @@ import { buildLogToolbar } from './logToolbar';
 import { LogView } from './logView';
 import { buildSendBox } from './sendBox';
 import { buildStatusLine } from './statusLine';
+import { RolloutPane } from './rollout';
 import { answerQuery } from './testQuery';
 import { loadState, post, saveState } from './vscodeApi';
 
@@ -75,14 +76,11 @@ const logBody = el('div', 'log-body');
 logBody.append(view.element, logEmpty);
 logPane.append(toolbar.element, logBody, status.element, sendBox.element);
 
-// The rollout pane belongs to the release timeline (issue 5); it keeps its place here.
+// The rollout pane (release steps, verify job, verdict, timeline): rollout.ts.
 const rolloutPane = el('section', 'pane rollout-pane');
 rolloutPane.id = 'rollout';
-rolloutPane.setAttribute('aria-label', 'Rollout');
-rolloutPane.append(
-  el('h2', 'pane-title', 'Rollout'),
-  el('p', 'empty', 'No release running. Run "OTA Bench: Quick Release" to publish and verify a build on this board.'),
-);
+rolloutPane.setAttribute('aria-label', 'Release and rollout');
+const rollout = new RolloutPane(rolloutPane, post);
 const panes = el('main', 'panes');
 panes.append(logPane, rolloutPane);
 app.replaceChildren(header.element, panes);
@@ -285,6 +283,12 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
         status,
         settle,
       }).then((reply) => post(reply));
+      break;
+    case 'release':
+      rollout.update(m);
+      break;
+    case 'rolloutQuery':
+      post({ type: 'rolloutQueryResult', id: m.id, result: rollout.query() });
       break;
     case 'pong':
       break;
