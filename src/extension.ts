@@ -7,6 +7,8 @@ import { CloudTree } from './vscode/tree/cloudTree';
 import { registerClouds } from './vscode/clouds/register';
 import { CloudProviders } from './vscode/clouds/providers';
 import { BenchNode } from './vscode/tree/node';
+import { registerSerial } from './vscode/serial/register';
+import type { SerialManager } from './vscode/serial/serialManager';
 
 /** What activate() returns: used by the integration tests and the bench, not a public API. */
 export interface OtaBenchApi {
@@ -18,6 +20,8 @@ export interface OtaBenchApi {
   /** Per-profile cloud providers (lazily loaded cloud bundles). */
   clouds: CloudProviders;
   view: vscode.TreeView<BenchNode>;
+  /** The serial session manager (port, lines, send) behind the status bar and the monitor. */
+  serial: SerialManager;
 }
 
 export function activate(context: vscode.ExtensionContext): OtaBenchApi {
@@ -32,22 +36,23 @@ export function activate(context: vscode.ExtensionContext): OtaBenchApi {
 
   const view = vscode.window.createTreeView('otaBench.clouds', { treeDataProvider: tree, showCollapseAll: true });
   const { clouds } = registerClouds(context, { tree, profiles, view });
+  const serial = registerSerial(context);
 
   context.subscriptions.push(
     profiles,
     tree,
     view,
     ...registerProfileCommands(profiles, tree),
-    vscode.commands.registerCommand('otaBench.openMonitor', () => MonitorPanel.show(context.extensionUri)),
+    vscode.commands.registerCommand('otaBench.openMonitor', () => MonitorPanel.show(context.extensionUri, serial.backend)),
     vscode.commands.registerCommand('otaBench.showLog', () => log().show()),
     vscode.window.registerWebviewPanelSerializer(MonitorPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => {
-        MonitorPanel.revive(panel, context.extensionUri, state);
+        MonitorPanel.revive(panel, context.extensionUri, state, serial.backend);
       },
     }),
   );
 
-  return { tree, profiles, timing, monitor: () => MonitorPanel.active, clouds, view };
+  return { tree, profiles, timing, monitor: () => MonitorPanel.active, clouds, view, serial: serial.manager };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,145 @@
+// Owns the one serial session of the window: created on first use (so activation loads no serial
+// code unless a port is configured), fed from settings, remembered per workspace, logged to file.
+import * as vscode from 'vscode';
+import { nodeSerialDriver } from '../../core/serial/nodeSerial';
+import { SerialLogFile } from '../../core/serial/logFile';
+import type { SerialLine } from '../../core/serial/line';
+import { parseHexBytes } from '../../core/serial/hex';
+import { SerialSession, type SessionStatus } from '../../core/serial/session';
+import type { SerialDriver } from '../../core/serial/transport';
+import type { TxEol } from '../../core/serial/options';
+import { errorMessage, log } from '../log';
+import { chosenPort, loadHistory, readLogSettings, readSerialOptions, rememberPort, saveHistory, SERIAL_SECTION, type ChosenPort } from './settings';
+
+export class SerialManager implements vscode.Disposable {
+  private sessionInstance: SerialSession | undefined;
+  private logFile: SerialLogFile | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly statusEmitter = new vscode.EventEmitter<SessionStatus>();
+  private readonly linesEmitter = new vscode.EventEmitter<SerialLine[]>();
+  private readonly clearEmitter = new vscode.EventEmitter<void>();
+  /** Every status change (state, path, message). */
+  readonly onStatus = this.statusEmitter.event;
+  /** Every batch of new lines (rx, tx, sys). */
+  readonly onLines = this.linesEmitter.event;
+  readonly onClear = this.clearEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly driver: SerialDriver = nodeSerialDriver,
+  ) {
+    this.disposables.push(
+      this.statusEmitter,
+      this.linesEmitter,
+      this.clearEmitter,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SERIAL_SECTION)) void this.applySettings();
+      }),
+    );
+  }
+
+  /** The session if one was created (no port used yet: undefined, nothing loaded). */
+  get existing(): SerialSession | undefined {
+    return this.sessionInstance;
+  }
+
+  get status(): SessionStatus {
+    return this.sessionInstance?.status ?? { state: 'closed', reconnects: 0, message: this.port ? `${this.port.path} (not connected)` : 'No port selected' };
+  }
+
+  /** The port this workspace uses (picked, or from settings). */
+  get port(): ChosenPort | undefined {
+    return chosenPort(this.context.workspaceState);
+  }
+
+  session(): SerialSession {
+    if (this.sessionInstance) return this.sessionInstance;
+    const { options, problems } = readSerialOptions();
+    for (const p of problems) log().warn(`otaBench.serial.${p}`);
+    const s = new SerialSession(this.driver, options, Date.now, loadHistory(this.context.workspaceState));
+    s.onStatus((st) => {
+      if (st.state === 'error' || st.state === 'reconnecting') log().info(`serial: ${st.state}: ${st.message ?? ''}`);
+      this.statusEmitter.fire(st);
+    });
+    s.onLines((lines) => this.linesEmitter.fire(lines));
+    s.onClear(() => this.clearEmitter.fire());
+    this.sessionInstance = s;
+    this.openLogFile();
+    return s;
+  }
+
+  /** At activation: reconnect to the remembered port, if any (only then is serial code loaded). */
+  async autoStart(): Promise<void> {
+    const p = this.port;
+    if (!p || vscode.workspace.getConfiguration(SERIAL_SECTION).get<boolean>('autoConnect') === false) return;
+    await this.connect(p);
+  }
+
+  /** Opens `port` (or the remembered one) and remembers it for this workspace. */
+  async connect(port: ChosenPort | undefined = this.port): Promise<boolean> {
+    if (!port) return false;
+    const s = this.session();
+    if (port.baudRate && port.baudRate !== s.options.baudRate) await s.updateOptions({ baudRate: port.baudRate });
+    await rememberPort(this.context.workspaceState, { ...port, baudRate: s.options.baudRate });
+    const ok = await s.open(port.path, port.identity);
+    const st = s.status;
+    if (ok && st.identity) await rememberPort(this.context.workspaceState, { path: st.path ?? port.path, baudRate: s.options.baudRate, identity: st.identity });
+    return ok;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.sessionInstance?.close();
+  }
+
+  /** Sends text (or hex bytes) from a command or the monitor's send box. */
+  async send(text: string, eol?: TxEol, hex = false): Promise<void> {
+    const s = this.session();
+    if (hex) await s.sendBytes(parseHexBytes(text));
+    else await s.send(text, eol);
+    await saveHistory(this.context.workspaceState, s.history.list());
+  }
+
+  clear(): void {
+    this.sessionInstance?.clear();
+  }
+
+  /** The buffered lines, oldest first. */
+  lines(): SerialLine[] {
+    return this.sessionInstance?.buffer.toArray() ?? [];
+  }
+
+  private async applySettings(): Promise<void> {
+    const s = this.sessionInstance;
+    if (!s) return;
+    const { options, problems } = readSerialOptions();
+    for (const p of problems) void vscode.window.showWarningMessage(`OTA Bench: otaBench.serial.${p}`);
+    // A baud picked for this workspace wins over the setting.
+    await s.updateOptions({ ...options, baudRate: this.port?.baudRate ?? options.baudRate });
+    this.openLogFile();
+  }
+
+  private openLogFile(): void {
+    const s = this.sessionInstance;
+    if (!s) return;
+    const cfg = readLogSettings(vscode.workspace.workspaceFolders?.[0]?.uri);
+    const same = this.logFile && cfg.path === this.logFile.options.path && cfg.format === this.logFile.options.format && cfg.maxBytes === this.logFile.options.maxBytes;
+    if (same) return;
+    this.logFile?.close();
+    this.logFile = undefined;
+    s.setLogFile(undefined);
+    if (!cfg.path) return;
+    try {
+      this.logFile = new SerialLogFile({ path: cfg.path, format: cfg.format, maxBytes: cfg.maxBytes, keep: cfg.keep });
+      s.setLogFile(this.logFile);
+      log().info(`serial: logging to ${this.logFile.paths.join(', ')}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`OTA Bench: cannot write the serial log file: ${errorMessage(e)}`);
+    }
+  }
+
+  dispose(): void {
+    void this.sessionInstance?.dispose();
+    this.logFile?.close();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
