@@ -54,7 +54,7 @@ export class S3Store {
 
   constructor(private readonly dir: string) {}
 
-  createBucket(name: string, versioning: 'Enabled' | 'Suspended' | undefined = 'Enabled'): void {
+  createBucket(name: string, versioning?: 'Enabled' | 'Suspended'): void {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) throw s3err(400, 'InvalidBucketName', 'The specified bucket is not valid.', { BucketName: name });
     const b = this.buckets.get(name);
     if (b) return;

@@ -36,8 +36,9 @@ export class Seeder {
     return g.thingGroupArn;
   }
 
-  bucket(name: string, versioning: 'Enabled' | 'Suspended' | undefined = 'Enabled'): void {
-    this.s3.createBucket(name, versioning);
+  /** A bucket; 'off' = versioning never enabled (what CreateBucket gives). */
+  bucket(name: string, versioning: 'Enabled' | 'Suspended' | 'off' = 'Enabled'): void {
+    this.s3.createBucket(name, versioning === 'off' ? undefined : versioning);
   }
 
   /** `count` SNAPSHOT jobs on `thing` (created oldest first, so ListJobs shows the last one first). */
@@ -63,7 +64,7 @@ export class Seeder {
 
   /** A package with versions; `published` of them (the oldest) PUBLISHED, the rest DRAFT. */
   async packageWithVersions(packageName: string, versions: string[], published = versions.length, bucket = 'ota-bench-firmware'): Promise<void> {
-    this.s3.createBucket(bucket);
+    this.s3.createBucket(bucket, 'Enabled');
     if (!this.catalog.packages.has(packageName)) this.catalog.createPackage(packageName, { description: `seeded ${packageName}` }, null);
     for (const [i, v] of versions.entries()) {
       const obj = await this.s3.putBuffer(bucket, `seed/${packageName}/${v}/firmware.bin`, Buffer.from(`${packageName} ${v}`));

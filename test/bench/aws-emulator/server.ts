@@ -118,7 +118,8 @@ export function createAwsServer(s: Services, log: RequestRecord[]): Server {
       const body = guess === 's3' ? undefined : await readBody(req);
       const auth = await s.verifier.verify(method, rawPath, url.searchParams, req.headers, body, guess);
       if (body && auth.payloadHash && /^[0-9a-f]{64}$/.test(auth.payloadHash) && createHash('sha256').update(body).digest('hex') !== auth.payloadHash) {
-        throw new AwsError(400, 'InvalidSignatureException', 'The payload hash does not match x-amz-content-sha256.');
+        // The signed hash no longer describes the body: to AWS that is a signature mismatch.
+        throw new AwsError(403, 'InvalidSignatureException', 'The request signature we calculated does not match the signature you provided (the body does not match x-amz-content-sha256).');
       }
       const fault = s.faults.take(auth.service, method, rawPath);
       if (fault) {

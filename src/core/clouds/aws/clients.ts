@@ -1,0 +1,80 @@
+// The SDK clients a profile needs, built once per provider: IoT (restJson1), S3 (path-style when
+// the endpoint is overridden, as emulators and private endpoints need) and Signer. Credentials
+// come from the AWS SDK's own chain: a named profile (keys, SSO, credential_process, assume
+// role) via fromIni, or the default node chain; re-resolved after a failure so that "Retry"
+// after `aws sso login` works without reloading.
+
+import { IoTClient } from '@aws-sdk/client-iot';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SignerClient } from '@aws-sdk/client-signer';
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsProfile } from '../../profiles';
+
+export interface AwsClients {
+  iot: IoTClient;
+  s3: S3Client;
+  signer: SignerClient;
+  destroy(): void;
+}
+
+/** Profile keys beyond the shared ones that the AWS provider reads (they ride along in settings). */
+export interface AwsProfileExtras {
+  /** S3 endpoint when it differs from `endpoint` (e.g. a private S3 interface endpoint). */
+  s3Endpoint?: string;
+  signerEndpoint?: string;
+  /** Key prefix for uploaded images (default "ota-bench/"). */
+  keyPrefix?: string;
+  /** Path/name of the code-signing certificate on the device (job document `certfile`). */
+  certfile?: string;
+  /** 'job' (CreateJob, default) or 'ota-update' (CreateOTAUpdate) for verify jobs. */
+  verifyVia?: 'job' | 'ota-update';
+}
+
+export type AwsProfileConfig = AwsProfile & AwsProfileExtras;
+
+export interface ClientOptions {
+  /** Overrides the chain (tests pass the emulator's keys). */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  maxAttempts?: number;
+  /** Socket inactivity timeout. */
+  requestTimeoutMs?: number;
+}
+
+/** A credential provider that starts from scratch after a failure (so a fixed config is picked up). */
+export function credentialChain(awsProfile?: string): AwsCredentialIdentityProvider {
+  let current: AwsCredentialIdentityProvider | undefined;
+  return async (props) => {
+    current ??= awsProfile ? fromIni({ profile: awsProfile, ignoreCache: true }) : fromNodeProviderChain();
+    try {
+      return await current(props);
+    } catch (e) {
+      current = undefined;
+      throw e;
+    }
+  };
+}
+
+export function createClients(profile: AwsProfileConfig, opts: ClientOptions = {}): AwsClients {
+  const requestHandler = { connectionTimeout: 5000, requestTimeout: opts.requestTimeoutMs ?? 60_000 };
+  const common = {
+    region: profile.region,
+    credentials: opts.credentials ?? credentialChain(profile.awsProfile),
+    maxAttempts: opts.maxAttempts ?? 3,
+    requestHandler,
+  };
+  const iot = new IoTClient({ ...common, endpoint: profile.endpoint });
+  const s3Endpoint = profile.s3Endpoint ?? profile.endpoint;
+  const s3 = new S3Client({ ...common, endpoint: s3Endpoint, forcePathStyle: !!s3Endpoint });
+  const signer = new SignerClient({ ...common, endpoint: profile.signerEndpoint ?? profile.endpoint });
+  return {
+    iot,
+    s3,
+    signer,
+    destroy() {
+      iot.destroy();
+      s3.destroy();
+      signer.destroy();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Page sizes clamped to AWS's documented ranges, and prefix filtering for lists the API cannot
+// filter: later pages are fetched only until the page is full, and at most a few times, so a
+// filter never quietly walks a whole account.
+
+import type { Page } from '../../model';
+import type { IntRange } from './limits';
+
+export function clampPageSize(requested: number | undefined, range: IntRange, dflt: number): number {
+  const n = requested === undefined || !Number.isFinite(requested) ? dflt : Math.floor(requested);
+  return Math.min(range.max, Math.max(range.min, n));
+}
+
+export interface FillOptions<T> {
+  pageSize: number;
+  next?: string;
+  /** Client-side filter (e.g. id prefix); absent = one request. */
+  match?: (item: T) => boolean;
+  /** Requests allowed for one call when filtering. */
+  maxRequests?: number;
+}
+
+export async function fillPage<T>(fetch: (token: string | undefined, size: number) => Promise<Page<T>>, opts: FillOptions<T>): Promise<Page<T>> {
+  if (!opts.match) return fetch(opts.next, opts.pageSize);
+  const items: T[] = [];
+  let token = opts.next;
+  let requests = 0;
+  do {
+    const page = await fetch(token, opts.pageSize);
+    requests++;
+    items.push(...page.items.filter(opts.match));
+    token = page.next;
+  } while (token && items.length < opts.pageSize && requests < (opts.maxRequests ?? 4));
+  return { items, next: token };
+}
+
+export const byPrefix = <T>(prefix: string | undefined, key: (t: T) => string) => (prefix ? (t: T) => key(t).startsWith(prefix) : undefined);

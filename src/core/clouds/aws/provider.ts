@@ -1,0 +1,192 @@
+// AWS IoT behind the CloudProvider contract, plus the AWS-only views the AWS tree uses
+// (OTA updates, one execution's details, one version with its ARN, fleet rollouts).
+
+import {
+  CancelJobCommand,
+  CancelJobExecutionCommand,
+  CreateJobCommand,
+  CreateOTAUpdateCommand,
+  DescribeJobCommand,
+  DescribeJobExecutionCommand,
+  GetJobDocumentCommand,
+  GetOTAUpdateCommand,
+  GetPackageVersionCommand,
+  ListJobExecutionsForJobCommand,
+  ListJobsCommand,
+  ListOTAUpdatesCommand,
+  ListPackagesCommand,
+  ListPackageVersionsCommand,
+  type JobExecutionStatus,
+  type JobStatus as AwsJobStatus,
+  type OTAUpdateStatus,
+  type PackageVersionStatus,
+} from '@aws-sdk/client-iot';
+import { CloudError, type Execution, type Job, type ListOptions, type Package, type PackageVersion, type Page, type Rollout } from '../../model';
+import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
+import { createClients, type AwsClients, type AwsProfileConfig, type ClientOptions } from './clients';
+import { makeContext, type AwsContext } from './context';
+import { PAGE_SIZE } from './limits';
+import { rolloutOf, thingOf, toExecution, toExecutionSummary, toJob, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
+import { byPrefix, clampPageSize, fillPage } from './paging';
+import { publish, setState, type PublishOptions } from './publish';
+import { buildFleetJob, buildFleetOtaUpdate, type FieldError, type FleetRolloutInput } from './rollout';
+import { awsExecutionStatus, awsJobStatus, awsVersionStatus } from './status';
+import { startVerifyJob, type AwsVerifyRequest } from './verify';
+import { watchJob, type AwsWatchOptions } from './watch';
+
+export interface AwsProviderOptions extends ClientOptions, PublishOptions {
+  /** Default page size when the caller gives none. */
+  pageSize?: number;
+  /** Watch pacing (requests/s per watched job). */
+  watchMaxRequestsPerSecond?: number;
+}
+
+export class AwsProvider implements CloudProvider {
+  readonly ctx: AwsContext;
+  private readonly clients: AwsClients;
+
+  constructor(
+    readonly profile: AwsProfileConfig,
+    private readonly opts: AwsProviderOptions = {},
+  ) {
+    this.clients = createClients(profile, opts);
+    this.ctx = makeContext(profile, this.clients);
+  }
+
+  private size(opts: ListOptions | undefined, range: { min: number; max: number }): number {
+    return clampPageSize(opts?.pageSize, range, Math.min(range.max, this.opts.pageSize ?? 50));
+  }
+
+  async listPackages(opts: ListOptions = {}): Promise<Page<Package>> {
+    return fillPage(
+      async (token, size) => {
+        const r = await this.ctx.call('Listing packages', () => this.clients.iot.send(new ListPackagesCommand({ maxResults: size, nextToken: token })));
+        return { items: (r.packageSummaries ?? []).map(toPackage), next: r.nextToken };
+      },
+      { pageSize: this.size(opts, PAGE_SIZE.packages), next: opts.next, match: byPrefix(opts.prefix, (p: Package) => p.name) },
+    );
+  }
+
+  async listVersions(packageId: string, opts: ListOptions = {}): Promise<Page<PackageVersion>> {
+    const status = opts.status ? (awsVersionStatus(opts.status) as PackageVersionStatus) : undefined;
+    return fillPage(
+      async (token, size) => {
+        const r = await this.ctx.call(`Listing versions of ${packageId}`, () => this.clients.iot.send(new ListPackageVersionsCommand({ packageName: packageId, status, maxResults: size, nextToken: token })));
+        return { items: (r.packageVersionSummaries ?? []).map(toVersion), next: r.nextToken };
+      },
+      { pageSize: this.size(opts, PAGE_SIZE.versions), next: opts.next, match: byPrefix(opts.prefix, (v: PackageVersion) => v.version) },
+    );
+  }
+
+  /** One version with its ARN, artifact and attributes (the list has none of these). */
+  async getVersion(packageId: string, versionId: string): Promise<PackageVersion> {
+    const r = await this.ctx.call(`Reading ${packageId}@${versionId}`, () => this.clients.iot.send(new GetPackageVersionCommand({ packageName: packageId, versionName: versionId })));
+    return toVersion(r);
+  }
+
+  async listJobs(opts: ListOptions = {}): Promise<Page<Job>> {
+    const status = opts.status ? (awsJobStatus(opts.status) as AwsJobStatus) : undefined;
+    return fillPage(
+      async (token, size) => {
+        const r = await this.ctx.call('Listing jobs', () => this.clients.iot.send(new ListJobsCommand({ status, maxResults: size, nextToken: token })));
+        return { items: (r.jobs ?? []).map(toJobSummary), next: r.nextToken };
+      },
+      { pageSize: this.size(opts, PAGE_SIZE.jobs), next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
+    );
+  }
+
+  async listExecutions(jobId: string, opts: ListOptions = {}): Promise<Page<Execution>> {
+    const status = opts.status ? (awsExecutionStatus(opts.status) as JobExecutionStatus) : undefined;
+    return fillPage(
+      async (token, size) => {
+        const r = await this.ctx.call(`Listing executions of ${jobId}`, () => this.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, status, maxResults: size, nextToken: token })));
+        return { items: (r.executionSummaries ?? []).map((s) => toExecutionSummary(jobId, s)), next: r.nextToken };
+      },
+      { pageSize: this.size(opts, PAGE_SIZE.executions), next: opts.next, match: byPrefix(opts.prefix, (e: Execution) => e.target) },
+    );
+  }
+
+  /** One execution with its status details (download progress, self-test, failure reason). */
+  async describeExecution(jobId: string, target: string): Promise<Execution> {
+    const r = await this.ctx.call(`Reading ${target}'s execution of ${jobId}`, () => this.clients.iot.send(new DescribeJobExecutionCommand({ jobId, thingName: target })));
+    return toExecution(r.execution!);
+  }
+
+  async describeJob(jobId: string): Promise<Rollout> {
+    const d = await this.ctx.call(`Reading job ${jobId}`, () => this.clients.iot.send(new DescribeJobCommand({ jobId })));
+    const list = await this.listExecutions(jobId, { pageSize: PAGE_SIZE.executions.max });
+    return rolloutOf(d.job!, list.items);
+  }
+
+  async getJobDocument(jobId: string): Promise<string> {
+    const r = await this.ctx.call(`Reading the document of ${jobId}`, () => this.clients.iot.send(new GetJobDocumentCommand({ jobId })));
+    return r.document ?? '';
+  }
+
+  async listOtaUpdates(opts: ListOptions = {}): Promise<Page<Job>> {
+    const raw = opts.status as OTAUpdateStatus | undefined;
+    return fillPage(
+      async (token, size) => {
+        const r = await this.ctx.call('Listing OTA updates', () => this.clients.iot.send(new ListOTAUpdatesCommand({ otaUpdateStatus: raw, maxResults: size, nextToken: token })));
+        return { items: (r.otaUpdates ?? []).map((u) => toOtaUpdate(u, raw)), next: r.nextToken };
+      },
+      { pageSize: this.size(opts, PAGE_SIZE.otaUpdates), next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
+    );
+  }
+
+  /** An OTA update with its status and `details.awsIotJobId` (expand it to that job). */
+  async getOtaUpdate(otaUpdateId: string): Promise<Job> {
+    const r = await this.ctx.call(`Reading OTA update ${otaUpdateId}`, () => this.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId })));
+    return toOtaUpdate(r.otaUpdateInfo!);
+  }
+
+  publish(req: PublishRequest, progress?: Progress, signal?: Cancel): Promise<PublishResult> {
+    return publish(this.ctx, req, this.opts, progress, signal);
+  }
+
+  setVersionState(packageId: string, versionId: string, action: 'publish' | 'deprecate'): Promise<void> {
+    return setState(this.ctx, packageId, versionId, action === 'publish' ? 'PUBLISH' : 'DEPRECATE');
+  }
+
+  startVerifyJob(req: VerifyRequest | AwsVerifyRequest, signal?: Cancel): Promise<Job> {
+    return startVerifyJob(this.ctx, req, signal);
+  }
+
+  /** Validates a fleet rollout and, when it is valid, creates the job or OTA update. */
+  async startFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }> {
+    if (input.via === 'job') {
+      const { request, errors } = buildFleetJob(input);
+      if (!request) return { errors };
+      await this.ctx.call(`Creating job ${request.jobId}`, () => this.clients.iot.send(new CreateJobCommand(request)));
+      return { errors, job: (await this.describeJob(request.jobId!)).job };
+    }
+    const { request, errors } = buildFleetOtaUpdate(input);
+    if (!request) return { errors };
+    await this.ctx.call(`Creating OTA update ${request.otaUpdateId}`, () => this.clients.iot.send(new CreateOTAUpdateCommand(request)));
+    return { errors, job: await this.getOtaUpdate(request.otaUpdateId!) };
+  }
+
+  async cancelJob(jobId: string, opts: { force?: boolean; reason?: string } = {}): Promise<void> {
+    await this.ctx.call(`Cancelling job ${jobId}`, () =>
+      this.clients.iot.send(new CancelJobCommand({ jobId, force: opts.force ?? false, reasonCode: 'OTA_BENCH_CANCEL', comment: opts.reason?.slice(0, 2028) })),
+    );
+  }
+
+  async cancelExecution(jobId: string, target: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.ctx.call(`Cancelling ${thingOf(target) || target}'s execution of ${jobId}`, () =>
+      this.clients.iot.send(new CancelJobExecutionCommand({ jobId, thingName: target, force: opts.force ?? false })),
+    );
+  }
+
+  watchJob(jobId: string, opts: WatchOptions & AwsWatchOptions = {}): AsyncIterable<Rollout> {
+    return watchJob(this.ctx, jobId, { maxRequestsPerSecond: this.opts.watchMaxRequestsPerSecond, ...opts });
+  }
+
+  dispose(): void {
+    this.clients.destroy();
+  }
+}
+
+export function assertAws(profile: { kind: string }): asserts profile is AwsProfileConfig {
+  if (profile.kind !== 'aws') throw new CloudError(`Profile kind ${profile.kind} is not AWS.`, 'config');
+}

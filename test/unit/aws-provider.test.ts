@@ -1,0 +1,304 @@
+// The AWS provider against the emulator: real SDK clients, real SigV4, real wire formats.
+import { strict as assert } from 'assert';
+import { createHash, generateKeyPairSync, randomBytes } from 'crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CloudError } from '../../src/core/model';
+import type { Artifact } from '../../src/core/clouds/provider';
+import { createProvider, type AwsProvider } from '../../src/core/clouds/aws';
+import { digestFile, parseSigningKey, verifySignature } from '../../src/core/signing';
+import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
+
+describe('aws provider (on the emulator)', function () {
+  this.timeout(30_000);
+  let aws: AwsEmulator;
+  let provider: AwsProvider;
+  let dir: string;
+  const key = parseSigningKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'test');
+
+  before(async () => {
+    aws = await startAwsEmulator();
+    provider = await createProvider(aws.profile(), undefined, { credentials: aws.credentials, pageSize: 50, partSize: 5 * 1024 * 1024 });
+    dir = mkdtempSync(join(tmpdir(), 'ota-aws-'));
+  });
+  after(async () => {
+    provider.dispose();
+    await aws.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function image(name: string, size: number): Promise<Artifact> {
+    const path = join(dir, name);
+    writeFileSync(path, randomBytes(size));
+    const d = await digestFile(path, { key });
+    return { path, size: d.size, sha256Hex: d.sha256Hex, md5Hex: d.md5Hex!, signature: d.signature, signatureAlgorithm: 'ECDSA', certificateName: 'code_sign.crt' };
+  }
+
+  const expectCloudError = (code: string, re?: RegExp) => (e: unknown) => {
+    assert.ok(e instanceof CloudError, `expected CloudError, got ${e}`);
+    assert.equal(e.code, code, e.message);
+    if (re) assert.match(e.message + ' ' + (e.hint ?? ''), re);
+    return true;
+  };
+
+  describe('paging', () => {
+    before(() => aws.seed.jobs(130, { prefix: 'page-job' }));
+
+    it('pages jobs with nextToken, no duplicates and none missing', async () => {
+      const ids: string[] = [];
+      let next: string | undefined;
+      let pages = 0;
+      do {
+        const p = await provider.listJobs({ pageSize: 50, next });
+        ids.push(...p.items.map((j) => j.id));
+        next = p.next;
+        pages++;
+      } while (next);
+      const mine = ids.filter((i) => i.startsWith('page-job'));
+      assert.equal(mine.length, 130);
+      assert.equal(new Set(ids).size, ids.length);
+      assert.ok(pages >= 3);
+      assert.equal(mine[0], 'page-job-130', 'newest first');
+    });
+
+    it('clamps the page size to the documented ranges (jobs 1–250, packages 1–100)', async () => {
+      const big = await provider.listJobs({ pageSize: 10_000 });
+      assert.equal(big.items.length, 130 + 0 >= 250 ? 250 : big.items.length);
+      assert.ok(big.items.length <= 250);
+      const zero = await provider.listJobs({ pageSize: 0 });
+      assert.equal(zero.items.length, 1);
+      await aws.seed.packageWithVersions('clamp-pkg', ['1.0.0']);
+      const pk = await provider.listPackages({ pageSize: 500 });
+      assert.ok(pk.items.length >= 1);
+      const sent = aws.requests.filter((r) => r.path === '/packages').length;
+      assert.ok(sent >= 1);
+    });
+
+    it('filters by id prefix across pages without walking everything', async () => {
+      aws.seed.jobs(3, { prefix: 'zz-special' });
+      const before = aws.requests.length;
+      const p = await provider.listJobs({ pageSize: 10, prefix: 'page-job-12' });
+      assert.deepEqual(p.items.map((j) => j.id).sort(), ['page-job-120', 'page-job-121', 'page-job-122', 'page-job-123', 'page-job-124', 'page-job-125', 'page-job-126', 'page-job-127', 'page-job-128', 'page-job-129'].sort());
+      assert.ok(aws.requests.length - before <= 4, 'bounded number of requests');
+    });
+
+    it('maps status filters to AWS and refuses statuses AWS does not have', async () => {
+      const p = await provider.listJobs({ status: 'in-progress', pageSize: 5 });
+      assert.ok(p.items.every((j) => j.rawStatus === 'IN_PROGRESS' && j.status === 'in-progress'));
+      await assert.rejects(provider.listExecutions('page-job-001', { status: 'notified' }), expectCloudError('invalid', /cannot filter job executions by "notified"/));
+    });
+
+    it('lists executions of a job with neutral statuses and thing names', async () => {
+      aws.seed.fleetJob('fleet-exec', ['t-a', 't-b', 't-c']);
+      const p = await provider.listExecutions('fleet-exec', { pageSize: 2 });
+      assert.equal(p.items.length, 2);
+      assert.ok(p.next);
+      const rest = await provider.listExecutions('fleet-exec', { pageSize: 2, next: p.next });
+      assert.deepEqual([...p.items, ...rest.items].map((e) => e.target).sort(), ['t-a', 't-b', 't-c']);
+      assert.ok([...p.items, ...rest.items].every((e) => e.status === 'queued' && e.rawStatus === 'QUEUED'));
+      const r = await provider.describeJob('fleet-exec');
+      assert.equal(r.counts.queued, 3);
+      assert.equal(r.job.kind, 'fleet');
+      assert.equal(r.done, false);
+    });
+
+    it('turns a missing job into a not-found CloudError', async () => {
+      await assert.rejects(provider.describeJob('no-such-job'), expectCloudError('not-found', /no-such-job/));
+    });
+  });
+
+  describe('publish', () => {
+    it('uploads (multipart), registers and publishes; a re-run reuses everything', async () => {
+      const art = await image('fw-1.bin', 12 * 1024 * 1024);
+      const progress: number[] = [];
+      const r1 = await provider.publish({ packageName: 'bench-fw', version: '1.2.3', artifact: art, attributes: { gitCommit: 'abc1234' } }, (p) => p.done !== undefined && progress.push(p.done));
+      assert.equal(r1.version.status, 'published');
+      assert.deepEqual(r1.reused, { upload: false, register: false });
+      assert.ok(progress.length >= 2 && progress[progress.length - 1] === art.size, `progress ${progress}`);
+      assert.equal(aws.s3.ops.CompleteMultipartUpload, 1, 'a 12 MB image goes up in parts');
+      const v = aws.catalog.version('bench-fw', '1.2.3');
+      assert.equal(v.attributes.sha256, art.sha256Hex);
+      assert.equal(v.attributes.gitCommit, 'abc1234');
+      assert.equal(Buffer.from(v.attributes.signature, 'base64').toString('hex'), Buffer.from(art.signature!).toString('hex'));
+      const stored = aws.s3.object(r1.location.bucket, r1.location.key, r1.location.versionId);
+      assert.equal(stored.sha256, Buffer.from(art.sha256Hex, 'hex').toString('base64'));
+
+      const created = { ...aws.catalog.created };
+      const uploads = aws.s3.ops.UploadPart ?? 0;
+      const r2 = await provider.publish({ packageName: 'bench-fw', version: '1.2.3', artifact: art, attributes: { gitCommit: 'abc1234' } });
+      assert.deepEqual(r2.reused, { upload: true, register: true });
+      assert.deepEqual(aws.catalog.created, created);
+      assert.equal(aws.s3.ops.UploadPart ?? 0, uploads);
+      assert.equal(r2.location.versionId, r1.location.versionId);
+    });
+
+    it('after a failure between upload and register, a re-run reuses the uploaded object', async () => {
+      const art = await image('fw-2.bin', 1024 * 1024);
+      aws.faults.failNext(3, { service: 'iot', method: 'PUT', pathPrefix: '/packages/bench-fw/versions/2.0.0' });
+      await assert.rejects(provider.publish({ packageName: 'bench-fw', version: '2.0.0', artifact: art }), expectCloudError('unavailable'));
+      aws.faults.clear();
+      const puts = aws.s3.ops.PutObject ?? 0;
+      const r = await provider.publish({ packageName: 'bench-fw', version: '2.0.0', artifact: art });
+      assert.deepEqual(r.reused, { upload: true, register: false });
+      assert.equal(aws.s3.ops.PutObject ?? 0, puts, 'no second upload');
+      assert.equal(r.version.status, 'published');
+    });
+
+    it('refuses to overwrite a version with a different image', async () => {
+      const other = await image('fw-3.bin', 2048);
+      await assert.rejects(provider.publish({ packageName: 'bench-fw', version: '1.2.3', artifact: other }), expectCloudError('already-exists', /different image.*Bump/s));
+    });
+
+    it('validates names and the 3 KB attribute limit before uploading anything', async () => {
+      const art = await image('fw-4.bin', 1000);
+      const puts = aws.s3.ops.PutObject ?? 0;
+      await assert.rejects(provider.publish({ packageName: 'bad name', version: '1.0', artifact: art }), expectCloudError('invalid', /package name/));
+      await assert.rejects(provider.publish({ packageName: 'p', version: 'v/1', artifact: art }), expectCloudError('invalid', /version name/));
+      await assert.rejects(provider.publish({ packageName: 'p', version: '1.0', artifact: art, attributes: { notes: 'x'.repeat(3000) } }), expectCloudError('invalid', /3 KB/));
+      assert.equal(aws.s3.ops.PutObject ?? 0, puts);
+    });
+
+    it('says when the bucket is not versioned', async () => {
+      aws.seed.bucket('plain-bucket', 'off');
+      const p2 = await createProvider({ ...aws.profile(), bucket: 'plain-bucket' }, undefined, { credentials: aws.credentials });
+      const art = await image('fw-5.bin', 1000);
+      await assert.rejects(p2.publish({ packageName: 'p', version: '1.0', artifact: art }), expectCloudError('config', /versioning/));
+      p2.dispose();
+    });
+
+    it('stops an upload when cancelled and a later run completes it', async () => {
+      const art = await image('fw-6.bin', 11 * 1024 * 1024);
+      const ac = new AbortController();
+      await assert.rejects(
+        provider.publish({ packageName: 'bench-fw', version: '3.0.0', artifact: art }, (p) => p.done && p.done > 0 && ac.abort(), ac.signal),
+        expectCloudError('canceled'),
+      );
+      assert.equal(aws.catalog.packages.get('bench-fw')!.versions.has('3.0.0'), false);
+      const r = await provider.publish({ packageName: 'bench-fw', version: '3.0.0', artifact: art });
+      assert.equal(r.version.status, 'published');
+    });
+
+    it('associates an SBOM and deprecates / re-publishes a version', async () => {
+      const art = await image('fw-7.bin', 4096);
+      const sbom = join(dir, 'sbom.spdx.json');
+      writeFileSync(sbom, JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'fw' }));
+      await provider.publish({ packageName: 'sbom-fw', version: '1.0.0', artifact: art, sbomPath: sbom });
+      const v = aws.catalog.version('sbom-fw', '1.0.0');
+      assert.match(v.sbom!.s3Location.key, /sbom\/sbom\.spdx\.json$/);
+      await provider.setVersionState('sbom-fw', '1.0.0', 'deprecate');
+      assert.equal((await provider.getVersion('sbom-fw', '1.0.0')).status, 'deprecated');
+      await provider.setVersionState('sbom-fw', '1.0.0', 'publish');
+      const got = await provider.getVersion('sbom-fw', '1.0.0');
+      assert.equal(got.status, 'published');
+      assert.match(got.arn!, /:package\/sbom-fw\/version\/1\.0\.0$/);
+      const list = await provider.listVersions('sbom-fw', { status: 'published' });
+      assert.deepEqual(list.items.map((i) => i.version), ['1.0.0']);
+    });
+  });
+
+  describe('verify job', () => {
+    it('creates a SNAPSHOT job on the bench thing only, with an afr_ota document the agent can parse', async () => {
+      const art = await image('fw-v.bin', 64 * 1024);
+      await provider.publish({ packageName: 'verify-fw', version: '1.0.1', artifact: art });
+      aws.seed.thing('other-thing');
+      const job = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', timeoutMinutes: 7 });
+      assert.equal(job.kind, 'verify');
+      assert.match(job.id, /^ota-bench-verify-verify-fw-1_0_1-\d{14}$/);
+      const j = aws.jobs.job(job.id);
+      assert.equal(j.targetSelection, 'SNAPSHOT');
+      assert.deepEqual([...j.executions.keys()], ['bench-board-01']);
+      assert.equal(j.timeoutConfig?.inProgressTimeoutInMinutes, 7);
+      assert.equal(j.presignedUrlConfig?.roleArn, aws.profile().roleArn);
+      assert.deepEqual(j.destinationPackageVersions, [aws.catalog.version('verify-fw', '1.0.1').packageVersionArn]);
+      const doc = JSON.parse(await provider.getJobDocument(job.id));
+      const f = doc.afr_ota.files[0];
+      assert.deepEqual(doc.afr_ota.protocols, ['HTTP']);
+      assert.equal(f.filesize, art.size);
+      assert.equal(f.fileid, 0);
+      assert.equal(f.certfile, 'code_sign.crt');
+      assert.equal(f.auth_scheme, 'aws.s3.presigned');
+      assert.match(f.update_data_url, /^\$\{aws:iot:s3-presigned-url:https:\/\/s3\.us-east-1\.amazonaws\.com\/ota-bench-firmware\/ota-bench\/verify-fw\/1\.0\.1\/fw-v\.bin\}$/);
+      assert.equal(Buffer.from(f['sig-sha256-ecdsa'], 'base64').toString('hex'), Buffer.from(art.signature!).toString('hex'));
+      // Re-running with the same job id returns the job instead of failing.
+      const again = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', jobId: job.id });
+      assert.equal(again.id, job.id);
+    });
+
+    it('explains what is missing: no bench thing, draft version, unknown thing', async () => {
+      const p2 = await createProvider({ ...aws.profile(), thingName: undefined }, undefined, { credentials: aws.credentials });
+      await assert.rejects(p2.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1' }), expectCloudError('config', /bench thing/));
+      p2.dispose();
+      await aws.seed.packageWithVersions('draft-fw', ['0.1.0'], 0);
+      await assert.rejects(provider.startVerifyJob({ packageName: 'draft-fw', version: '0.1.0' }), expectCloudError('invalid', /DRAFT/));
+      await assert.rejects(provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', target: 'ghost' }), expectCloudError('not-found', /ghost/));
+    });
+
+    it('can verify through CreateOTAUpdate instead (custom code signing)', async () => {
+      const job = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', viaOtaUpdate: true, jobId: 'ota-verify-1' } as never);
+      assert.equal(job.kind, 'ota-update');
+      assert.equal(job.id, 'AFR_OTA-ota-verify-1');
+      const doc = JSON.parse(await provider.getJobDocument(job.id));
+      assert.ok(doc.afr_ota.files[0]['sig-sha256-ecdsa']);
+      const ota = await provider.listOtaUpdates({ prefix: 'ota-verify' });
+      assert.deepEqual(ota.items.map((o) => o.id), ['ota-verify-1']);
+      const info = await provider.getOtaUpdate('ota-verify-1');
+      assert.equal(info.details?.awsIotJobId, 'AFR_OTA-ota-verify-1');
+      assert.equal(info.rawStatus, 'CREATE_COMPLETE');
+    });
+
+    it('signs with AWS Signer and verifies through an OTA update carrying the signer job', async () => {
+      const cert = aws.seed.signingProfile('bench_signer', 'signer_cert.pem');
+      const art = await image('fw-s.bin', 8192);
+      const r = await provider.publish({ packageName: 'signer-fw', version: '1.0.0', artifact: { ...art, signature: undefined }, cloudSigner: { profileName: 'bench_signer' } });
+      assert.ok(r.location.signerJobId);
+      const signing = aws.signer.job(r.location.signerJobId);
+      assert.equal(signing.status, 'Succeeded');
+      const job = await provider.startVerifyJob({ packageName: 'signer-fw', version: '1.0.0', location: r.location });
+      const doc = JSON.parse(await provider.getJobDocument(job.id));
+      const f = doc.afr_ota.files[0];
+      assert.equal(f.certfile, 'signer_cert.pem');
+      assert.ok(verifySignature(readFileSync(art.path), Buffer.from(f['sig-sha256-ecdsa'], 'base64'), cert.publicKeyPem));
+      // A missing signer profile fails clearly.
+      await assert.rejects(provider.publish({ packageName: 'signer-fw', version: '1.0.9', artifact: { ...art, signature: undefined }, cloudSigner: { profileName: 'nope_profile' } }), expectCloudError('not-found', /nope_profile/));
+    });
+  });
+
+  describe('cancel', () => {
+    it('cancels a job (queued executions canceled; in-progress only with force) and one execution', async () => {
+      aws.seed.fleetJob('cancel-me', ['c-1', 'c-2']);
+      aws.jobs.deviceUpdate('c-1', 'cancel-me', { status: 'IN_PROGRESS' });
+      await provider.cancelJob('cancel-me');
+      let r = await provider.describeJob('cancel-me');
+      assert.equal(r.job.status, 'canceled');
+      assert.deepEqual(r.counts, { canceled: 1, 'in-progress': 1 });
+      await provider.cancelJob('cancel-me', { force: true });
+      r = await provider.describeJob('cancel-me');
+      assert.deepEqual(r.counts, { canceled: 2 });
+      aws.seed.fleetJob('cancel-one', ['d-1', 'd-2']);
+      aws.jobs.deviceUpdate('d-1', 'cancel-one', { status: 'IN_PROGRESS' });
+      await assert.rejects(provider.cancelExecution('cancel-one', 'd-1'), expectCloudError('invalid', /force/));
+      await provider.cancelExecution('cancel-one', 'd-1', { force: true });
+      assert.equal((await provider.describeExecution('cancel-one', 'd-1')).status, 'canceled');
+    });
+  });
+
+  describe('errors', () => {
+    it('maps throttling after the SDK retries, 5xx and dropped connections to retryable CloudErrors', async () => {
+      aws.faults.throttleNext(3, { pathPrefix: '/jobs' });
+      await assert.rejects(provider.listJobs(), (e: unknown) => e instanceof CloudError && e.code === 'throttled' && e.retryable && e.cloudCode === 'ThrottlingException');
+      aws.faults.failNext(3, { pathPrefix: '/jobs' });
+      await assert.rejects(provider.listJobs(), expectCloudError('unavailable'));
+      aws.faults.dropNext(3, { pathPrefix: '/jobs' });
+      await assert.rejects(provider.listJobs(), expectCloudError('unavailable', /network|endpoint/));
+      aws.faults.throttleNext(2, { pathPrefix: '/jobs' });
+      const ok = await provider.listJobs({ pageSize: 1 });
+      assert.equal(ok.items.length, 1, 'the SDK retry absorbs a short burst');
+    });
+  });
+
+  it('hashes match what S3 stored (sanity of the oracle)', () => {
+    const data = Buffer.from('abc');
+    assert.equal(createHash('sha256').update(data).digest('hex'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
