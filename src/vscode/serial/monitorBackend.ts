@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { LineBatcher, type BatcherOptions } from '../../core/serial/lineBatcher';
 import type { SerialLine } from '../../core/serial/line';
-import type { SessionStatus } from '../../core/serial/session';
 import type { HostMessage, LogLine, PortStatus, WebviewMessage } from '../../shared/protocol';
+import { toLogLine, toPortStatus } from './logLines';
 import { errorMessage, log } from '../log';
 import type { MonitorBackend } from '../monitor/monitorPanel';
 import { MonitorPanel } from '../monitor/monitorPanel';
@@ -14,26 +14,6 @@ import type { SerialManager } from './serialManager';
 
 /** Lines a freshly opened page gets at once; older ones stay in the host buffer (Save Log). */
 export const SNAPSHOT_LINES = 20_000;
-
-/** The protocol form of a line. Raw bytes ride along only when the text alone would not give them back. */
-export function toLogLine(l: SerialLine, withRaw: boolean): LogLine {
-  const out: LogLine = { seq: l.seq, t: l.t, text: l.text, dir: l.dir };
-  if (l.raw && (withRaw || !plainRaw(l))) out.raw = l.raw.toString('base64');
-  return out;
-}
-
-/** True when raw is exactly the text as UTF-8 plus a usual line ending (what the page falls back to). */
-function plainRaw(l: SerialLine): boolean {
-  const raw = l.raw!;
-  const n = Buffer.byteLength(l.text, 'utf8');
-  if (raw.length < n || raw.length > n + 2) return false;
-  const tail = raw.toString('latin1', n);
-  return (tail === '' || tail === '\n' || tail === '\r' || tail === '\r\n') && raw.subarray(0, n).equals(Buffer.from(l.text, 'utf8'));
-}
-
-export function toPortStatus(s: SessionStatus, fallback?: { path: string; baudRate?: number }): PortStatus {
-  return { state: s.state, path: s.path ?? fallback?.path, baudRate: s.baudRate ?? fallback?.baudRate, message: s.message };
-}
 
 export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
   private readonly batcher: LineBatcher<SerialLine>;

@@ -1,33 +1,8 @@
 // The status bar item: port · baud · state; click to pick a port.
 import * as vscode from 'vscode';
 import type { SessionStatus } from '../../core/serial/session';
+import { statusText } from './statusText';
 import type { SerialManager } from './serialManager';
-
-const ICON: Record<SessionStatus['state'], string> = {
-  closed: '$(debug-disconnect)',
-  opening: '$(sync~spin)',
-  open: '$(plug)',
-  reconnecting: '$(sync~spin)',
-  paused: '$(debug-pause)',
-  error: '$(error)',
-};
-
-const STATE_TEXT: Record<SessionStatus['state'], string> = {
-  closed: 'closed',
-  opening: 'opening',
-  open: 'open',
-  reconnecting: 'reconnecting',
-  paused: 'released',
-  error: 'error',
-};
-
-export function statusText(st: SessionStatus, fallbackPath?: string, fallbackBaud?: number): string {
-  const path = st.path ?? fallbackPath;
-  if (!path) return '$(plug) Select serial port';
-  const short = path.replace(/^\/dev\//, '');
-  const baud = st.baudRate ?? fallbackBaud;
-  return `${ICON[st.state]} ${short}${baud ? ` · ${baud}` : ''} · ${STATE_TEXT[st.state]}`;
-}
 
 export class SerialStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('otaBench.serial', vscode.StatusBarAlignment.Left, 50);
