@@ -94,7 +94,9 @@ export type MonitorTestAction =
   | { kind: 'key'; field: MonitorField | 'log'; key: string; ctrl?: boolean }
   | { kind: 'click'; control: MonitorControl }
   | { kind: 'eol'; value: MonitorViewState['sendEol'] }
-  | { kind: 'scroll'; to: 'top' | 'bottom' | number };
+  | { kind: 'scroll'; to: 'top' | 'bottom' | number }
+  /** Answer at once, without letting queued lines be absorbed first (to see the backlog). */
+  | { kind: 'peek' };
 
 /** What the page actually renders, read back from its DOM. */
 export interface MonitorQueryResult {
@@ -114,6 +116,8 @@ export interface MonitorQueryResult {
   /** Lines absorbed since the page started, and queued lines skipped because the bounded store would evict them anyway. */
   absorbed?: number;
   skipped?: number;
+  /** The longest main-thread task the page saw since the previous query (PerformanceObserver 'longtask'). */
+  longestTaskMs?: number;
   follow: boolean;
   /** Whether any <img>, <script> or <iframe> element exists inside the log list. */
   hasActiveElements: boolean;
@@ -160,7 +164,7 @@ export interface ReleaseView {
   cloud: string;
   packageName: string;
   version?: string;
-  status: 'running' | 'passed' | 'failed' | 'canceled';
+  status: 'running' | 'passed' | 'failed' | 'canceled' | 'stopped';
   createdAt: number;
   updatedAt: number;
   steps: ReleaseStepView[];

@@ -23,6 +23,7 @@ const RELEASE_LABEL: Record<ReleaseView['status'], string> = {
   passed: 'Passed',
   failed: 'Failed',
   canceled: 'Cancelled',
+  stopped: 'Stopped',
 };
 
 function button(id: string, label: string, codicon: string, cls: 'primary' | 'secondary', onClick: () => void): HTMLButtonElement {

@@ -25,12 +25,17 @@ export function newRecord(config: ReleaseConfig, now = Date.now()): ReleaseRecor
   };
 }
 
-/** Starts a new release of `config` and runs it to its end (passed, failed or canceled). */
-export async function startRelease(config: ReleaseConfig, deps: ReleaseDeps, signal?: AbortSignal): Promise<ReleaseRecord> {
+export interface RunOptions {
+  /** Stop (status 'stopped') once this step is over: "Sign Artifact", "Publish Version" run part of a release. */
+  stopAfter?: StepId;
+}
+
+/** Starts a new release of `config` and runs it to its end (passed, failed or canceled), or up to `opts.stopAfter`. */
+export async function startRelease(config: ReleaseConfig, deps: ReleaseDeps, signal?: AbortSignal, opts: RunOptions = {}): Promise<ReleaseRecord> {
   checkProvider(config, deps);
   const record = newRecord(config, (deps.now ?? Date.now)());
   await deps.store.save(record);
-  return runFrom(record, 0, deps, signal);
+  return runFrom(record, 0, deps, signal, opts);
 }
 
 /** Where a re-run of `record` starts, or undefined when it passed (nothing to resume). */
@@ -44,7 +49,7 @@ export function resumePoint(record: ReleaseRecord): StepId | undefined {
  * the uploaded object, the registered version, the verify job). Throws StaleReleaseError when the
  * artifact changed since, because resuming would then publish something else under the same name.
  */
-export async function resumeRelease(record: ReleaseRecord, deps: ReleaseDeps, signal?: AbortSignal): Promise<ReleaseRecord> {
+export async function resumeRelease(record: ReleaseRecord, deps: ReleaseDeps, signal?: AbortSignal, opts: RunOptions = {}): Promise<ReleaseRecord> {
   checkProvider(record.config, deps);
   const at = resumePoint(record);
   if (!at) throw new StaleReleaseError(`Release ${record.id} already passed; there is nothing to resume. Start a new release.`);
@@ -63,7 +68,7 @@ export async function resumeRelease(record: ReleaseRecord, deps: ReleaseDeps, si
   delete record.resumeAt;
   delete record.note;
   record.status = 'running';
-  return runFrom(record, index, deps, signal);
+  return runFrom(record, index, deps, signal, opts);
 }
 
 function checkProvider(config: ReleaseConfig, deps: ReleaseDeps): void {
@@ -83,7 +88,7 @@ async function checkArtifactUnchanged(record: ReleaseRecord, index: number): Pro
   }
 }
 
-async function runFrom(record: ReleaseRecord, from: number, deps: ReleaseDeps, outer?: AbortSignal): Promise<ReleaseRecord> {
+async function runFrom(record: ReleaseRecord, from: number, deps: ReleaseDeps, outer?: AbortSignal, opts: RunOptions = {}): Promise<ReleaseRecord> {
   const now = deps.now ?? Date.now;
   const signal = outer ?? new AbortController().signal;
   const emit = (e: ReleaseEvent) => {
@@ -126,6 +131,15 @@ async function runFrom(record: ReleaseRecord, from: number, deps: ReleaseDeps, o
         finish(step, now());
         await save();
         emit({ type: 'step', at: step.endedAt!, step: def.id, title, status: out.skipped ? 'skipped' : 'done', summary: out.summary, reused: out.reused, durationMs: step.durationMs });
+        if (opts.stopAfter === def.id && i < STEPS.length - 1) {
+          const next = STEPS[i + 1].id;
+          record.status = 'stopped';
+          record.resumeAt = next;
+          record.note = `Stopped after "${title}" as asked: a resume continues at "${STEP_TITLES[next]}".`;
+          await save();
+          emit({ type: 'release', at: now(), status: 'stopped', message: record.note, record });
+          return record;
+        }
       } catch (e) {
         return await stop(ctx, i, isCancel(e, signal) ? 'canceled' : 'failed', e);
       }

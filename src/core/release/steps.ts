@@ -372,7 +372,8 @@ const startVerify: StepDef = {
             jobId: job.id,
             timeoutMinutes: config.jobTimeoutMinutes ?? DEFAULT_JOB_TIMEOUT_MINUTES,
             location: record.publish?.location,
-            artifact: artifactOf(record),
+            // A verify of an already published version has no local artifact: the cloud's record describes it.
+            ...(record.artifact?.sha256Hex ? { artifact: artifactOf(record) } : {}),
           },
           ctx.signal,
         ),

@@ -140,7 +140,8 @@ export interface Verdict {
   execution?: ExecutionSummary;
 }
 
-export type ReleaseStatus = 'running' | 'passed' | 'failed' | 'canceled';
+/** 'stopped': ran the steps it was asked for (e.g. up to signing); a resume continues from there. */
+export type ReleaseStatus = 'running' | 'passed' | 'failed' | 'canceled' | 'stopped';
 
 export interface ReleaseRecord {
   schema: 1;
