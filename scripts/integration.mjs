@@ -14,7 +14,7 @@ import { packageVsix, vsixPath } from './package.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(root, 'out');
-const SUITE_INDEX = join(OUT, 'test', 'integration', 'index.js');
+export const SUITE_INDEX = join(OUT, 'test', 'integration', 'index.js');
 
 /** Settings for a fresh user-data-dir: no welcome page, no trust prompt, nothing phoning home. */
 const HOST_SETTINGS = {
@@ -37,7 +37,7 @@ const HOST_SETTINGS = {
 const NOISE = /ENOTFOUND open-vsx|^\s+at .*\/static\/out\/|connection token|Creating a socket|Updating additional builtin|\[Service Worker\]|ChatSessionStore/;
 
 /** A fresh folder tree for one run: user data, extensions, XDG, a workspace with one file. */
-function prepareRun(name) {
+function prepareRun(name, settings = {}) {
   const dir = join(OUT, 'integration', name);
   rmSync(dir, { recursive: true, force: true });
   const paths = {
@@ -52,7 +52,7 @@ function prepareRun(name) {
   };
   for (const p of [paths.userDataDir, paths.extensionsDir, paths.workspace, paths.scratch]) mkdirSync(p, { recursive: true });
   mkdirSync(join(paths.userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(paths.userDataDir, 'User', 'settings.json'), JSON.stringify(HOST_SETTINGS, null, 2));
+  writeFileSync(join(paths.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...HOST_SETTINGS, ...settings }, null, 2));
   writeFileSync(join(paths.workspace, 'README.md'), '# Integration test workspace\n');
   return paths;
 }
@@ -76,8 +76,8 @@ function testHostExtension(dir) {
  * Runs one suite in a fresh code-server + Chromium. Returns mocha's counts; a run that crashes or
  * never reports counts as one failure.
  */
-export async function runOne({ name, cs, suite, installed, say, logsDir, timeoutMs, grep, testFiles }) {
-  const p = prepareRun(name);
+export async function runOne({ name, cs, suite, installed, say, logsDir, timeoutMs, grep, testFiles, settings }) {
+  const p = prepareRun(name, settings);
   const log = join(logsDir, `integration-${name}.log`);
   const serverLog = join(logsDir, `code-server-${name}.log`);
   rmSync(log, { force: true });
@@ -116,10 +116,10 @@ export async function runOne({ name, cs, suite, installed, say, logsDir, timeout
     if (!results) {
       const why = r.timedOut ? `timed out (see ${log})` : r.notStarted ? `the suite never started (see ${log})` : `exited ${r.code} without results (see ${log})`;
       say(`integration ${name}: ${why}`);
-      return { name, passes: 0, failures: 1, seconds, failed: [{ title: `integration ${name}`, error: why }] };
+      return { name, passes: 0, failures: 1, seconds, scratch: p.scratch, failed: [{ title: `integration ${name}`, error: why }] };
     }
     if (r.code !== 0 && results.failures === 0) results.failures = 1; // the host failed after the suite
-    return { name, ...results, seconds };
+    return { name, ...results, seconds, scratch: p.scratch };
   } finally {
     await browser?.close().catch(() => {});
     await server.stop();
