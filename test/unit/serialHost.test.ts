@@ -25,5 +25,6 @@ describe('serial host: protocol lines and status text', () => {
     assert.equal(statusText({ state: 'reconnecting', path: 'COM3', baudRate: 9600, reconnects: 1 }), '$(sync~spin) COM3 · 9600 · reconnecting');
     assert.equal(statusText({ state: 'paused', reconnects: 0 }, '/dev/ttyUSB1', 460800), '$(debug-pause) ttyUSB1 · 460800 · released');
     assert.equal(statusText({ state: 'closed', reconnects: 0 }), '$(plug) Select serial port');
+    assert.equal(statusText({ state: 'open', path: '/work/out/integration/scratch/ttyBENCH', reconnects: 0 }), '$(plug) …/ttyBENCH · open');
   });
 });

@@ -58,6 +58,8 @@ export class SerialSession {
   private lastDataAt = 0;
   private lostAt = 0;
   private attempting = false;
+  /** Taking the port back after pause(): not a reconnect after a loss. */
+  private resuming = false;
   private logFile: SerialLogFile | undefined;
   private readonly linesEmitter = new Emitter<SerialLine[]>();
   private readonly statusEmitter = new Emitter<SessionStatus>();
@@ -103,6 +105,7 @@ export class SerialSession {
    */
   async open(path: string, identity?: BoardIdentity): Promise<boolean> {
     await this.shutdown();
+    this.resuming = false;
     const gen = ++this.generation;
     this.target = path;
     this.identity = identity;
@@ -147,6 +150,7 @@ export class SerialSession {
     if (!this.target || this.st.state !== 'paused') return this.isOpen;
     const gen = ++this.generation;
     this.lostAt = this.clock();
+    this.resuming = true;
     this.setStatus({ state: 'reconnecting', message: 'taking the port back' });
     try {
       await this.attempt(gen);
@@ -246,11 +250,13 @@ export class SerialSession {
         throw new Error('superseded');
       }
       this.transport = t;
-      const wasLost = this.st.state === 'reconnecting';
-      const reconnects = this.st.reconnects + (wasLost && this.lostAt ? 1 : 0);
-      if (wasLost && this.lostAt) this.note(`reconnected to ${path} after ${this.clock() - this.lostAt} ms`);
+      const wasLost = this.st.state === 'reconnecting' && this.lostAt > 0;
+      const reconnects = this.st.reconnects + (wasLost && !this.resuming ? 1 : 0);
+      if (wasLost && this.resuming) this.note(`port taken back: ${path} (${this.clock() - this.lostAt} ms after release)`);
+      else if (wasLost) this.note(`reconnected to ${path} after ${this.clock() - this.lostAt} ms`);
       else this.note(`connected to ${path} @ ${this.opts.baudRate}`);
       this.lostAt = 0;
+      this.resuming = false;
       this.setStatus({ state: 'open', path, baudRate: this.opts.baudRate, message: undefined, reconnects });
       if (!this.identity) void this.learnIdentity(path, gen);
     } finally {

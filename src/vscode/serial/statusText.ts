@@ -22,7 +22,8 @@ const STATE_TEXT: Record<SessionStatus['state'], string> = {
 export function statusText(st: SessionStatus, fallbackPath?: string, fallbackBaud?: number): string {
   const path = st.path ?? fallbackPath;
   if (!path) return '$(plug) Select serial port';
-  const short = path.replace(/^\/dev\//, '');
+  // /dev/ttyUSB0 → ttyUSB0; a long typed path (a pty link) → …/its-name.
+  const short = path.startsWith('/dev/') ? path.slice(5) : path.length > 24 ? `…/${path.split(/[\\/]/).pop()}` : path;
   const baud = st.baudRate ?? fallbackBaud;
   return `${ICON[st.state]} ${short}${baud ? ` · ${baud}` : ''} · ${STATE_TEXT[st.state]}`;
 }
