@@ -1,5 +1,8 @@
 // Mocha's spec output plus a JSON summary (passes, failures, failed titles) written to the file
 // named by `--reporter-option results=<file>`: how scripts/test.mjs counts every suite.
+// CommonJS because mocha loads reporters with require().
+/* global require, module, process */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { writeFileSync } = require('node:fs');
 const Mocha = require('mocha');
 
