@@ -118,6 +118,9 @@ export interface MonitorQueryResult {
   skipped?: number;
   /** The longest main-thread task the page saw since the previous query (PerformanceObserver 'longtask'). */
   longestTaskMs?: number;
+  /** The largest backlog left after a frame since the previous query, and the status strip at that moment. */
+  peakBacklogLines?: number;
+  peakStatus?: string;
   follow: boolean;
   /** Whether any <img>, <script> or <iframe> element exists inside the log list. */
   hasActiveElements: boolean;

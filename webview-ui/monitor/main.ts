@@ -15,7 +15,7 @@ import { LogView } from './logView';
 import { buildSendBox } from './sendBox';
 import { buildStatusLine } from './statusLine';
 import { RolloutPane } from './rollout';
-import { answerQuery } from './testQuery';
+import { answerQuery, notePeak } from './testQuery';
 import { loadState, post, saveState } from './vscodeApi';
 
 /** Time per frame spent absorbing lines; the rest of the frame is for input, layout and paint. */
@@ -132,7 +132,10 @@ function frame(): void {
     capacity: model.store.capacity,
     problem: problemText(),
   });
-  if (queue.backlog.lines > 0) schedule();
+  if (queue.backlog.lines > 0) {
+    notePeak(queue.backlog.lines, status.text);
+    schedule();
+  }
 }
 
 function problemText(): string | undefined {

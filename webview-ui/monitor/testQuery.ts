@@ -69,7 +69,27 @@ async function perform(ctx: QueryContext, a: MonitorTestAction): Promise<void> {
     case 'scroll':
       ctx.view.scrollTo(a.to);
       return;
+    case 'peek':
+      return;
   }
+}
+
+// Long tasks (> 50 ms) on the page's thread: a freeze shows here even when the host cannot see it.
+let longestTask = 0;
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longestTask = Math.max(longestTask, e.duration);
+  }).observe({ type: 'longtask' });
+} catch {
+  // not supported outside Chromium: the field stays 0
+}
+
+// The largest backlog a frame left behind (what the user saw as "behind by"), between queries.
+let peak = { lines: 0, status: '' };
+
+/** Called by the frame loop after each frame. */
+export function notePeak(backlogLines: number, statusText: () => string): void {
+  if (backlogLines > peak.lines) peak = { lines: backlogLines, status: statusText() };
 }
 
 export function snapshot(ctx: QueryContext): MonitorQueryResult {
@@ -85,6 +105,9 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
     backlogLines: ctx.queue.backlog.lines,
     absorbed: ctx.model.store.end,
     skipped: ctx.queue.skipped,
+    longestTaskMs: Math.round(longestTask),
+    peakBacklogLines: peak.lines,
+    peakStatus: peak.status,
     follow: ctx.view.follow,
     hasActiveElements: ctx.view.hasActiveElements() || document.querySelector('#app img, #app script, #app iframe') !== null,
     state: JSON.parse(JSON.stringify(ctx.state)) as MonitorViewState,
@@ -97,8 +120,11 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
 export async function answerQuery(m: Extract<HostMessage, { type: 'query' }>, ctx: QueryContext): Promise<WebviewMessage> {
   try {
     if (m.action) await perform(ctx, m.action);
-    await ctx.settle();
-    return { type: 'queryResult', id: m.id, result: snapshot(ctx) };
+    if (m.action?.kind !== 'peek') await ctx.settle();
+    const result = snapshot(ctx);
+    longestTask = 0;
+    peak = { lines: 0, status: '' };
+    return { type: 'queryResult', id: m.id, result };
   } catch (e) {
     return { type: 'queryResult', id: m.id, error: e instanceof Error ? e.message : String(e) };
   }
