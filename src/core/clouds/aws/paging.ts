@@ -17,6 +17,8 @@ export interface FillOptions<T> {
   match?: (item: T) => boolean;
   /** Requests allowed for one call when filtering. */
   maxRequests?: number;
+  /** Page size asked of AWS while filtering (its maximum: fewer, larger scans). */
+  scanSize?: number;
 }
 
 export async function fillPage<T>(fetch: (token: string | undefined, size: number) => Promise<Page<T>>, opts: FillOptions<T>): Promise<Page<T>> {
@@ -25,7 +27,7 @@ export async function fillPage<T>(fetch: (token: string | undefined, size: numbe
   let token = opts.next;
   let requests = 0;
   do {
-    const page = await fetch(token, opts.pageSize);
+    const page = await fetch(token, opts.scanSize ?? opts.pageSize);
     requests++;
     items.push(...page.items.filter(opts.match));
     token = page.next;

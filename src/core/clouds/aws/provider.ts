@@ -26,7 +26,7 @@ import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, Ve
 import { createClients, type AwsClients, type AwsProfileConfig, type ClientOptions } from './clients';
 import { makeContext, type AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
-import { rolloutOf, thingOf, toExecution, toExecutionSummary, toJob, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
+import { rolloutOf, thingOf, toExecution, toExecutionSummary, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
 import { byPrefix, clampPageSize, fillPage } from './paging';
 import { publish, setState, type PublishOptions } from './publish';
 import { buildFleetJob, buildFleetOtaUpdate, type FieldError, type FleetRolloutInput } from './rollout';
@@ -63,7 +63,7 @@ export class AwsProvider implements CloudProvider {
         const r = await this.ctx.call('Listing packages', () => this.clients.iot.send(new ListPackagesCommand({ maxResults: size, nextToken: token })));
         return { items: (r.packageSummaries ?? []).map(toPackage), next: r.nextToken };
       },
-      { pageSize: this.size(opts, PAGE_SIZE.packages), next: opts.next, match: byPrefix(opts.prefix, (p: Package) => p.name) },
+      { pageSize: this.size(opts, PAGE_SIZE.packages), scanSize: PAGE_SIZE.packages.max, next: opts.next, match: byPrefix(opts.prefix, (p: Package) => p.name) },
     );
   }
 
@@ -74,7 +74,7 @@ export class AwsProvider implements CloudProvider {
         const r = await this.ctx.call(`Listing versions of ${packageId}`, () => this.clients.iot.send(new ListPackageVersionsCommand({ packageName: packageId, status, maxResults: size, nextToken: token })));
         return { items: (r.packageVersionSummaries ?? []).map(toVersion), next: r.nextToken };
       },
-      { pageSize: this.size(opts, PAGE_SIZE.versions), next: opts.next, match: byPrefix(opts.prefix, (v: PackageVersion) => v.version) },
+      { pageSize: this.size(opts, PAGE_SIZE.versions), scanSize: PAGE_SIZE.versions.max, next: opts.next, match: byPrefix(opts.prefix, (v: PackageVersion) => v.version) },
     );
   }
 
@@ -91,7 +91,7 @@ export class AwsProvider implements CloudProvider {
         const r = await this.ctx.call('Listing jobs', () => this.clients.iot.send(new ListJobsCommand({ status, maxResults: size, nextToken: token })));
         return { items: (r.jobs ?? []).map(toJobSummary), next: r.nextToken };
       },
-      { pageSize: this.size(opts, PAGE_SIZE.jobs), next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
+      { pageSize: this.size(opts, PAGE_SIZE.jobs), scanSize: PAGE_SIZE.jobs.max, next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
     );
   }
 
@@ -102,7 +102,7 @@ export class AwsProvider implements CloudProvider {
         const r = await this.ctx.call(`Listing executions of ${jobId}`, () => this.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, status, maxResults: size, nextToken: token })));
         return { items: (r.executionSummaries ?? []).map((s) => toExecutionSummary(jobId, s)), next: r.nextToken };
       },
-      { pageSize: this.size(opts, PAGE_SIZE.executions), next: opts.next, match: byPrefix(opts.prefix, (e: Execution) => e.target) },
+      { pageSize: this.size(opts, PAGE_SIZE.executions), scanSize: PAGE_SIZE.executions.max, next: opts.next, match: byPrefix(opts.prefix, (e: Execution) => e.target) },
     );
   }
 
@@ -130,7 +130,7 @@ export class AwsProvider implements CloudProvider {
         const r = await this.ctx.call('Listing OTA updates', () => this.clients.iot.send(new ListOTAUpdatesCommand({ otaUpdateStatus: raw, maxResults: size, nextToken: token })));
         return { items: (r.otaUpdates ?? []).map((u) => toOtaUpdate(u, raw)), next: r.nextToken };
       },
-      { pageSize: this.size(opts, PAGE_SIZE.otaUpdates), next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
+      { pageSize: this.size(opts, PAGE_SIZE.otaUpdates), scanSize: PAGE_SIZE.otaUpdates.max, next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
     );
   }
 
