@@ -1,0 +1,114 @@
+// The Bench Monitor with the virtual board on a real pseudo-terminal, in the real workbench: the
+// port is picked through the serial command, the user types into the page's send box, and the
+// board's answers come back through the serial session and the host's batching into the page.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { OtaBenchApi } from '../../src/extension';
+import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
+import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { DialogScript, ESCAPE } from './support/dialogs';
+import { queryPage, untilPage } from './support/monitorQuery';
+import { testEnv } from './support/env';
+import { screenshot } from './support/screenshot';
+import { sleep, waitFor, within } from './support/wait';
+
+const EXT_ID = 'ota-bench.ota-bench';
+const XSS = '<img src=x onerror=alert(1)>';
+
+describe('Bench Monitor with the virtual board (real workbench, real pty)', function () {
+  this.timeout(120_000);
+  let api: OtaBenchApi;
+  let board: VirtualBoard;
+  let monitor: MonitorPanel;
+
+  /** Types a line into the page's send box and presses Enter. */
+  async function typeAndSend(text: string): Promise<void> {
+    await queryPage(monitor, { kind: 'input', field: 'send', value: text });
+    await queryPage(monitor, { kind: 'key', field: 'send', key: 'Enter' });
+  }
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
+    const dir = fs.mkdtempSync(path.join(testEnv().out, 'monitor-board-'));
+    board = await startBoard({ link: path.join(dir, 'ttyBENCH'), version: '1.4.2', name: 'bench-ui', logPeriodMs: 250 });
+    const ok = await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 });
+    assert.equal(ok, true, 'the board port opened');
+    await vscode.commands.executeCommand('otaBench.openMonitor');
+    monitor = await waitFor('the monitor panel', () => api.monitor());
+    await within('the monitor ready handshake', monitor.ready, 20_000);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('otaBench.serial.disconnect');
+    await board?.stop();
+    monitor?.dispose();
+  });
+
+  it('shows the port and the board banner after a reboot typed in the send box', async () => {
+    await typeAndSend('reboot');
+    const r = await untilPage(monitor, 'the boot banner', (q) =>
+      q.visibleRows.some((row) => row.includes('boot: OTA Bench virtual board bench-ui')) &&
+      q.visibleRows.some((row) => row.includes('boot: firmware version 1.4.2')));
+    assert.ok(board.received.includes('reboot'), 'the board got the command');
+    assert.ok(r.visibleRows.some((row) => /→ reboot$/.test(row)), 'the sent line is echoed as a tx row');
+    assert.equal(r.hasActiveElements, false);
+    await screenshot('monitor-board-banner', 1000);
+  });
+
+  it('the send box reaches the board: `version` is answered', async () => {
+    await typeAndSend('version');
+    await untilPage(monitor, 'the version answer', (q) => q.visibleRows.some((row) => row.endsWith('version: 1.4.2')));
+    assert.equal(board.received.filter((c) => c === 'version').length, 1);
+  });
+
+  it('a line from the board containing <img onerror> renders as text', async () => {
+    await typeAndSend(`echo ${XSS}`);
+    const r = await untilPage(monitor, 'the echoed markup', (q) => q.visibleRows.some((row) => row.endsWith(XSS) && !row.includes('→')));
+    assert.equal(r.hasActiveElements, false, 'no element was created from device text');
+    await screenshot('monitor-board-xss', 600);
+  });
+
+  it('the filter hides the board lines that do not match, and a filter matching nothing shows none', async () => {
+    let r = await queryPage(monitor, { kind: 'input', field: 'include', value: 'wifi' });
+    r = await untilPage(monitor, 'wifi lines only', (q) => q.filterCount > 0 && q.visibleRows.length > 0);
+    assert.ok(r.visibleRows.every((row) => row.includes('wifi')), r.visibleRows.join('\n'));
+    assert.ok(r.filterCount < r.totalLines, 'some board lines are hidden');
+    await sleep(600); // the board keeps logging: new lines obey the filter too
+    r = await queryPage(monitor);
+    assert.ok(r.visibleRows.every((row) => row.includes('wifi')));
+    await screenshot('monitor-board-filter', 600);
+
+    r = await queryPage(monitor, { kind: 'input', field: 'include', value: 'no-such-line-anywhere' });
+    assert.equal(r.filterCount, 0);
+    assert.deepEqual(r.visibleRows, []);
+    r = await queryPage(monitor, { kind: 'input', field: 'include', value: '' });
+    assert.equal(r.filterCount, r.totalLines);
+  });
+
+  it('hex view shows the bytes the board sent (CR LF included)', async () => {
+    await queryPage(monitor, { kind: 'click', control: 'hex' });
+    await waitFor('the host to know the page shows hex', () => monitor.viewState.hex === true);
+    await typeAndSend('version');
+    const r = await untilPage(monitor, 'the version answer in hex', (q) =>
+      q.visibleRows.some((row) => /76 65 72 73 69 6f 6e 3a {2}20 31 2e 34 2e 32 0d 0a {2}version: 1\.4\.2\.\.$/.test(row)));
+    assert.ok(r.rowCount > r.filterCount, 'long lines take several hex rows');
+    await screenshot('monitor-board-hex', 600);
+    await queryPage(monitor, { kind: 'click', control: 'hex' });
+  });
+
+  it('sending with the port closed says so and offers to select a port', async () => {
+    await vscode.commands.executeCommand('otaBench.serial.disconnect');
+    await waitFor('the port to close', () => api.serial.status.state === 'closed');
+    const dialogs = new DialogScript([ESCAPE], { messages: 'script' });
+    try {
+      await typeAndSend('version');
+      const shown = await waitFor('the warning', () => dialogs.events.find((e) => e.kind === 'message'));
+      assert.match(shown.text, /no serial port is open/i);
+    } finally {
+      dialogs.dispose();
+    }
+    assert.equal(board.received.filter((c) => c === 'version').length, 2, 'nothing reached the board');
+  });
+});
