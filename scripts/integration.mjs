@@ -17,7 +17,7 @@ const OUT = join(root, 'out');
 export const SUITE_INDEX = join(OUT, 'test', 'integration', 'index.js');
 
 /** Settings for a fresh user-data-dir: no welcome page, no trust prompt, nothing phoning home. */
-const HOST_SETTINGS = {
+export const HOST_SETTINGS = {
   'workbench.startupEditor': 'none',
   'security.workspace.trust.enabled': false,
   'telemetry.telemetryLevel': 'off',
