@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
-import type { SerialLine } from '../../src/core/serial/line';
+import { lineBytes, type SerialLine } from '../../src/core/serial/line';
 import { SerialSession } from '../../src/core/serial/session';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 
@@ -67,7 +67,7 @@ describe('serial session on a real pty (virtual board)', function () {
     const e = await nextLine(session, /test: boom/);
     // eslint-disable-next-line no-control-regex
     assert.match(e.text, /^\x1b\[0;31mE \(\d+\) test: boom\x1b\[0m$/);
-    assert.equal(e.raw!.subarray(-2).toString('hex'), '0d0a');
+    assert.equal(lineBytes(e)!.subarray(-2).toString('hex'), '0d0a');
   });
 
   it('fails clearly on a port that does not exist (no autoReconnect) and on a second opener', async () => {

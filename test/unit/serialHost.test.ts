@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { compactRaw, lineBytes } from '../../src/core/serial/line';
 import { toLogLine, toPortStatus } from '../../src/vscode/serial/logLines';
 import { statusText } from '../../src/vscode/serial/statusText';
 
@@ -26,5 +27,23 @@ describe('serial host: protocol lines and status text', () => {
     assert.equal(statusText({ state: 'paused', reconnects: 0 }, '/dev/ttyUSB1', 460800), '$(debug-pause) ttyUSB1 · 460800 · released');
     assert.equal(statusText({ state: 'closed', reconnects: 0 }), '$(plug) Select serial port');
     assert.equal(statusText({ state: 'open', path: '/work/out/integration/scratch/ttyBENCH', reconnects: 0 }), '$(plug) …/ttyBENCH · open');
+  });
+});
+
+describe('serial lines: compact raw bytes', () => {
+  it('keeps only the ending when the bytes are the text plus a usual ending, and rebuilds them exactly', () => {
+    const cases: [string, Buffer, boolean][] = [
+      ['I (1) wifi', Buffer.from('I (1) wifi\r\n'), true],
+      ['prompt$ ', Buffer.from('prompt$ '), true],
+      ['\x1b[0;32mI\x1b[0m', Buffer.from('\x1b[0;32mI\x1b[0m\n'), true],
+      ['A\ufffd', Buffer.from([0x41, 0xb0, 0x0a]), false], // invalid UTF-8 byte: keep the bytes
+      ['°C', Buffer.from('°C\n', 'utf8'), false],
+      ['abc', Buffer.from('\nabc\r'), false], // LF dropped in CR mode
+    ];
+    for (const [text, raw, compact] of cases) {
+      const c = compactRaw(text, raw);
+      assert.equal(c.raw === undefined, compact, text);
+      assert.deepEqual(lineBytes({ seq: 1, t: 0, dir: 'rx', text, ...c }), raw, text);
+    }
   });
 });

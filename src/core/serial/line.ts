@@ -1,6 +1,7 @@
 // A line as the session keeps it: received, sent, or our own note.
 
 export type LineDir = 'rx' | 'tx' | 'sys';
+export type LineEnding = '' | '\n' | '\r' | '\r\n';
 
 export interface SerialLine {
   /** Increases by one per line of the session; a gap means lines were dropped downstream. */
@@ -11,8 +12,28 @@ export interface SerialLine {
   text: string;
   /** The bytes as they crossed the wire (rx including the terminator); absent for sys notes. */
   raw?: Buffer;
+  /**
+   * Set instead of `raw` when the bytes were exactly `text` (one byte per character) plus this
+   * ending: most log lines. Saves a Buffer per line in a 100,000-line ring; lineBytes() rebuilds it.
+   */
+  eol?: LineEnding;
   /** Ended by silence, a disconnect or the length cap rather than a line ending. */
   partial?: boolean;
+}
+
+/** The line's bytes as received or sent (undefined for sys notes). */
+export function lineBytes(l: SerialLine): Buffer | undefined {
+  if (l.raw) return l.raw;
+  return l.eol === undefined ? undefined : Buffer.from(l.text + l.eol, 'latin1');
+}
+
+/** `{ eol }` when `raw` is just `text` plus a usual ending (then raw need not be kept), else `{ raw }`. */
+export function compactRaw(text: string, raw: Buffer): { raw?: Buffer; eol?: LineEnding } {
+  const n = text.length;
+  if (raw.length < n || raw.length > n + 2) return { raw };
+  const tail = raw.toString('latin1', n);
+  if (tail !== '\r\n' && tail !== '\n' && tail !== '' && tail !== '\r') return { raw };
+  return raw.toString('latin1', 0, n) === text ? { eol: tail } : { raw };
 }
 
 // CSI sequences (colours, cursor moves) and OSC strings: firmware logs are full of them.

@@ -4,7 +4,7 @@
 // crash loses nothing already shown and rotation never interleaves with a pending write.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'fs';
 import { dirname } from 'path';
-import { renderLine, type SerialLine } from './line';
+import { lineBytes, renderLine, type SerialLine } from './line';
 
 export type LogFormat = 'rendered' | 'raw' | 'both';
 
@@ -74,7 +74,7 @@ export class SerialLogFile {
   write(lines: readonly SerialLine[]): void {
     if (this.rendered) this.rendered.write(lines.map((l) => renderLine(l) + '\n').join(''));
     if (this.raw) {
-      const rx = lines.filter((l) => l.dir === 'rx' && l.raw).map((l) => l.raw!);
+      const rx = lines.filter((l) => l.dir === 'rx').map(lineBytes).filter((b): b is Buffer => !!b);
       if (rx.length) this.raw.write(Buffer.concat(rx));
     }
   }

@@ -4,7 +4,7 @@
 import { LineFramer } from './framer';
 import { toHex } from './hex';
 import { SendHistory } from './history';
-import type { SerialLine } from './line';
+import { compactRaw, type SerialLine } from './line';
 import type { SerialLogFile } from './logFile';
 import { DEFAULT_SERIAL_OPTIONS, EOL_BYTES, type LineSettings, type SerialOptions, type TxEol } from './options';
 import { findBoard, identityOf, toPortEntries, type BoardIdentity } from './ports';
@@ -304,7 +304,7 @@ export class SerialSession {
       const lines = new Array<SerialLine>(frames.length);
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i];
-        lines[i] = { seq: ++this.seq, t: f.t, dir: 'rx', text: f.text, raw: f.raw, partial: f.partial };
+        lines[i] = { seq: ++this.seq, t: f.t, dir: 'rx', text: f.text, ...compactRaw(f.text, f.raw), ...(f.partial ? { partial: true } : {}) };
       }
       this.emit(lines);
     }
@@ -323,7 +323,7 @@ export class SerialSession {
 
   private flushPartial(): void {
     const frames = this.framer.flush();
-    if (frames.length) this.emit(frames.map((f) => ({ seq: ++this.seq, t: f.t, dir: 'rx' as const, text: f.text, raw: f.raw, partial: f.partial })));
+    if (frames.length) this.emit(frames.map((f) => ({ seq: ++this.seq, t: f.t, dir: 'rx' as const, text: f.text, ...compactRaw(f.text, f.raw), ...(f.partial ? { partial: true } : {}) })));
   }
 
   private transportClosed(t: SerialTransport, info: TransportCloseInfo): void {

@@ -2,7 +2,7 @@
 // and Take Back the port. Each accepts its input as an argument too (tests, keybindings, tasks).
 import { writeFile } from 'fs/promises';
 import * as vscode from 'vscode';
-import { renderLine } from '../../core/serial/line';
+import { lineBytes, renderLine } from '../../core/serial/line';
 import { parseHexBytes } from '../../core/serial/hex';
 import { errorMessage } from '../log';
 import { pickPort } from '../serial/portPicker';
@@ -79,7 +79,7 @@ export function registerSerialCommands(manager: SerialManager): vscode.Disposabl
       if (!uri) return undefined;
       // .bin/.raw: the bytes exactly as received; anything else: readable lines with host time.
       const raw = /\.(bin|raw)$/i.test(uri.fsPath);
-      const data = raw ? Buffer.concat(lines.filter((l) => l.dir === 'rx' && l.raw).map((l) => l.raw!)) : lines.map((l) => renderLine(l) + '\n').join('');
+      const data = raw ? Buffer.concat(lines.filter((l) => l.dir === 'rx').map(lineBytes).filter((b): b is Buffer => !!b)) : lines.map((l) => renderLine(l) + '\n').join('');
       await writeFile(uri.fsPath, data);
       void vscode.window.showInformationMessage(`OTA Bench: saved ${lines.length.toLocaleString('en-US')} lines to ${vscode.workspace.asRelativePath(uri)}.`);
       return uri;

@@ -1,12 +1,14 @@
 // Session lines and status in the monitor protocol's shape (free of `vscode`: unit-tested on Node).
-import type { SerialLine } from '../../core/serial/line';
+import { lineBytes, type SerialLine } from '../../core/serial/line';
 import type { SessionStatus } from '../../core/serial/session';
 import type { LogLine, PortStatus } from '../../shared/protocol';
 
 /** The protocol form of a line. Raw bytes ride along only when the text alone would not give them back. */
 export function toLogLine(l: SerialLine, withRaw: boolean): LogLine {
   const out: LogLine = { seq: l.seq, t: l.t, text: l.text, dir: l.dir };
-  if (l.raw && (withRaw || !plainRaw(l))) out.raw = l.raw.toString('base64');
+  if (withRaw) out.raw = lineBytes(l)?.toString('base64');
+  else if (l.raw && !plainRaw(l)) out.raw = l.raw.toString('base64');
+  if (out.raw === undefined) delete out.raw;
   return out;
 }
 

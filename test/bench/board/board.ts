@@ -179,15 +179,23 @@ export class VirtualBoard implements BoardHandle {
     return true;
   }
 
-  /** `flood N`: N numbered lines as fast as the reader takes them (back-pressured, never dropped). */
-  async flood(n: number): Promise<{ lines: number; ms: number; bytes: number }> {
+  /**
+   * `flood N [LINES_PER_S]`: N numbered 100-byte lines, as fast as the reader takes them or paced
+   * at a rate; back-pressured by the pty, never dropped.
+   */
+  async flood(n: number, linesPerSecond = 0): Promise<{ lines: number; ms: number; bytes: number }> {
     this.floodAbort = false;
     const t0 = Date.now();
     const width = String(n).length;
     const pad = (s: string) => s + '.'.repeat(Math.max(0, FLOOD_LINE_BYTES - 2 - s.length)) + '\r\n';
-    const perWrite = 600; // ~60 KB per write
+    // Paced: one slice every 10 ms; unpaced: ~60 KB per write.
+    const perWrite = linesPerSecond > 0 ? Math.max(1, Math.round(linesPerSecond / 100)) : 600;
     let bytes = 0;
     for (let i = 0; i < n && !this.floodAbort; i += perWrite) {
+      if (linesPerSecond > 0) {
+        const due = t0 + (i / linesPerSecond) * 1000;
+        if (due > Date.now()) await delay(due - Date.now());
+      }
       let chunk = '';
       for (let k = i; k < Math.min(n, i + perWrite); k++) chunk += pad(`flood ${String(k + 1).padStart(width, '0')}/${n} `);
       bytes += chunk.length;
@@ -226,8 +234,9 @@ export class VirtualBoard implements BoardHandle {
         return void this.reset('SW_CPU_RESET', true);
       case 'flood': {
         const n = Number(args[0] ?? 1000);
-        if (!Number.isInteger(n) || n < 1) return void this.println(`error: flood N needs a positive line count`);
-        return void this.flood(n);
+        const rate = Number(args[1] ?? 0);
+        if (!Number.isInteger(n) || n < 1 || !(rate >= 0)) return void this.println(`error: flood N [LINES_PER_S] needs a positive line count`);
+        return void this.flood(n, rate);
       }
       case 'rate': {
         const ms = Number(args[0]);
@@ -253,7 +262,7 @@ export class VirtualBoard implements BoardHandle {
         this.floodAbort = true;
         return;
       case 'help':
-        return void this.println('commands: version, reboot, flood N, rate MS, fault <name>|-<name>|clear, echo TEXT, stop, help');
+        return void this.println('commands: version, reboot, flood N [LINES_PER_S], rate MS, fault <name>|-<name>|clear, echo TEXT, stop, help');
       default:
         return void this.println(`error: unknown command "${cmd}" (try help)`);
     }
