@@ -51,7 +51,7 @@ export function toCloudError(e: unknown, ctx: ErrorContext): CloudError {
   if (e instanceof CloudError) return e;
   const err = (e ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
   const name = err.name ?? err.Code ?? 'Error';
-  const raw = scrub(err.message || name);
+  const raw = scrub(err.message || name).replace(/\s+/g, ' ').trim();
   const make = (code: CloudErrorCode, hint?: string, retryable = false, message = `${ctx.what}: ${raw}`) => new CloudError(scrub(message), code, hint, name, retryable);
   if (name === 'AbortError' || err.code === 'ABORT_ERR' || /aborted|cancel/i.test(name)) return make('canceled', undefined, false, `${ctx.what}: cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /Could not load credentials|credential.*(not|no) .*found|Profile .* could not be found/i.test(raw)) {
