@@ -5,6 +5,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { CreateJobCommand, CreateOTAUpdateCommand, DescribeJobCommand, DescribeJobExecutionCommand, GetJobDocumentCommand, GetOTAUpdateCommand, IoTClient, CancelJobCommand } from '@aws-sdk/client-iot';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 
+// Payloads are JSON the test digs into freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Msg = { topic: string; body: Record<string, any> };
 
 class Device {
