@@ -242,7 +242,8 @@ describe('Foundation (real extension host)', function () {
     });
     monitor.post({ type: 'query', id: 4242 });
     const reply = await within('the page to answer a query', answer, 10_000);
-    assert.equal(reply.type, 'queryResult');
+    assert.ok(reply.type === 'queryResult' && !reply.error && reply.result, `bad answer: ${JSON.stringify(reply)}`);
+    assert.ok(Array.isArray(reply.result.visibleRows), 'the page reports its rendered rows');
     await screenshot('bench-monitor', 1200);
   });
 });
