@@ -177,3 +177,30 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (r.errors.length) console.log(`page errors: ${r.errors.join('; ')}`);
   }
 }
+
+/** `npm run bench` entry (scripts/lib/bench-child.mjs): the figures of the three phases. */
+export async function bench({ figure, say, args = [] }) {
+  const arg = (k, d) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
+  const r = await benchMonitorPage({ seconds: arg('--seconds', 10), floodLines: arg('--lines', 1_000_000), say });
+  const n = (x) => x.toLocaleString('en-US');
+  const out = [];
+  for (const [key, p, what] of [
+    ['sustained', r.sustained, `20,000 lines/s (~2 MB/s) for ${n(r.sustained.offered)} lines`],
+    ['flood', r.flood, `${n(r.flood.offered)} lines at 100,000 lines/s`],
+    ['flat out', r.flatOut, `${n(r.flatOut.offered)} lines as fast as posted`],
+  ]) {
+    out.push(
+      figure(`monitor page ${key}: lines accepted`, p.acceptedPerSec, 'lines/s', `${what}; ${n(p.accepted)} of ${n(p.offered)} taken, ${n(p.skipped)} skipped as older than the 100,000-line view buffer`),
+      figure(`monitor page ${key}: lines drawn into the view`, p.absorbedPerSec, 'lines/s', 'ANSI-parsed, filtered and indexed, 6 ms budget per frame'),
+      figure(`monitor page ${key}: input → handler p95`, p.inputToHandlerMs.p95, 'ms', `keys typed into the send box meanwhile (p50 ${p.inputToHandlerMs.p50}, max ${p.inputToHandlerMs.max})`),
+      figure(`monitor page ${key}: input → next frame p95`, p.inputToFrameMs.p95, 'ms', `target < 100 ms (p50 ${p.inputToFrameMs.p50}, max ${p.inputToFrameMs.max})`),
+      figure(`monitor page ${key}: long tasks`, p.longTasks, 'tasks', `> 50 ms on the page thread; longest ${p.longestTaskMs} ms`),
+    );
+  }
+  out.push(
+    figure('monitor page: JS heap after the sustained run', r.heapMB.afterSustained, 'MB', `after GC; ${r.heapMB.start} MB at start`),
+    figure('monitor page: JS heap after 2M more lines', r.heapMB.afterFloods, 'MB', 'after GC: bounded by the 100,000-line view buffer'),
+  );
+  if (r.errors.length) throw new Error(`page errors: ${r.errors.join('; ')}`);
+  return out;
+}

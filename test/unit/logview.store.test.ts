@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import type { LogLine } from '../../src/shared/protocol';
 import { IngestQueue } from '../../src/shared/logview/ingest';
-import { LineStore } from '../../src/shared/logview/lineStore';
+import { lineSpans, LineStore } from '../../src/shared/logview/lineStore';
 import { LogModel } from '../../src/shared/logview/logModel';
 import { ViewIndex } from '../../src/shared/logview/viewIndex';
 
@@ -43,6 +43,11 @@ describe('logview: line store, view index, model', () => {
     const i = s.push(line('\x1b[31mred\x1b[0m'));
     const st = s.get(i)!;
     assert.equal(st.text, 'red');
+    assert.equal(st.spans, undefined, 'one style over the whole line is kept as `style`');
+    assert.deepEqual(lineSpans(st)!.map((x) => [x.from, x.to, x.style.fg]), [[0, 3, 1]]);
+    const mixed = s.get(s.push(line('\x1b[31mred\x1b[0m plain')))!;
+    assert.deepEqual(lineSpans(mixed)!.map((x) => [x.from, x.to]), [[0, 3]]);
+    assert.equal(lineSpans(s.get(s.push(line('plain')))!), undefined);
     assert.equal(st.source, '\x1b[31mred\x1b[0m');
     assert.equal(st.bytes, 12);
     const j = s.push(line('x', { raw: Buffer.from('x\r\n').toString('base64') }));
@@ -55,7 +60,7 @@ describe('logview: line store, view index, model', () => {
     s.push(line('\x1b[32mgreen...'));
     s.push(line('\x1b[31mtyped', { dir: 'tx' }));
     const i = s.push(line('still green'));
-    assert.equal(s.get(i)!.spans![0].style.fg, 2);
+    assert.equal(lineSpans(s.get(i)!)![0].style.fg, 2);
   });
 
   it('view index maps rows to lines in text and hex view and survives head drops', () => {

@@ -4,6 +4,7 @@
 import { styleToCss } from '../../src/shared/logview/ansi';
 import { formatTime } from '../../src/shared/logview/format';
 import { hexRow } from '../../src/shared/logview/hex';
+import { lineSpans } from '../../src/shared/logview/lineStore';
 import type { LogModel } from '../../src/shared/logview/logModel';
 import { segmentLine } from '../../src/shared/logview/segments';
 import type { RowRef } from '../../src/shared/logview/viewIndex';
@@ -40,10 +41,11 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
   }
   const text = el('span', 'text');
   const marks = model.marksFor(ref.line);
-  if (!line.spans && marks.length === 0) {
+  const spans = lineSpans(line);
+  if (!spans && marks.length === 0) {
     text.textContent = line.text;
   } else {
-    for (const seg of segmentLine(line.text.length, line.spans, marks)) {
+    for (const seg of segmentLine(line.text.length, spans, marks)) {
       const part = line.text.slice(seg.from, seg.to);
       if (!seg.style && !seg.mark) {
         text.append(part); // a Text node: never markup

@@ -3,7 +3,7 @@
 // evictions by comparing with `start`. ANSI is parsed once, in arrival order, because colour
 // state carries from one line to the next as on a terminal.
 import type { LogLine } from '../protocol';
-import { AnsiParser, type StyledSpan } from './ansi';
+import { AnsiParser, type AnsiStyle, type StyledSpan } from './ansi';
 import { base64ByteLength, utf8Length } from './hex';
 
 export interface StoredLine {
@@ -13,7 +13,10 @@ export interface StoredLine {
   dir: LogLine['dir'];
   /** Visible text: escapes removed, control characters as control pictures. */
   text: string;
+  /** ANSI runs; absent when the line is plain or drawn in one `style` (see lineSpans). */
   spans?: StyledSpan[];
+  /** The one style of a line that is coloured throughout (most firmware lines): saves two objects per line. */
+  style?: AnsiStyle;
   /** The text as received when it differed from `text` (escapes), for the hex view without raw. */
   source?: string;
   /** Raw bytes, base64, when the host sent them. */
@@ -30,10 +33,17 @@ export function toStoredLine(l: LogLine, parser: AnsiParser): StoredLine {
   const styled = parser.parse(l.text);
   const bytes = l.raw ? base64ByteLength(l.raw) : ASCII_ONLY.test(l.text) ? l.text.length : utf8Length(l.text);
   const s: StoredLine = { seq: l.seq, t: l.t, dir: l.dir, text: styled.text, bytes };
-  if (styled.spans) s.spans = styled.spans;
+  const spans = styled.spans;
+  if (spans?.length === 1 && spans[0].from === 0 && spans[0].to === styled.text.length) s.style = spans[0].style;
+  else if (spans) s.spans = spans;
   if (styled.text !== l.text) s.source = l.text;
   if (l.raw) s.raw = l.raw;
   return s;
+}
+
+/** A line's ANSI runs, whichever way they are stored. */
+export function lineSpans(s: StoredLine): StyledSpan[] | undefined {
+  return s.spans ?? (s.style && s.text.length ? [{ from: 0, to: s.text.length, style: s.style }] : undefined);
 }
 
 export class LineStore {
