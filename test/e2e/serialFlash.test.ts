@@ -23,7 +23,13 @@ const isRoot = process.getuid?.() === 0;
 function ensureTool(name: string): string {
   let path = findExecutable([name]);
   if (!path && isRoot) {
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', name], { stdio: 'ignore', timeout: 180_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const apt = (...args: string[]) => execFileSync('apt-get', args, { stdio: 'ignore', timeout: 180_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    try {
+      apt('install', '-y', '--no-install-recommends', name);
+    } catch {
+      apt('update'); // a fresh machine has no package lists yet
+      apt('install', '-y', '--no-install-recommends', name);
+    }
     path = findExecutable([name]);
   }
   if (!path) throw new Error(`${name} is needed for this test: sudo apt-get install -y ${name}`);
