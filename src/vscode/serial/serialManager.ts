@@ -33,7 +33,7 @@ export class SerialManager implements vscode.Disposable {
       this.linesEmitter,
       this.clearEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(SERIAL_SECTION)) void this.applySettings();
+        if (e.affectsConfiguration(SERIAL_SECTION)) void this.applySettings(e.affectsConfiguration(`${SERIAL_SECTION}.baudRate`));
       }),
     );
   }
@@ -59,6 +59,11 @@ export class SerialManager implements vscode.Disposable {
     const s = new SerialSession(this.driver, options, Date.now, loadHistory(this.context.workspaceState));
     s.onStatus((st) => {
       if (st.state === 'error' || st.state === 'reconnecting') log().info(`serial: ${st.state}: ${st.message ?? ''}`);
+      // The board came back under another path (USB re-enumeration): remember where it is now.
+      const remembered = this.port;
+      if (st.state === 'open' && st.path && remembered && st.path !== remembered.path) {
+        void rememberPort(this.context.workspaceState, { path: st.path, baudRate: st.baudRate, identity: st.identity ?? remembered.identity });
+      }
       this.statusEmitter.fire(st);
     });
     s.onLines((lines) => this.linesEmitter.fire(lines));
@@ -108,13 +113,16 @@ export class SerialManager implements vscode.Disposable {
     return this.sessionInstance?.buffer.toArray() ?? [];
   }
 
-  private async applySettings(): Promise<void> {
+  private async applySettings(baudChanged: boolean): Promise<void> {
     const s = this.sessionInstance;
     if (!s) return;
     const { options, problems } = readSerialOptions();
     for (const p of problems) void vscode.window.showWarningMessage(`OTA Bench: otaBench.serial.${p}`);
-    // A baud picked for this workspace wins over the setting.
-    await s.updateOptions({ ...options, baudRate: this.port?.baudRate ?? options.baudRate });
+    // The baud picked for this workspace stays, unless the baud setting itself was just changed.
+    const port = this.port;
+    const baudRate = baudChanged || !port?.baudRate ? options.baudRate : port.baudRate;
+    if (baudChanged && port) await rememberPort(this.context.workspaceState, { ...port, baudRate });
+    await s.updateOptions({ ...options, baudRate });
     this.openLogFile();
   }
 
