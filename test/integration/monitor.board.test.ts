@@ -98,6 +98,42 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     await queryPage(monitor, { kind: 'click', control: 'hex' });
   });
 
+  it('Save writes the host log to the chosen file, Copy copies the shown lines, Clear empties page and host', async () => {
+    const target = vscode.Uri.file(path.join(testEnv().out, `monitor-save-${Date.now()}.log`));
+    const w = vscode.window as unknown as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const original = w.showSaveDialog;
+    w.showSaveDialog = async () => target;
+    try {
+      await queryPage(monitor, { kind: 'click', control: 'save' });
+      const text = await waitFor('the saved log', () => fs.existsSync(target.fsPath) && fs.readFileSync(target.fsPath, 'utf8'));
+      assert.match(text, /version: 1\.4\.2/);
+      assert.match(text, /OTA Bench virtual board bench-ui/);
+    } finally {
+      w.showSaveDialog = original;
+    }
+
+    await queryPage(monitor, { kind: 'input', field: 'include', value: 'boot:' });
+    const copied = await queryPage(monitor, { kind: 'click', control: 'copy' });
+    const note = await waitFor('the copy note', async () => {
+      const r = await queryPage(monitor);
+      return /Copied \d+ shown lines?|Copy failed/.test(r.status) && r.status;
+    });
+    assert.match(note, new RegExp(`Copied ${copied.filterCount} shown line`), note);
+    const clip = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
+    if (clip) assert.ok(clip.split('\n').every((l) => l.includes('boot:')), 'the clipboard holds the shown (filtered) lines');
+    else console.log('(clipboard not readable from this host: checked the page note only)');
+    await queryPage(monitor, { kind: 'input', field: 'include', value: '' });
+
+    board.setRate(0);
+    const cleared = await queryPage(monitor, { kind: 'click', control: 'clear' });
+    assert.equal(cleared.totalLines, 0);
+    await waitFor('the host buffer to be empty', () => api.serial.lines().length === 0);
+    await typeAndSend('version');
+    const after = await untilPage(monitor, 'the answer after clearing', (q) => q.visibleRows.some((r) => r.endsWith('version: 1.4.2')));
+    assert.ok(after.totalLines <= 3, `only what came after the clear (${after.visibleRows.join(' | ')})`);
+    board.setRate(250);
+  });
+
   it('sending with the port closed says so and offers to select a port', async () => {
     await vscode.commands.executeCommand('otaBench.serial.disconnect');
     await waitFor('the port to close', () => api.serial.status.state === 'closed');
@@ -109,6 +145,6 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     } finally {
       dialogs.dispose();
     }
-    assert.equal(board.received.filter((c) => c === 'version').length, 2, 'nothing reached the board');
+    assert.equal(board.received.filter((c) => c === 'version').length, 3, 'nothing reached the board');
   });
 });
