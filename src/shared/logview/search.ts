@@ -2,6 +2,7 @@
 // up to date as lines arrive and leave. Counting stops at MAX_MATCHES ("10000+") so a search
 // for "e" in a flood stays cheap.
 import type { Matcher, TextRange } from './filter';
+import { lowerBound } from './sorted';
 
 export const MAX_MATCHES = 10_000;
 
@@ -85,14 +86,7 @@ export class SearchResults {
 
   /** Index of the first match on a line >= `line`. */
   private firstAtOrAfter(line: number): number {
-    let lo = this.head;
-    let hi = this.lines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.lines[mid] < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.lines, line, this.head);
   }
 
   /**

@@ -2,6 +2,7 @@
 // rows: one row per line in text view, ceil(bytes/16) rows per line in hex view (prefix sums,
 // so a row is found by binary search). Appends are O(1) amortised; evictions drop from the head.
 import { hexRowCount } from './hex';
+import { lowerBound } from './sorted';
 
 export interface RowRef {
   /** Absolute line index in the store. */
@@ -87,14 +88,7 @@ export class ViewIndex {
 
   /** Position among the shown lines of the first line >= `line`, or count when none. */
   entryAtOrAfter(line: number): number {
-    let lo = this.head;
-    let hi = this.lines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.lines[mid] < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - this.head;
+    return lowerBound(this.lines, line, this.head) - this.head;
   }
 
   /** First row of a shown line, or -1 when the line is not shown. */
