@@ -40,6 +40,9 @@ export class LogView {
     this.viewport.id = 'log';
     this.viewport.tabIndex = 0;
     this.viewport.setAttribute('role', 'log');
+    // role=log would announce every line; under a flood that drowns a screen reader. Lines are read
+    // by moving through the list instead (as in the terminal).
+    this.viewport.setAttribute('aria-live', 'off');
     this.viewport.setAttribute('aria-label', 'Serial log');
     this.spacer = el('div', 'log-spacer');
     this.rows = el('div', 'log-rows');
