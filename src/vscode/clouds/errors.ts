@@ -13,8 +13,18 @@ export interface ErrorText {
   credentials: boolean;
 }
 
+/**
+ * CloudError by shape, not `instanceof`: each cloud bundle (dist/clouds/<x>.js) carries its own
+ * copy of the class, so an error thrown there is not an instance of this bundle's CloudError.
+ */
+export function isCloudError(err: unknown): err is CloudError {
+  if (err instanceof CloudError) return true;
+  const e = err as Partial<CloudError> | undefined;
+  return !!e && typeof e === 'object' && e.name === 'CloudError' && typeof e.code === 'string' && typeof e.message === 'string';
+}
+
 export function errorText(err: unknown): ErrorText {
-  if (err instanceof CloudError) {
+  if (isCloudError(err)) {
     return { message: errorMessage(err), hint: err.hint ? errorMessage(new Error(err.hint)) : undefined, credentials: err.code === 'credentials' };
   }
   return { message: errorMessage(err), credentials: false };

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { errorText, openAwsConfig } from '../clouds/errors';
+import { errorText, openAwsConfig, showCloudError } from '../clouds/errors';
 import { CloudProviders } from '../clouds/providers';
 import { CloudTree, ProfileNode } from '../tree/cloudTree';
-import { ExecutionNode, JobNode, PackageNode, VersionNode } from '../tree/itemNodes';
+import { canGetVersion, ExecutionNode, JobNode, PackageNode, VersionNode } from '../tree/itemNodes';
 import { BenchNode } from '../tree/node';
 import { isPagedOwner, PagedOwner } from '../tree/paged';
 import { OtaUpdateNode } from '../tree/profileFolders';
@@ -83,7 +83,17 @@ export function registerTreeCommands(tree: CloudTree, clouds: CloudProviders): v
       return id;
     }),
     vscode.commands.registerCommand('otaBench.copyArn', async (node?: BenchNode) => {
-      const arn = arnOf(node);
+      let arn = arnOf(node);
+      // Version lists carry no ARN: read the version (AWS GetPackageVersion) when asked for it.
+      if (!arn && node instanceof VersionNode && canGetVersion(node.ctx.provider)) {
+        try {
+          node.update(await node.ctx.provider.getVersion(node.item.packageId, node.item.id));
+          arn = node.item.arn;
+        } catch (err) {
+          void showCloudError(`Could not read ${node.item.packageId} ${node.item.version}`, err, { kind: node.ctx.profile.kind });
+          return undefined;
+        }
+      }
       if (!arn) {
         void vscode.window.showInformationMessage('This item has no ARN.');
         return undefined;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CloudProvider } from '../../core/clouds/provider';
 import type { Execution } from '../../core/model';
 import { errorText, oneLine } from '../clouds/errors';
+import { canDescribeExecution } from '../tree/itemNodes';
 
 /** The read-only documents OTA Bench opens: a job's document and an execution's details. */
 export const SCHEME = 'ota-bench';
@@ -22,13 +23,6 @@ export function parseDocumentUri(uri: vscode.Uri): CloudDocument | undefined {
   if (rest.length === 2 && rest[0] === 'executions' && rest[1].endsWith('.json')) return { kind: 'execution', profile, jobId, target: rest[1].slice(0, -'.json'.length) };
   return undefined;
 }
-
-/** Providers that can read one execution with its status details (AWS DescribeJobExecution). */
-interface ExecutionReader {
-  describeExecution(jobId: string, target: string): Promise<Execution>;
-}
-const canDescribeExecution = (p: CloudProvider): p is CloudProvider & ExecutionReader =>
-  typeof (p as Partial<ExecutionReader>).describeExecution === 'function';
 
 /** Pretty-prints JSON; anything else (a cloud may hold non-JSON documents) is shown as is. */
 export function prettyJson(text: string): string {

@@ -1,14 +1,51 @@
 import * as vscode from 'vscode';
 import type { CloudProvider } from '../../core/clouds/provider';
-import type { Execution, Job, Package, PackageVersion } from '../../core/model';
+import type { Execution, Job, Package, PackageVersion, Page } from '../../core/model';
 import type { CloudProfile } from '../../core/profiles';
-import { contextValue, fieldsTooltip, themeIcon } from './look';
+import { contextValue, fieldsTooltip, themeIcon, treeItem } from './look';
 import { BenchNode } from './node';
-import { isPagedOwner, ItemNode, PagedChildren, PagedOwner, TreeEvents } from './paged';
+import { isPagedOwner, ItemNode, PagedChildren, PagedOwner, PagedSpec, TreeEvents } from './paged';
 import {
   describeExecution, describeJob, describePackage, describeVersion, executionFields, jobFields, lookOfExecution, lookOfJob,
   lookOfVersion, packageFields, versionFields,
 } from './present';
+
+/** Providers that can read one version in full (AWS: its ARN, attributes and artifact). */
+export interface VersionReader {
+  getVersion(packageId: string, versionId: string): Promise<PackageVersion>;
+}
+export const canGetVersion = (p: CloudProvider): p is CloudProvider & VersionReader => typeof (p as Partial<VersionReader>).getVersion === 'function';
+
+/** Providers that can read one execution with the device's status details (AWS DescribeJobExecution). */
+export interface ExecutionReader {
+  describeExecution(jobId: string, target: string): Promise<Execution>;
+}
+export const canDescribeExecution = (p: CloudProvider): p is CloudProvider & ExecutionReader =>
+  typeof (p as Partial<ExecutionReader>).describeExecution === 'function';
+
+/** Executions whose status details matter (download progress, failure reason), read per page at most. */
+const DETAIL_WORTHY = new Set(['in-progress', 'failed', 'rejected', 'timed-out']);
+export const DETAILS_PER_PAGE = 10;
+
+/**
+ * List summaries carry no status details; read them for the few executions where the user wants
+ * them (running or failed), bounded per page so a 250-device page does not cost 250 calls.
+ */
+export async function withStatusDetails(provider: CloudProvider, page: Page<Execution>): Promise<Page<Execution>> {
+  if (!canDescribeExecution(provider)) return page;
+  const wanted = page.items.filter((e) => DETAIL_WORTHY.has(e.status) && !e.statusDetails).slice(0, DETAILS_PER_PAGE);
+  if (wanted.length === 0) return page;
+  const full = new Map<string, Execution>();
+  await Promise.all(
+    wanted.map((e) =>
+      provider.describeExecution(e.jobId, e.target).then(
+        (x) => full.set(e.target, { ...e, ...x, details: { ...e.details, ...x.details } }),
+        () => undefined, // the summary is still worth showing
+      ),
+    ),
+  );
+  return { ...page, items: page.items.map((e) => full.get(e.target) ?? e) };
+}
 
 /** What every node under a profile shares: the profile, its provider and the tree to redraw. */
 export interface ProfileContext {
@@ -22,43 +59,58 @@ export const VERSION_STATUSES = ['draft', 'published', 'deprecated'] as const;
 export const JOB_STATUSES = ['in-progress', 'scheduled', 'completed', 'canceled'] as const;
 export const EXECUTION_STATUS_FILTER = ['queued', 'in-progress', 'succeeded', 'failed', 'timed-out', 'rejected', 'canceled', 'removed'] as const;
 
-const childId = (parent: BenchNode, kind: string, key: string) => `${parent.id}/${kind}/${key}`;
-
-/** A package; expands to its versions (paged, filterable by status). */
-export class PackageNode implements ItemNode<Package>, PagedOwner {
+/** A node showing one listed cloud object; its id is its parent's id plus kind and key. */
+export abstract class CloudItemNode<T> implements ItemNode<T> {
   readonly id: string;
-  readonly paged: PagedChildren<PackageVersion>;
 
   constructor(
-    public item: Package,
+    public item: T,
     readonly ctx: ProfileContext,
     readonly parent: BenchNode,
+    kind: string,
+    key: string,
   ) {
-    this.id = childId(parent, 'package', item.id);
-    this.paged = new PagedChildren(this, {
+    this.id = `${parent.id}/${kind}/${key}`;
+  }
+
+  update(item: T): void {
+    this.item = item;
+  }
+
+  abstract getTreeItem(): vscode.TreeItem | Promise<vscode.TreeItem>;
+}
+
+/** A paged list under `owner` with the profile's page size and cloud filled in. */
+export function pagedUnder<T>(owner: PagedOwner, ctx: ProfileContext, spec: Omit<PagedSpec<T>, 'pageSize' | 'cloud'>): PagedChildren<T> {
+  return new PagedChildren(owner, { ...spec, pageSize: ctx.pageSize, cloud: ctx.profile.kind }, ctx.tree);
+}
+
+/** A package; expands to its versions (paged, filterable by status). */
+export class PackageNode extends CloudItemNode<Package> implements PagedOwner {
+  readonly paged: PagedChildren<PackageVersion>;
+
+  constructor(item: Package, ctx: ProfileContext, parent: BenchNode) {
+    super(item, ctx, parent, 'package', item.id);
+    this.paged = pagedUnder(this, ctx, {
       noun: 'versions',
       fetch: (opts) => ctx.provider.listVersions(item.id, opts),
       key: (v) => v.id,
       node: (v, owner) => new VersionNode(v, ctx, owner),
       statuses: VERSION_STATUSES,
-      pageSize: ctx.pageSize,
-      cloud: ctx.profile.kind,
-    }, ctx.tree);
-  }
-
-  update(item: Package): void {
-    this.item = item;
+    });
   }
 
   getTreeItem(): vscode.TreeItem {
     const p = this.item;
-    const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon(this.paged.filtered ? 'filter-filled' : 'package');
-    item.description = [describePackage(p), this.paged.filtered ? `versions: ${this.paged.filterText()}` : ''].filter(Boolean).join(' · ');
-    item.tooltip = fieldsTooltip('Package', packageFields(p));
-    item.contextValue = contextValue('package', [p.arn && 'arn', 'paged', 'statuses', this.paged.filtered && 'filtered']);
-    return item;
+    return treeItem({
+      id: this.id,
+      label: p.name,
+      expandable: true,
+      icon: new vscode.ThemeIcon(this.paged.filtered ? 'filter-filled' : 'package'),
+      description: [describePackage(p), this.paged.filtered ? `versions: ${this.paged.filterText()}` : ''].filter(Boolean).join(' · '),
+      tooltip: fieldsTooltip('Package', packageFields(p)),
+      contextValue: contextValue('package', [p.arn && 'arn', 'paged', 'statuses', this.paged.filtered && 'filtered']),
+    });
   }
 
   getChildren(): Promise<BenchNode[]> {
@@ -71,58 +123,40 @@ export class PackageNode implements ItemNode<Package>, PagedOwner {
 }
 
 /** One version of a package: DRAFT / PUBLISHED / DEPRECATED, the object commands act on. */
-export class VersionNode implements ItemNode<PackageVersion> {
-  readonly id: string;
+export class VersionNode extends CloudItemNode<PackageVersion> {
 
-  constructor(
-    public item: PackageVersion,
-    readonly ctx: ProfileContext,
-    readonly parent: PackageNode | BenchNode,
-  ) {
-    this.id = childId(parent, 'version', item.id);
-  }
-
-  update(item: PackageVersion): void {
-    this.item = item;
+  constructor(item: PackageVersion, ctx: ProfileContext, parent: BenchNode) {
+    super(item, ctx, parent, 'version', item.id);
   }
 
   getTreeItem(): vscode.TreeItem {
     const v = this.item;
-    const item = new vscode.TreeItem(v.version, vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.iconPath = themeIcon(lookOfVersion(v.status));
-    item.description = describeVersion(v);
-    item.tooltip = fieldsTooltip(`Version ${v.version}`, versionFields(v));
-    item.contextValue = contextValue('version', [`status=${v.status}`, v.arn && 'arn']);
-    return item;
+    return treeItem({
+      id: this.id,
+      label: v.version,
+      expandable: false,
+      icon: themeIcon(lookOfVersion(v.status)),
+      description: describeVersion(v),
+      tooltip: fieldsTooltip(`Version ${v.version}`, versionFields(v)),
+      contextValue: contextValue('version', [`status=${v.status}`, (v.arn || canGetVersion(this.ctx.provider)) && 'arn']),
+    });
   }
 }
 
 /** A job; expands to its executions (paged). A refresh re-reads the job's own status too. */
-export class JobNode implements ItemNode<Job>, PagedOwner {
-  readonly id: string;
+export class JobNode extends CloudItemNode<Job> implements PagedOwner {
   readonly paged: PagedChildren<Execution>;
   private stale = false;
 
-  constructor(
-    public item: Job,
-    readonly ctx: ProfileContext,
-    readonly parent: BenchNode,
-  ) {
-    this.id = childId(parent, 'job', item.id);
-    this.paged = new PagedChildren(this, {
+  constructor(item: Job, ctx: ProfileContext, parent: BenchNode) {
+    super(item, ctx, parent, 'job', item.id);
+    this.paged = pagedUnder(this, ctx, {
       noun: 'executions',
-      fetch: (opts) => ctx.provider.listExecutions(item.id, opts),
+      fetch: (opts) => ctx.provider.listExecutions(item.id, opts).then((page) => withStatusDetails(ctx.provider, page)),
       key: (e) => e.target,
       node: (e, owner) => new ExecutionNode(e, ctx, owner),
       statuses: EXECUTION_STATUS_FILTER,
-      pageSize: ctx.pageSize,
-      cloud: ctx.profile.kind,
-    }, ctx.tree);
-  }
-
-  update(item: Job): void {
-    this.item = item;
+    });
   }
 
   async getTreeItem(): Promise<vscode.TreeItem> {
@@ -132,13 +166,15 @@ export class JobNode implements ItemNode<Job>, PagedOwner {
       await this.ctx.provider.describeJob(this.item.id).then((r) => this.refreshed(r.job), () => undefined);
     }
     const j = this.item;
-    const item = new vscode.TreeItem(j.id, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
-    item.iconPath = themeIcon(lookOfJob(j.status));
-    item.description = [describeJob(j), this.paged.filtered ? `executions: ${this.paged.filterText()}` : ''].filter(Boolean).join(' · ');
-    item.tooltip = fieldsTooltip(j.kind === 'verify' ? 'Verify job' : 'Job', jobFields(j));
-    item.contextValue = contextValue('job', [`status=${j.status}`, j.arn && 'arn', 'paged', 'statuses', this.paged.filtered && 'filtered']);
-    return item;
+    return treeItem({
+      id: this.id,
+      label: j.id,
+      expandable: true,
+      icon: themeIcon(lookOfJob(j.status)),
+      description: [describeJob(j), this.paged.filtered ? `executions: ${this.paged.filterText()}` : ''].filter(Boolean).join(' · '),
+      tooltip: fieldsTooltip(j.kind === 'verify' ? 'Verify job' : 'Job', jobFields(j)),
+      contextValue: contextValue('job', [`status=${j.status}`, j.arn && 'arn', 'paged', 'statuses', this.paged.filtered && 'filtered']),
+    });
   }
 
   /** Takes a fresh copy of the job, also into the list it came from (so a redraw keeps it). */
@@ -158,30 +194,23 @@ export class JobNode implements ItemNode<Job>, PagedOwner {
 }
 
 /** One device's execution of a job; clicking opens its details. */
-export class ExecutionNode implements ItemNode<Execution> {
-  readonly id: string;
+export class ExecutionNode extends CloudItemNode<Execution> {
 
-  constructor(
-    public item: Execution,
-    readonly ctx: ProfileContext,
-    readonly parent: JobNode | BenchNode,
-  ) {
-    this.id = childId(parent, 'execution', item.target);
-  }
-
-  update(item: Execution): void {
-    this.item = item;
+  constructor(item: Execution, ctx: ProfileContext, parent: BenchNode) {
+    super(item, ctx, parent, 'execution', item.target);
   }
 
   getTreeItem(): vscode.TreeItem {
     const e = this.item;
-    const item = new vscode.TreeItem(e.target, vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.iconPath = themeIcon(lookOfExecution(e.status));
-    item.description = describeExecution(e);
-    item.tooltip = fieldsTooltip(`Execution on ${e.target}`, executionFields(e));
-    item.contextValue = contextValue('execution', [`status=${e.status}`, e.details?.thingArn !== undefined && 'arn']);
-    item.command = { command: 'otaBench.openExecutionDetails', title: 'Open Execution Details', arguments: [this] };
-    return item;
+    return treeItem({
+      id: this.id,
+      label: e.target,
+      expandable: false,
+      icon: themeIcon(lookOfExecution(e.status)),
+      description: describeExecution(e),
+      tooltip: fieldsTooltip(`Execution on ${e.target}`, executionFields(e)),
+      contextValue: contextValue('execution', [`status=${e.status}`]),
+      command: { command: 'otaBench.openExecutionDetails', title: 'Open Execution Details', arguments: [this] },
+    });
   }
 }

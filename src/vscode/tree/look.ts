@@ -17,3 +17,26 @@ export function fieldsTooltip(title: string, fields: Field[]): vscode.MarkdownSt
 export function contextValue(type: string, flags: (string | false | undefined)[]): string {
   return [`otaBench.${type}`, ...flags.filter((f): f is string => !!f)].join(';');
 }
+
+export interface ItemSpec {
+  id: string;
+  label: string;
+  expandable: boolean;
+  icon: vscode.ThemeIcon;
+  description?: string;
+  tooltip?: vscode.MarkdownString | string;
+  contextValue: string;
+  command?: vscode.Command;
+}
+
+/** The TreeItem every cloud node builds, from one literal. */
+export function treeItem(s: ItemSpec): vscode.TreeItem {
+  const item = new vscode.TreeItem(s.label, s.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = s.id;
+  item.iconPath = s.icon;
+  item.description = s.description;
+  item.tooltip = s.tooltip;
+  item.contextValue = s.contextValue;
+  item.command = s.command;
+  return item;
+}

@@ -157,7 +157,14 @@ export class PagedChildren<T> {
     } else if (p.isLoadingAll) {
       out.push(new InfoNode(`${base}/#loading`, `Loading all ${this.spec.noun}…`, 'loading~spin', undefined, this.owner, `${p.items.length} so far`));
     } else if (p.hasMore) {
-      out.push(new LoadMoreNode(this, this.owner), new LoadAllNode(this, this.owner));
+      // A filter the cloud applies page by page may find nothing in the part scanned so far.
+      if (p.items.length === 0 && this.filtered) {
+        out.push(new InfoNode(`${base}/#none-yet`, `No ${this.spec.noun} match ${this.filterText()} yet`, 'filter', undefined, this.owner, 'only part of the list was searched'));
+      }
+      out.push(
+        new InfoNode(`${base}/#more`, 'Load more…', 'ellipsis', { command: 'otaBench.tree.loadMore', title: 'Load more', arguments: [this.owner] }, this.owner, `${p.items.length} loaded`),
+        new InfoNode(`${base}/#all`, 'Load all', 'cloud-download', { command: 'otaBench.tree.loadAll', title: 'Load all', arguments: [this.owner] }, this.owner, `all ${this.spec.noun} — may take a while`),
+      );
     } else if (p.items.length === 0) {
       const f = this.filterText();
       out.push(
@@ -183,42 +190,6 @@ export class PagedChildren<T> {
       nodes.push(new InfoNode(`${this.owner.id}/#aws-config`, 'Open AWS config', 'gear', { command: 'otaBench.openAwsConfig', title: 'Open AWS config' }, this.owner, '~/.aws/config'));
     }
     return nodes;
-  }
-}
-
-/** "Load more…": the next page only. */
-export class LoadMoreNode implements BenchNode {
-  readonly id: string;
-  constructor(private readonly paged: AnyPaged, readonly parent: PagedOwner) {
-    this.id = `${parent.id}/#more`;
-  }
-
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.description = `${this.paged.pager.items.length} loaded`;
-    item.iconPath = new vscode.ThemeIcon('ellipsis');
-    item.contextValue = 'otaBench.loadMore';
-    item.command = { command: 'otaBench.tree.loadMore', title: 'Load more', arguments: [this.parent] };
-    return item;
-  }
-}
-
-/** "Load all": every remaining page, with a cancellable notification. */
-export class LoadAllNode implements BenchNode {
-  readonly id: string;
-  constructor(private readonly paged: AnyPaged, readonly parent: PagedOwner) {
-    this.id = `${parent.id}/#all`;
-  }
-
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load all', vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.description = `all ${this.paged.spec.noun} — may take a while`;
-    item.iconPath = new vscode.ThemeIcon('cloud-download');
-    item.contextValue = 'otaBench.loadAll';
-    item.command = { command: 'otaBench.tree.loadAll', title: 'Load all', arguments: [this.parent] };
-    return item;
   }
 }
 

@@ -2,19 +2,23 @@ import * as vscode from 'vscode';
 import type { CloudProvider } from '../../core/clouds/provider';
 import type { Job, ListOptions, Page } from '../../core/model';
 import { errorText, oneLine } from '../clouds/errors';
-import { JobNode, JOB_STATUSES, PackageNode, ProfileContext } from './itemNodes';
-import { contextValue, fieldsTooltip, themeIcon } from './look';
+import { CloudItemNode, JobNode, JOB_STATUSES, PackageNode, ProfileContext } from './itemNodes';
+import { contextValue, fieldsTooltip, themeIcon, treeItem } from './look';
 import { BenchNode, ErrorNode, InfoNode } from './node';
-import { ItemNode, PagedFolderNode } from './paged';
+import { PagedFolderNode } from './paged';
 import { formatWhen, jobFields, Look } from './present';
 
 /** AWS (and any cloud that has them): OTA updates, each the wrapper of one job. */
 export interface OtaUpdateSource {
   listOtaUpdates(opts?: ListOptions): Promise<Page<Job>>;
+  /** The full update (the list's summaries do not name the job). */
+  getOtaUpdate?(id: string): Promise<Job>;
 }
 
 export const hasOtaUpdates = (p: CloudProvider): p is CloudProvider & OtaUpdateSource =>
   typeof (p as Partial<OtaUpdateSource>).listOtaUpdates === 'function';
+
+const fromProfile = (ctx: ProfileContext) => ({ pageSize: ctx.pageSize, cloud: ctx.profile.kind });
 
 /** The folders every cloud has: Packages (→ versions) and Jobs (→ executions). */
 export function cloudFolders(ctx: ProfileContext, parent: BenchNode): PagedFolderNode<unknown>[] {
@@ -24,8 +28,7 @@ export function cloudFolders(ctx: ProfileContext, parent: BenchNode): PagedFolde
     fetch: (opts) => ctx.provider.listPackages(opts),
     key: (p) => p.id,
     node: (p, owner) => new PackageNode(p, ctx, owner),
-    pageSize: ctx.pageSize,
-    cloud: ctx.profile.kind,
+    ...fromProfile(ctx),
   }, ctx.tree, parent);
   const jobs = new PagedFolderNode(`${base}/jobs`, 'Jobs', 'tasklist', 'jobs', {
     noun: 'jobs',
@@ -33,8 +36,7 @@ export function cloudFolders(ctx: ProfileContext, parent: BenchNode): PagedFolde
     key: (j) => j.id,
     node: (j, owner) => new JobNode(j, ctx, owner),
     statuses: JOB_STATUSES,
-    pageSize: ctx.pageSize,
-    cloud: ctx.profile.kind,
+    ...fromProfile(ctx),
   }, ctx.tree, parent);
   return [packages, jobs] as PagedFolderNode<unknown>[];
 }
@@ -50,8 +52,7 @@ export function awsFolders(ctx: ProfileContext, parent: BenchNode): BenchNode[] 
         fetch: (opts) => provider.listOtaUpdates(opts),
         key: (u) => u.id,
         node: (u, owner) => new OtaUpdateNode(u, ctx, owner),
-        pageSize: ctx.pageSize,
-        cloud: ctx.profile.kind,
+        ...fromProfile(ctx),
       }, ctx.tree, parent),
     );
   }
@@ -75,32 +76,25 @@ export function underlyingJobId(u: Job): string | undefined {
 }
 
 /** An OTA update (AWS CreateOTAUpdate); expands to the job it created. */
-export class OtaUpdateNode implements ItemNode<Job> {
-  readonly id: string;
+export class OtaUpdateNode extends CloudItemNode<Job> {
   private job?: Promise<BenchNode[]>;
 
-  constructor(
-    public item: Job,
-    readonly ctx: ProfileContext,
-    readonly parent: BenchNode,
-  ) {
-    this.id = `${parent.id}/ota/${item.id}`;
-  }
-
-  update(item: Job): void {
-    this.item = item;
+  constructor(item: Job, ctx: ProfileContext, parent: BenchNode) {
+    super(item, ctx, parent, 'ota', item.id);
   }
 
   getTreeItem(): vscode.TreeItem {
     const u = this.item;
-    const item = new vscode.TreeItem(u.id, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
     const raw = String(u.details?.otaUpdateStatus ?? u.rawStatus);
-    item.iconPath = themeIcon(OTA_LOOK[raw] ?? { icon: 'rocket' });
-    item.description = [raw, formatWhen(u.updatedAt ?? u.createdAt)].filter(Boolean).join(' · ');
-    item.tooltip = fieldsTooltip('OTA update', jobFields(u));
-    item.contextValue = contextValue('otaUpdate', [u.arn && 'arn']);
-    return item;
+    return treeItem({
+      id: this.id,
+      label: u.id,
+      expandable: true,
+      icon: themeIcon(OTA_LOOK[raw] ?? { icon: 'rocket' }),
+      description: [raw, formatWhen(u.updatedAt ?? u.createdAt)].filter(Boolean).join(' · '),
+      tooltip: fieldsTooltip('OTA update', jobFields(u)),
+      contextValue: contextValue('otaUpdate', [u.arn && 'arn']),
+    });
   }
 
   getChildren(): Promise<BenchNode[]> {
@@ -113,15 +107,21 @@ export class OtaUpdateNode implements ItemNode<Job> {
   }
 
   private async loadJob(): Promise<BenchNode[]> {
-    const jobId = underlyingJobId(this.item);
-    if (!jobId) return [new InfoNode(`${this.id}/#nojob`, 'No job yet', 'info', undefined, this, String(this.item.rawStatus))];
+    let jobId = underlyingJobId(this.item);
     try {
+      const provider = this.ctx.provider as CloudProvider & Partial<OtaUpdateSource>;
+      if (!jobId && provider.getOtaUpdate) {
+        this.item = await provider.getOtaUpdate(this.item.id);
+        jobId = underlyingJobId(this.item);
+        this.ctx.tree.changed(this); // the full update has its status and dates
+      }
+      if (!jobId) return [new InfoNode(`${this.id}/#nojob`, 'No job yet', 'info', undefined, this, String(this.item.rawStatus))];
       const rollout = await this.ctx.provider.describeJob(jobId);
       return [new JobNode(rollout.job, this.ctx, this)];
     } catch (err) {
       this.job = undefined; // not cached: Retry reloads
       return [
-        new ErrorNode(`${this.id}/#error`, `Could not load job ${jobId}`, oneLine(errorText(err)), { command: 'otaBench.refresh', title: 'Retry', arguments: [this] }, { parent: this }),
+        new ErrorNode(`${this.id}/#error`, `Could not load the job of ${this.item.id}`, oneLine(errorText(err)), { command: 'otaBench.refresh', title: 'Retry', arguments: [this] }, { parent: this }),
       ];
     }
   }
