@@ -4,7 +4,7 @@
 // Figures: lines/s and MB/s accepted, lines lost (must be 0), messages posted, RSS after 1M lines
 // (bounded by the ring), CPU at a paced 20,000 lines/s.
 import { spawn } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { LineBatcher } from '../../src/core/serial/lineBatcher';
@@ -50,7 +50,7 @@ class FloodCheck {
 export async function bench({ root, say, figure }: Ctx): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'otab-serial-bench-'));
   const link = join(dir, 'ttyBENCH');
-  const board = spawn(join(root, 'node_modules/.bin/tsx'), ['test/bench/board/main.ts', '--link', link, '--rate', '0', '--no-color'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const board = spawn(join(root, 'node_modules/.bin/tsx'), ['test/bench/board/main.ts', '--link', link, '--rate', '0', '--no-color', '--control'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   const session = new SerialSession(nodeSerialDriver, {}); // the defaults users get: 100,000-line ring
   try {
     await new Promise<void>((resolve, reject) => {
@@ -115,7 +115,30 @@ export async function bench({ root, say, figure }: Ctx): Promise<Figure[]> {
     const cpuPct = (b.cpuMs / b.wallMs) * 100;
     say(`paced: ${b.check.received} lines at ${pacedLinesPerS.toFixed(0)} lines/s, lost ${b.check.lost}, CPU ${cpuPct.toFixed(1)} %`);
 
+    // 3. Unplug / replug: time from the port being back to the session having it open again.
+    const control = (cmd: string) =>
+      new Promise<void>((resolve) => {
+        const onData = (d: Buffer) => d.toString().includes(`ok ${cmd}`) && (board.stdout.off('data', onData), resolve());
+        board.stdout.on('data', onData);
+        board.stdin.write(`${cmd}\n`);
+      });
+    const reconnects: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await control('unplug');
+      if (!(await session.waitFor('reconnecting', 2000))) throw new Error('the unplug was not noticed');
+      await new Promise((r) => setTimeout(r, 500 + i * 97)); // gone for a while, at various retry phases
+      const plugged = control('plug');
+      while (!existsSync(link)) await new Promise((r) => setTimeout(r, 2));
+      const back = performance.now(); // the port exists again
+      await plugged;
+      if (!(await session.waitFor('open', 3000))) throw new Error('no reconnect within 3 s');
+      reconnects.push(performance.now() - back);
+    }
+    reconnects.sort((x, y) => x - y);
+    say(`reconnect after replug: ${reconnects.map((r) => r.toFixed(0)).join(', ')} ms`);
+
     return [
+      figure('serial reconnect after the port returns (median of 5)', Math.round(reconnects[2]), 'ms', `max ${Math.round(reconnects[4])} ms; retry every 300 ms; target < 1,000`),
       figure('serial flood accepted (unthrottled)', Math.round(linesPerS), 'lines/s', `1M × 100-byte lines, board → pty → session → batching; target ≥ 20,000`),
       figure('serial flood throughput (unthrottled)', Number(mbPerS.toFixed(2)), 'MB/s', 'target ≈ 2 MB/s'),
       figure('serial lines lost (unthrottled)', a.check.lost + (N - a.check.next + 1), 'lines', 'missing, repeated or out of order; must be 0'),
