@@ -1,0 +1,34 @@
+// Runs the AWS emulator as a process (the demo, benches that measure the client side alone):
+//   npx tsx test/bench/aws-emulator/cli.ts [--port 4566] [--mqtt-port 1883] [--region us-east-1]
+//     [--minute-ms 60000] [--seed-jobs 1000] [--seed-packages 3] [--signing-profile name]
+// Prints one JSON line with endpoint, mqttUrl, region, credentials and a ready-made profile, then
+// serves until SIGINT/SIGTERM. Faults over HTTP: POST <endpoint>/__admin/faults
+// {"kind":"throttle"|"error"|"drop"|"delay","count":N,"service":"iot"|"s3"|"signer","pathPrefix":"/jobs"}.
+
+import { startAwsEmulator } from './index';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string) => (opt(name) !== undefined ? Number(opt(name)) : undefined);
+  const aws = await startAwsEmulator({ port: num('port'), mqttPort: num('mqtt-port'), region: opt('region'), minuteMs: num('minute-ms') });
+  const jobs = num('seed-jobs');
+  if (jobs) aws.seed.jobs(jobs);
+  const packages = num('seed-packages') ?? 0;
+  for (let i = 1; i <= packages; i++) await aws.seed.packageWithVersions(`demo-package-${i}`, ['1.0.0', '1.1.0', '1.2.0'], 2);
+  const signer = opt('signing-profile');
+  const cert = signer ? aws.seed.signingProfile(signer) : undefined;
+  console.log(JSON.stringify({ endpoint: aws.endpoint, mqttUrl: aws.mqttUrl, region: aws.region, credentials: aws.credentials, profile: aws.profile(), signerCertificatePem: cert?.publicKeyPem }));
+  console.error(`aws emulator ready at ${aws.endpoint} (mqtt ${aws.mqttUrl})`);
+  const stop = () => void aws.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
