@@ -121,6 +121,9 @@ export interface MonitorQueryResult {
   /** The largest backlog left after a frame since the previous query, and the status strip at that moment. */
   peakBacklogLines?: number;
   peakStatus?: string;
+  /** The theme kind VS Code gave the page (body data-vscode-theme-kind), and the log's computed colours. */
+  themeKind?: string;
+  logColors?: { color: string; background: string };
   follow: boolean;
   /** Whether any <img>, <script> or <iframe> element exists inside the log list. */
   hasActiveElements: boolean;

@@ -98,6 +98,25 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     await queryPage(monitor, { kind: 'click', control: 'hex' });
   });
 
+  it('follows the workbench theme: dark and high contrast', async () => {
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    const before = await queryPage(monitor);
+    try {
+      for (const [theme, kind, shot] of [
+        ['Default Dark Modern', 'vscode-dark', 'monitor-board-dark'],
+        ['Default High Contrast', 'vscode-high-contrast', 'monitor-board-high-contrast'],
+      ] as const) {
+        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        const r = await untilPage(monitor, `the page in ${theme}`, (q) => q.themeKind === kind);
+        assert.notDeepEqual(r.logColors, before.logColors, 'the log colours come from the theme');
+        await screenshot(shot, 1000);
+      }
+    } finally {
+      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await untilPage(monitor, 'the original theme back', (q) => q.themeKind === before.themeKind);
+  });
+
   it('Save writes the host log to the chosen file, Copy copies the shown lines, Clear empties page and host', async () => {
     const target = vscode.Uri.file(path.join(testEnv().out, `monitor-save-${Date.now()}.log`));
     const w = vscode.window as unknown as { showSaveDialog: typeof vscode.window.showSaveDialog };

@@ -107,6 +107,11 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
     skipped: ctx.queue.skipped,
     longestTaskMs: Math.round(longestTask),
     peakBacklogLines: peak.lines,
+    themeKind: document.body.dataset.vscodeThemeKind ?? '',
+    logColors: (() => {
+      const cs = getComputedStyle(ctx.view.viewport);
+      return { color: cs.color, background: cs.backgroundColor };
+    })(),
     peakStatus: peak.status,
     follow: ctx.view.follow,
     hasActiveElements: ctx.view.hasActiveElements() || document.querySelector('#app img, #app script, #app iframe') !== null,
