@@ -6,30 +6,18 @@ import { spawn } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { lineBytes, type SerialLine } from '../../src/core/serial/line';
+import { lineBytes } from '../../src/core/serial/line';
 import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
 import { SerialSession } from '../../src/core/serial/session';
 import type { BoardHandle, CloudAgent } from '../bench/board/agent';
 import { startBoard } from '../bench/board/board';
 import { parseAgentSpec } from '../bench/board/main';
+import { waitLine as nextLine } from './serialLines';
+
+/** Board lines may already be in the buffer when the test looks. */
+const waitLine = (s: SerialSession, re: RegExp, ms = 5000) => nextLine(s, re, ms, true);
 
 const root = resolve(__dirname, '../..');
-
-function waitLine(s: SerialSession, re: RegExp, ms = 5000): Promise<SerialLine> {
-  const have = s.buffer.toArray().find((l) => l.dir === 'rx' && re.test(l.text));
-  if (have) return Promise.resolve(have);
-  return new Promise((res, rej) => {
-    const t = setTimeout(() => (off(), rej(new Error(`no line ${re} in ${ms} ms; last: ${s.buffer.last(4).map((l) => l.text).join(' | ')}`))), ms);
-    const off = s.onLines((ls) => {
-      const hit = ls.find((l) => l.dir === 'rx' && re.test(l.text));
-      if (hit) {
-        clearTimeout(t);
-        off();
-        res(hit);
-      }
-    });
-  });
-}
 
 describe('virtual board on a real pty', function () {
   this.timeout(60_000);

@@ -13,6 +13,7 @@ import { runFlash } from '../../src/core/flash/runner';
 import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
 import { SerialSession } from '../../src/core/serial/session';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { waitLine } from './serialLines';
 
 const root = resolve(__dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -34,20 +35,6 @@ function ensureTool(name: string): string {
   }
   if (!path) throw new Error(`${name} is needed for this test: sudo apt-get install -y ${name}`);
   return path;
-}
-
-function nextRx(s: SerialSession, re: RegExp, ms = 3000): Promise<string> {
-  return new Promise((res, rej) => {
-    const t = setTimeout(() => (off(), rej(new Error(`no ${re} within ${ms} ms`))), ms);
-    const off = s.onLines((ls) => {
-      const hit = ls.find((l) => l.dir === 'rx' && re.test(l.text));
-      if (hit) {
-        clearTimeout(t);
-        off();
-        res(hit.text);
-      }
-    });
-  });
 }
 
 describe('flashing the bench device on real ptys', function () {
@@ -90,9 +77,9 @@ describe('flashing the bench device on real ptys', function () {
       for (let i = 0; i < 100 && board.installs.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(board.version, '1.4.2');
       assert.deepEqual(board.installs.map((i) => [i.version, i.via, i.booted]), [['1.4.2', 'serial', true]]);
-      const v = nextRx(session, /^version: /);
+      const v = waitLine(session, /^version: /);
       await session.send('version');
-      assert.equal(await v, 'version: 1.4.2');
+      assert.equal((await v).text, 'version: 1.4.2');
       const notes = session.buffer.toArray().filter((l) => l.dir === 'sys').map((l) => l.text);
       assert.ok(notes.some((n) => n.startsWith('port released (flashing with Custom command)')), notes.join(' | '));
     } finally {

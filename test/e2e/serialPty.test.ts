@@ -8,26 +8,9 @@ import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
 import { lineBytes, type SerialLine } from '../../src/core/serial/line';
 import { SerialSession } from '../../src/core/serial/session';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { waitLine } from './serialLines';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves with the first line matching `re` that arrives after the call (or rejects on timeout). */
-function nextLine(s: SerialSession, re: RegExp, ms = 3000): Promise<SerialLine> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no line matching ${re} within ${ms} ms; last: ${s.buffer.last(5).map((l) => l.text).join(' | ')}`));
-    }, ms);
-    const off = s.onLines((lines) => {
-      const hit = lines.find((l) => l.dir === 'rx' && re.test(l.text));
-      if (hit) {
-        clearTimeout(timer);
-        off();
-        resolve(hit);
-      }
-    });
-  });
-}
 
 /** Checks that flood lines 1..n arrived exactly once, in order. */
 function floodNumbers(lines: SerialLine[], n: number): number[] {
@@ -56,7 +39,7 @@ describe('serial session on a real pty (virtual board)', function () {
   it('opens the board, reads its lines and writes commands (version answered)', async () => {
     assert.equal(await session.open(board.link), true);
     assert.equal(session.status.state, 'open');
-    const answer = nextLine(session, /^version: /);
+    const answer = waitLine(session, /^version: /);
     await session.send('version');
     assert.equal((await answer).text, 'version: 1.0.0');
     assert.deepEqual(board.received, ['version']);
@@ -64,7 +47,7 @@ describe('serial session on a real pty (virtual board)', function () {
     assert.equal(tx.raw!.toString(), 'version\n');
     // Colours arrive as the board sent them; raw keeps the CRLF for the hex view.
     board.log('E', 'test', 'boom');
-    const e = await nextLine(session, /test: boom/);
+    const e = await waitLine(session, /test: boom/);
     // eslint-disable-next-line no-control-regex
     assert.match(e.text, /^\x1b\[0;31mE \(\d+\) test: boom\x1b\[0m$/);
     assert.equal(lineBytes(e)!.subarray(-2).toString('hex'), '0d0a');
@@ -86,7 +69,7 @@ describe('serial session on a real pty (virtual board)', function () {
 
   it('takes a 20,000-line flood with no line lost, in order, timestamps not decreasing', async () => {
     await session.open(board.link);
-    const done = nextLine(session, /^flood done: 20000 lines/, 20_000);
+    const done = waitLine(session, /^flood done: 20000 lines/, 20_000);
     await session.send('flood 20000');
     await done;
     const lines = session.buffer.toArray();
@@ -99,7 +82,7 @@ describe('serial session on a real pty (virtual board)', function () {
 
   it('unplug → reconnecting; replug → open again within 1 s, no lines lost while connected', async () => {
     await session.open(board.link);
-    const first = nextLine(session, /^flood done: 3000/, 10_000);
+    const first = waitLine(session, /^flood done: 3000/, 10_000);
     await session.send('flood 3000');
     await first;
     assert.equal(floodNumbers(session.buffer.toArray(), 3000).length, 3000);
@@ -117,7 +100,7 @@ describe('serial session on a real pty (virtual board)', function () {
     assert.ok(reconnectMs < 1000, `reconnect took ${reconnectMs} ms`);
     assert.equal(session.status.reconnects, 1);
 
-    const second = nextLine(session, /^flood done: 4000/, 10_000);
+    const second = waitLine(session, /^flood done: 4000/, 10_000);
     await session.send('flood 4000');
     await second;
     const nums = floodNumbers(session.buffer.toArray(), 4000);
@@ -136,7 +119,7 @@ describe('serial session on a real pty (virtual board)', function () {
     assert.match(session.status.message!, /ENOENT|No such file/);
     await board.replug();
     assert.ok(await session.waitFor('open', 1000));
-    const v = nextLine(session, /^version:/);
+    const v = waitLine(session, /^version:/);
     await session.send('version');
     await v;
   });
@@ -148,7 +131,7 @@ describe('serial session on a real pty (virtual board)', function () {
     assert.equal(await other.open(board.link), true, 'the port is free while paused');
     await other.close();
     assert.ok(await session.resume(2000));
-    const v = nextLine(session, /^version:/);
+    const v = waitLine(session, /^version:/);
     await session.send('version');
     await v;
   });
