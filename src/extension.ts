@@ -9,6 +9,8 @@ import { CloudProviders } from './vscode/clouds/providers';
 import { BenchNode } from './vscode/tree/node';
 import { registerSerial } from './vscode/serial/register';
 import type { SerialManager } from './vscode/serial/serialManager';
+import { registerRelease, type ReleaseApi } from './vscode/release/register';
+import { registerWalkthrough } from './vscode/walkthrough/walkthrough';
 
 /** What activate() returns: used by the integration tests and the bench, not a public API. */
 export interface OtaBenchApi {
@@ -22,6 +24,8 @@ export interface OtaBenchApi {
   view: vscode.TreeView<BenchNode>;
   /** The serial session manager (port, lines, send) behind the status bar and the monitor. */
   serial: SerialManager;
+  /** Quick Release: the controller, the rollout pane bridge, the workspace store. */
+  release: ReleaseApi;
 }
 
 export function activate(context: vscode.ExtensionContext): OtaBenchApi {
@@ -37,22 +41,26 @@ export function activate(context: vscode.ExtensionContext): OtaBenchApi {
   const view = vscode.window.createTreeView('otaBench.clouds', { treeDataProvider: tree, showCollapseAll: true });
   const { clouds } = registerClouds(context, { tree, profiles, view });
   const serial = registerSerial(context);
+  const release = registerRelease(context, { profiles, clouds, serial: serial.manager });
+  // One backend for the monitor page: the serial log plus the release's rollout pane.
+  const monitorBackend = release.backend(serial.backend);
 
   context.subscriptions.push(
     profiles,
     tree,
     view,
     ...registerProfileCommands(profiles, tree),
-    vscode.commands.registerCommand('otaBench.openMonitor', () => MonitorPanel.show(context.extensionUri, serial.backend)),
+    vscode.commands.registerCommand('otaBench.openMonitor', () => MonitorPanel.show(context.extensionUri, monitorBackend)),
     vscode.commands.registerCommand('otaBench.showLog', () => log().show()),
+    ...registerWalkthrough(profiles, serial.manager, (l) => release.controller.onDidEnd((r) => r.status === 'passed' && l(r))),
     vscode.window.registerWebviewPanelSerializer(MonitorPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => {
-        MonitorPanel.revive(panel, context.extensionUri, state, serial.backend);
+        MonitorPanel.revive(panel, context.extensionUri, state, monitorBackend);
       },
     }),
   );
 
-  return { tree, profiles, timing, monitor: () => MonitorPanel.active, clouds, view, serial: serial.manager };
+  return { tree, profiles, timing, monitor: () => MonitorPanel.active, clouds, view, serial: serial.manager, release };
 }
 
 export function deactivate(): void {

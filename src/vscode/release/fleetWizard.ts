@@ -1,0 +1,216 @@
+// "Release to Fleet…": after a version passed on the bench, a wizard for the fleet job — thing
+// groups, rollout rate (constant or exponential), abort rule, in-progress timeout — each input
+// checked as it is typed against the documented AWS ranges (the AWS provider's validateRollout,
+// pure and SDK-free), then one confirmation and the job. The job document is the one the bench
+// verified (read back from the verify job), so the fleet gets exactly what passed.
+import * as vscode from 'vscode';
+import { FAILURE_TYPES, NAME } from '../../core/clouds/aws/limits';
+import { validateRollout, type FailureType, type FieldError, type FleetRolloutInput, type RolloutConfig } from '../../core/clouds/aws/rollout';
+import type { CloudProvider } from '../../core/clouds/provider';
+import type { Job } from '../../core/model';
+import type { AwsProfile } from '../../core/profiles';
+import { showCloudError } from '../clouds/errors';
+import { log } from '../log';
+import { pickProfile, type ReleaseServices } from './prepare';
+import type { PassedRelease } from './workspaceStore';
+
+type FleetProvider = CloudProvider & { startFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }> };
+
+const isFleetProvider = (p: CloudProvider): p is FleetProvider => typeof (p as Partial<FleetProvider>).startFleetRollout === 'function';
+
+/** arn:aws:iot:<region>:<account>: from any IoT ARN we know (the version's or the verify job's). */
+export function iotArnPrefix(...arns: (string | undefined)[]): string | undefined {
+  for (const a of arns) {
+    const m = a && /^(arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:)/.exec(a);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Thing-group names or ARNs, comma separated, as ARNs; or the first problem. */
+export function parseTargets(input: string, prefix: string | undefined): { arns?: string[]; error?: string } {
+  const parts = input.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) return { error: 'Enter at least one thing group (its name or ARN).' };
+  const arns: string[] = [];
+  for (const p of parts) {
+    if (p.startsWith('arn:')) {
+      if (!/^arn:aws[a-z-]*:iot:[a-z0-9-]+:\d{12}:(thing|thinggroup)\/[a-zA-Z0-9:_-]+$/.test(p)) return { error: `${p} is not a thing-group ARN (arn:aws:iot:<region>:<account>:thinggroup/<name>).` };
+      arns.push(p);
+    } else {
+      const r = NAME.thingGroupName;
+      if (p.length > r.max || !r.pattern.test(p)) return { error: `"${p}" is not a thing-group name (1–128 letters, digits, ":", "_" or "-").` };
+      if (!prefix) return { error: `Give the full ARN of "${p}": the account is not known yet.` };
+      arns.push(`${prefix}thinggroup/${p}`);
+    }
+  }
+  return { arns };
+}
+
+/** The wizard's validation for one input: the errors validateRollout finds for that field. */
+export function fieldError(config: RolloutConfig, field: string): string | undefined {
+  return validateRollout(config).find((e) => e.field === field || e.field.startsWith(`${field}.`))?.message;
+}
+
+const num = (v: string) => (v.trim() === '' ? undefined : Number(v.trim()));
+
+async function askNumber(title: string, prompt: string, value: string, check: (n: number | undefined) => string | undefined, optional = false): Promise<number | undefined | null> {
+  const v = await vscode.window.showInputBox({
+    title,
+    prompt,
+    value,
+    ignoreFocusOut: true,
+    validateInput: (s) => {
+      const n = num(s);
+      if (n === undefined) return optional ? undefined : 'Enter a number.';
+      if (Number.isNaN(n)) return `"${s}" is not a number.`;
+      return check(n);
+    },
+  });
+  if (v === undefined) return null; // dismissed
+  return num(v);
+}
+
+interface Pick<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+export async function releaseToFleet(s: ReleaseServices): Promise<Job | undefined> {
+  const TITLE = 'OTA Bench: Release to Fleet';
+  const profile = (await pickProfile(s, TITLE, (p) => (p.kind !== 'aws' ? `Release to Fleet creates AWS IoT jobs; "${p.name}" is ${p.kind}.` : !p.roleArn ? `Profile "${p.name}" has no IAM role for presigned URLs (roleArn).` : undefined))) as AwsProfile | undefined;
+  if (!profile) return undefined;
+  const passed = s.store.passed().filter((p) => p.profile === profile.name);
+  if (!passed.length) {
+    const b = await vscode.window.showInformationMessage(`OTA Bench: no version has passed on the bench for "${profile.name}" yet. Release to the fleet what passed: run Quick Release first.`, 'Quick Release');
+    if (b) await vscode.commands.executeCommand('otaBench.quickRelease');
+    return undefined;
+  }
+  const version = await vscode.window.showQuickPick(
+    passed.map((p): Pick<PassedRelease> => ({ label: `$(pass-filled) ${p.packageName} ${p.version}`, description: `verified ${new Date(p.at).toLocaleString()}`, detail: `bench job ${p.jobId}`, value: p })),
+    { title: TITLE, placeHolder: 'Verified version to roll out', ignoreFocusOut: true },
+  );
+  if (!version) return undefined;
+  const v = version.value;
+  const prefix = iotArnPrefix(v.versionArn, v.jobArn);
+
+  const targetsText = await vscode.window.showInputBox({
+    title: TITLE,
+    prompt: 'Thing groups to roll out to: names or ARNs, separated by commas',
+    placeHolder: 'fleet-eu, arn:aws:iot:us-east-1:123456789012:thinggroup/fleet-us',
+    ignoreFocusOut: true,
+    validateInput: (t) => parseTargets(t, prefix).error,
+  });
+  if (targetsText === undefined) return undefined;
+  const targets = parseTargets(targetsText, prefix).arns!;
+
+  const rollout: RolloutConfig = {};
+  const rate = await vscode.window.showQuickPick<Pick<'constant' | 'exponential' | 'none'>>(
+    [
+      { label: 'Constant rate', description: 'at most N devices notified per minute', value: 'constant' },
+      { label: 'Exponential rate', description: 'start slow, multiply the rate as devices succeed', value: 'exponential' },
+      { label: 'No rate limit', description: 'AWS notifies all devices as fast as it can', value: 'none' },
+    ],
+    { title: TITLE, placeHolder: 'How fast the job reaches the fleet', ignoreFocusOut: true },
+  );
+  if (!rate) return undefined;
+  if (rate.value !== 'none') {
+    const max = await askNumber(TITLE, 'Maximum devices notified per minute (1–1000)', '50', (n) => fieldError({ maximumPerMinute: n }, 'maximumPerMinute'));
+    if (max === null) return undefined;
+    rollout.maximumPerMinute = max;
+  }
+  if (rate.value === 'exponential') {
+    const base = await askNumber(TITLE, `Starting rate per minute (1–${rollout.maximumPerMinute})`, '5', (n) =>
+      fieldError({ maximumPerMinute: rollout.maximumPerMinute, exponentialRate: { baseRatePerMinute: n!, incrementFactor: 2, rateIncreaseCriteria: { numberOfSucceededThings: 1 } } }, 'exponentialRate.baseRatePerMinute'),
+    );
+    if (base === null || base === undefined) return undefined;
+    const factor = await askNumber(TITLE, 'Rate increase factor (1.1–5, one decimal)', '2', (n) =>
+      fieldError({ exponentialRate: { baseRatePerMinute: base, incrementFactor: n!, rateIncreaseCriteria: { numberOfSucceededThings: 1 } } }, 'exponentialRate.incrementFactor'),
+    );
+    if (factor === null || factor === undefined) return undefined;
+    const after = await askNumber(TITLE, 'Raise the rate after this many devices succeeded', '10', (n) =>
+      fieldError({ exponentialRate: { baseRatePerMinute: base, incrementFactor: factor, rateIncreaseCriteria: { numberOfSucceededThings: n } } }, 'exponentialRate.rateIncreaseCriteria'),
+    );
+    if (after === null || after === undefined) return undefined;
+    rollout.exponentialRate = { baseRatePerMinute: base, incrementFactor: factor, rateIncreaseCriteria: { numberOfSucceededThings: after } };
+  }
+
+  const abort = await vscode.window.showQuickPick<Pick<FailureType | 'none'>>(
+    [
+      ...FAILURE_TYPES.map((t) => ({ label: `Cancel the job when ${t === 'ALL' ? 'any failure' : t.toLowerCase().replace('_', ' ')} passes a threshold`, description: t, value: t })),
+      { label: 'No abort rule', description: 'the job keeps going whatever fails', value: 'none' as const },
+    ],
+    { title: TITLE, placeHolder: 'Stop the rollout when too many devices fail?', ignoreFocusOut: true },
+  );
+  if (!abort) return undefined;
+  if (abort.value !== 'none') {
+    const failureType = abort.value;
+    const threshold = await askNumber(TITLE, 'Threshold: cancel when this percentage of devices failed (0–100, up to two decimals)', '10', (n) =>
+      fieldError({ abortCriteria: [{ failureType, thresholdPercentage: n!, minNumberOfExecutedThings: 1 }] }, 'abortCriteria[0].thresholdPercentage'),
+    );
+    if (threshold === null || threshold === undefined) return undefined;
+    const minimum = await askNumber(TITLE, 'Only after at least this many devices ran the job', '10', (n) =>
+      fieldError({ abortCriteria: [{ failureType, thresholdPercentage: threshold, minNumberOfExecutedThings: n! }] }, 'abortCriteria[0].minNumberOfExecutedThings'),
+    );
+    if (minimum === null || minimum === undefined) return undefined;
+    rollout.abortCriteria = [{ failureType, thresholdPercentage: threshold, minNumberOfExecutedThings: minimum }];
+  }
+  const timeout = await askNumber(TITLE, 'In-progress timeout per device in minutes (1–10080; empty for none)', '60', (n) => fieldError({ inProgressTimeoutInMinutes: n }, 'inProgressTimeoutInMinutes'), true);
+  if (timeout === null) return undefined;
+  if (timeout !== undefined) rollout.inProgressTimeoutInMinutes = timeout;
+
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const defaultId = `otabench-fleet-${v.version.replace(/[^a-zA-Z0-9_-]/g, '_')}-${stamp}`.slice(0, NAME.jobId.max);
+  const jobId = await vscode.window.showInputBox({
+    title: TITLE,
+    prompt: 'Job id',
+    value: defaultId,
+    ignoreFocusOut: true,
+    validateInput: (t) => (t.length >= 1 && t.length <= NAME.jobId.max && NAME.jobId.pattern.test(t) ? undefined : `Use 1–${NAME.jobId.max} letters, digits, "_" or "-".`),
+  });
+  if (!jobId) return undefined;
+
+  const errors = validateRollout(rollout);
+  if (errors.length) {
+    void vscode.window.showErrorMessage(`OTA Bench: ${errors.map((e) => e.message).join(' ')}`);
+    return undefined;
+  }
+  const rateText = rollout.exponentialRate
+    ? `exponential from ${rollout.exponentialRate.baseRatePerMinute}/min ×${rollout.exponentialRate.incrementFactor} every ${rollout.exponentialRate.rateIncreaseCriteria.numberOfSucceededThings} successes, at most ${rollout.maximumPerMinute}/min`
+    : rollout.maximumPerMinute
+      ? `${rollout.maximumPerMinute} devices/min`
+      : 'no rate limit';
+  const abortText = rollout.abortCriteria?.length ? `cancel at ${rollout.abortCriteria[0].thresholdPercentage}% ${rollout.abortCriteria[0].failureType} after ${rollout.abortCriteria[0].minNumberOfExecutedThings} devices` : 'no abort rule';
+  const GO = 'Start Fleet Job';
+  const ok = await vscode.window.showWarningMessage(
+    `Roll out ${v.packageName} ${v.version} to ${targets.length} thing group${targets.length > 1 ? 's' : ''}?`,
+    { modal: true, detail: `Job ${jobId}\nTargets: ${targets.join(', ')}\nRate: ${rateText}\nAbort: ${abortText}\nTimeout: ${rollout.inProgressTimeoutInMinutes ? `${rollout.inProgressTimeoutInMinutes} min per device` : 'none'}\nDocument: the one verified on the bench by ${v.jobId}` },
+    GO,
+  );
+  if (ok !== GO) return undefined;
+
+  try {
+    const provider = await s.providerFor(profile);
+    if (!isFleetProvider(provider)) throw new Error(`The ${profile.kind} provider cannot start fleet rollouts.`);
+    const document = await provider.getJobDocument(v.jobId);
+    const res = await provider.startFleetRollout({
+      via: 'job',
+      id: jobId,
+      targets,
+      targetSelection: 'SNAPSHOT',
+      description: `OTA Bench fleet rollout of ${v.packageName} ${v.version} (verified by ${v.jobId})`,
+      roleArn: profile.roleArn!,
+      document,
+      ...(v.versionArn ? { destinationPackageVersions: [v.versionArn] } : {}),
+      rollout,
+    });
+    if (!res.job) {
+      void vscode.window.showErrorMessage(`OTA Bench: the fleet job was not created: ${res.errors.map((e) => `${e.field}: ${e.message}`).join(' ')}`);
+      return undefined;
+    }
+    log().info(`Fleet job ${res.job.id} created for ${v.packageName} ${v.version} → ${targets.join(', ')} (${rateText}; ${abortText})`);
+    void vscode.window.showInformationMessage(`OTA Bench: fleet job ${res.job.id} started for ${v.packageName} ${v.version}.`);
+    return res.job;
+  } catch (e) {
+    void showCloudError(`Could not start the fleet job for ${v.packageName} ${v.version}`, e, { kind: 'aws' });
+    return undefined;
+  }
+}

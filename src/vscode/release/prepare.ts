@@ -1,0 +1,195 @@
+// Everything a release command asks or checks before the pipeline runs: the workspace folder and
+// its release settings, the cloud profile (one QuickPick, last choice first), the version (one
+// QuickPick: the workspace's, or another typed one), the serial port for the verdict, and the
+// pipeline's editor-side deps (provider, build task, prompts, serial watcher).
+import * as vscode from 'vscode';
+import type { CloudProvider } from '../../core/clouds/provider';
+import { CLOUD_LABELS, type CloudProfile } from '../../core/profiles';
+import { describeSigning, profileTarget, releaseConfig, signingOf, type ReleaseConfig, type ReleaseSettings, type SerialWatcher } from '../../core/release';
+import type { SerialLine } from '../../core/serial/line';
+import { readVersion, type VersionSource } from '../../core/version/read';
+import { versionValidator } from '../../core/version/rules';
+import type { ProfileStore } from '../profiles/profileStore';
+import { buildRunnerFor } from './buildRunner';
+import type { RunDeps } from './controller';
+import { serialWatcher } from './serialWatcher';
+import { readReleaseSettings, releaseFolder } from './settings';
+import type { WorkspaceReleaseStore } from './workspaceStore';
+
+/** The serial side the release uses (the SerialManager, structurally). */
+export interface ReleaseSerial {
+  readonly port: { path: string } | undefined;
+  readonly existing: { isOpen: boolean } | undefined;
+  connect(): Promise<boolean>;
+  onLines(listener: (lines: SerialLine[]) => void): { dispose(): void };
+  lines(): SerialLine[];
+}
+
+export interface ReleaseServices {
+  profiles: ProfileStore;
+  providerFor(profile: CloudProfile): Promise<CloudProvider>;
+  store: WorkspaceReleaseStore;
+  serial?: ReleaseSerial;
+}
+
+export interface Prepared {
+  folder: vscode.WorkspaceFolder;
+  settings: ReleaseSettings;
+  profile: CloudProfile;
+  config: ReleaseConfig;
+}
+
+const OPEN_SETTINGS = 'Open Settings';
+
+export async function openReleaseSettings(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.openSettings', 'otaBench.release');
+}
+
+/** The folder and its release settings; a settings problem is shown with "Open Settings". */
+export function folderAndSettings(): { folder: vscode.WorkspaceFolder; settings: ReleaseSettings } | undefined {
+  const folder = releaseFolder();
+  if (!folder) {
+    void vscode.window.showErrorMessage('OTA Bench: open the firmware project folder first; a release builds and reads the version from a workspace folder.', 'Open Folder').then((b) => {
+      if (b) void vscode.commands.executeCommand('workbench.action.files.openFolder');
+    });
+    return undefined;
+  }
+  const { settings, errors } = readReleaseSettings(folder);
+  if (errors.length) {
+    void vscode.window.showErrorMessage(`OTA Bench: fix the release settings first: ${errors.join(' ')}`, OPEN_SETTINGS).then((b) => b && openReleaseSettings());
+    return undefined;
+  }
+  return { folder, settings };
+}
+
+interface ProfileItem extends vscode.QuickPickItem {
+  profile: CloudProfile;
+}
+
+/** One QuickPick of the profiles, the last one used first. Undefined: none or dismissed. */
+export async function pickProfile(s: ReleaseServices, title: string, filter?: (p: CloudProfile) => string | undefined): Promise<CloudProfile | undefined> {
+  const { profiles, errors } = s.profiles.read();
+  if (!profiles.length) {
+    const why = errors.length ? ` (${errors.length} profile entr${errors.length > 1 ? 'ies are' : 'y is'} invalid: ${errors[0].message})` : '';
+    const b = await vscode.window.showErrorMessage(`OTA Bench: no cloud profile to release to${why}.`, 'Add Cloud Profile');
+    if (b) await vscode.commands.executeCommand('otaBench.addProfile');
+    return undefined;
+  }
+  const last = s.store.choice().profile;
+  const ordered = [...profiles].sort((a, b) => Number(b.name === last) - Number(a.name === last));
+  const items: ProfileItem[] = ordered.map((p) => {
+    const signing = signingOf(p);
+    const problem = filter?.(p);
+    const device = profileTarget(p);
+    return {
+      label: p.name,
+      description: `${CLOUD_LABELS[p.kind]} · ${p.region}${p.name === last ? ' · last used' : ''}`,
+      detail: problem ? `$(warning) ${problem}` : `${device ? `bench device ${device}` : 'no bench device set'} · ${signing.ok ? describeSigning(signing.value) : `$(warning) ${signing.error}`}`,
+      profile: p,
+    };
+  });
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Cloud profile to release to', ignoreFocusOut: true, matchOnDescription: true });
+  if (!pick) return undefined;
+  const problem = filter?.(pick.profile);
+  if (problem) {
+    void vscode.window.showErrorMessage(`OTA Bench: ${problem}`);
+    return undefined;
+  }
+  return pick.profile;
+}
+
+/** Builds the release config for `profile`; a signing-settings problem is shown. */
+export function configFor(settings: ReleaseSettings, profile: CloudProfile, root: string): ReleaseConfig | undefined {
+  const { config, error } = releaseConfig(settings, profile, root);
+  if (!config) {
+    void vscode.window.showErrorMessage(`OTA Bench: ${error}`, 'Open Profile Settings').then((b) => b && vscode.commands.executeCommand('otaBench.openProfileSettings'));
+    return undefined;
+  }
+  return config;
+}
+
+interface VersionItem extends vscode.QuickPickItem {
+  source?: VersionSource;
+  typed?: boolean;
+}
+
+/**
+ * One QuickPick to confirm the version: the workspace's (read now from the version setting), or
+ * another one typed (checked against the cloud's version rules). Resolves the source the release
+ * reads, or undefined when dismissed.
+ */
+export async function confirmVersion(s: ReleaseServices, config: ReleaseConfig, title: string): Promise<VersionSource | undefined> {
+  const validate = versionValidator([config.cloud, ...(config.validateFor ?? [])]);
+  const items: VersionItem[] = [];
+  let readError: string | undefined;
+  if (config.version.kind !== 'ask' && config.version.kind !== 'fixed') {
+    try {
+      const v = await readVersion(config.version, { root: config.root });
+      const problem = validate(v.version);
+      const previous = s.store.passed().find((p) => p.profile === config.profile && p.packageName === config.packageName && p.version === v.version);
+      items.push({
+        label: `$(tag) ${v.version}`,
+        description: `from ${v.origin}`,
+        detail: problem
+          ? `$(warning) ${problem}`
+          : previous
+            ? `$(info) ${v.version} already passed on "${config.profile}": the image is reused if unchanged. Bump the version for a new build.`
+            : `${config.packageName} → "${config.profile}"`,
+        source: config.version,
+      });
+    } catch (e) {
+      readError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  items.push({ label: '$(edit) Enter a version…', description: readError ? `(could not read the workspace version: ${readError})` : 'release as another version', typed: true });
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: `Version of ${config.packageName} to release`, ignoreFocusOut: true });
+  if (!pick) return undefined;
+  if (!pick.typed) return pick.source;
+  const typed = await vscode.window.showInputBox({
+    title,
+    prompt: `Version of ${config.packageName} (the built image must carry the same version)`,
+    value: s.store.choice().version,
+    validateInput: (v) => (v.trim() ? validate(v.trim()) : 'Enter a version such as 1.4.2.'),
+    ignoreFocusOut: true,
+  });
+  return typed?.trim() ? { kind: 'fixed', version: typed.trim() } : undefined;
+}
+
+/**
+ * The serial watcher for the verdict. No port: the user chooses to select one or to go on without
+ * (the verdict then says the board's version could not be confirmed). Undefined + false = stop.
+ */
+export async function serialFor(s: ReleaseServices, needed: boolean): Promise<{ go: boolean; watcher?: SerialWatcher }> {
+  const serial = s.serial;
+  if (!needed) return { go: true, watcher: serial?.existing?.isOpen ? serialWatcher(serial) : undefined };
+  if (serial?.port && !serial.existing?.isOpen) await serial.connect().catch(() => false);
+  if (serial?.port && serial.existing?.isOpen) return { go: true, watcher: serialWatcher(serial) };
+  const SELECT = 'Select Port';
+  const WITHOUT = 'Release Without Serial';
+  const why = serial?.port ? `The board's port ${serial.port.path} is not open` : 'No serial port is selected';
+  const b = await vscode.window.showWarningMessage(
+    `OTA Bench: ${why}. The verdict needs the board's boot banner on serial to confirm the new version.`,
+    { modal: true, detail: 'Without serial the verify job still runs, but the verdict cannot pass.' },
+    SELECT,
+    WITHOUT,
+  );
+  if (b === WITHOUT) return { go: true };
+  if (b !== SELECT) return { go: false };
+  await vscode.commands.executeCommand('otaBench.serial.selectPort');
+  if (serial?.port && !serial.existing?.isOpen) await serial.connect().catch(() => false);
+  return serial?.existing?.isOpen ? { go: true, watcher: serialWatcher(serial) } : { go: false };
+}
+
+/** The pipeline's editor-side deps for a config. */
+export async function runDeps(s: ReleaseServices, profile: CloudProfile, settings: ReleaseSettings, root: string, watcher?: SerialWatcher): Promise<RunDeps> {
+  const provider = await s.providerFor(profile);
+  return {
+    provider,
+    build: buildRunnerFor(settings.build, root),
+    serial: watcher,
+    askVersion: async ({ prompt, validate }) =>
+      (await vscode.window.showInputBox({ title: 'OTA Bench: release version', prompt, validateInput: (v) => validate(v.trim()), ignoreFocusOut: true }))?.trim(),
+    keyPassphrase: () =>
+      Promise.resolve(vscode.window.showInputBox({ title: 'OTA Bench: signing key', prompt: 'The signing key file is encrypted. Enter its passphrase (used once, never stored).', password: true, ignoreFocusOut: true })),
+  };
+}
