@@ -121,6 +121,13 @@ describe('serial port and flashing (real extension host, virtual board on a pty)
       assert.match(shown.text, /Failed to connect to the bench board.*download mode/);
       assert.equal(api.serial.status.state, 'open');
       assert.equal(board.version, '2.0.0');
+      // The task's problem matcher ($otaBench-flash) turns the summary line into a Problems entry.
+      const problems = await waitFor('a Problems entry for the image', () => {
+        const d = vscode.languages.getDiagnostics(vscode.Uri.file(image));
+        return d.length > 0 && d;
+      }, 5000);
+      assert.match(problems[0].message, /could not talk to the chip's bootloader/);
+      assert.equal(problems[0].severity, vscode.DiagnosticSeverity.Error);
     } finally {
       board.setFault('flash-no-sync', false);
       dialogs.dispose();
