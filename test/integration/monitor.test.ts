@@ -103,6 +103,22 @@ describe('Bench Monitor log pane (real workbench)', function () {
     assert.equal(r.follow, true);
   });
 
+  it('following stops when the user pages up and resumes when they scroll back to the bottom', async () => {
+    let r = await queryPage(monitor, { kind: 'key', field: 'log', key: 'PageUp' });
+    assert.equal(r.follow, false, 'PageUp in the log stops following');
+    await queryPage(monitor, { kind: 'scroll', to: 'bottom' });
+    r = await queryPage(monitor, { kind: 'scroll', to: 0 }); // like dragging the scrollbar to the top
+    assert.equal(r.follow, false, 'scrolling up stops following');
+    monitor.post({ type: 'log', lines: [rx('I (5000) wifi: arrived while reading older lines')] });
+    r = await untilPage(monitor, 'the new line', (q) => q.totalLines === 303);
+    assert.equal(r.follow, false, 'new lines do not pull the view down');
+    assert.ok(!r.visibleRows.some((row) => row.includes('arrived while reading')), 'the view stayed where the user was');
+    assert.equal(r.state.follow, false);
+    r = await queryPage(monitor, { kind: 'scroll', to: 1e9 }); // the browser clamps to the bottom; the scroll event decides
+    assert.equal(r.follow, true, 'back at the bottom: following again');
+    assert.ok(r.visibleRows.some((row) => row.includes('arrived while reading')));
+  });
+
   it('the send box posts the line with the chosen ending, keeps history, and rejects bad hex', async () => {
     await queryPage(monitor, { kind: 'eol', value: 'crlf' });
     let sent = nextMessage(monitor, 'send');

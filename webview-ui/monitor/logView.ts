@@ -24,7 +24,7 @@ export class LogView {
   private readonly pool: HTMLElement[] = [];
   private following = true;
   /** The scrollTop we last set ourselves; a scroll event at it is ours, not the user's. */
-  private expectedTop = -1;
+  private expectedTop: number | undefined;
   private lastShownAppended = 0;
   private unseen = 0;
   private pendingReveal: number | undefined;
@@ -113,9 +113,10 @@ export class LogView {
     this.requestRender();
   }
 
+  /** 'bottom' follows; a position scrolls there as a user would, and the scroll event decides about following. */
   scrollTo(to: 'top' | 'bottom' | number): void {
     if (to === 'bottom') return this.setFollow(true);
-    this.setFollow(false);
+    this.expectedTop = undefined;
     this.viewport.scrollTop = to === 'top' ? 0 : to;
     this.requestRender();
   }
@@ -128,8 +129,8 @@ export class LogView {
 
   private onScroll(): void {
     const top = this.viewport.scrollTop;
-    if (Math.abs(top - this.expectedTop) > 1) {
-      this.expectedTop = -1;
+    if (this.expectedTop === undefined || Math.abs(top - this.expectedTop) > 1) {
+      this.expectedTop = undefined;
       const atBottom = isAtBottom(top, this.viewportH, this.viewport.scrollHeight);
       if (atBottom !== this.following) this.setFollow(atBottom);
     }
