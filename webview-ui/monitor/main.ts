@@ -28,7 +28,7 @@ const model = new LogModel(DEFAULT_MAX_LINES);
 const queue = new IngestQueue();
 const rowOpts = { timestamps: state.timestamps, hex: state.hex };
 let hostDropped = 0;
-let extensionVersion = '';
+const WAITING = 'Waiting for the board. Select a serial port to see its output here.';
 
 // --- layout -------------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
@@ -70,7 +70,7 @@ const sendBox = buildSendBox(state, {
 
 const logPane = el('section', 'pane log-pane');
 logPane.setAttribute('aria-label', 'Serial log');
-const logEmpty = el('div', 'empty-log', 'Waiting for the board. Select a serial port to see its output here.');
+const logEmpty = el('div', 'empty-log', WAITING);
 logEmpty.id = 'logEmpty';
 const logBody = el('div', 'log-body');
 logBody.append(view.element, logEmpty);
@@ -147,7 +147,7 @@ function problemText(): string | undefined {
 }
 
 function updateEmptyText(): void {
-  const text = model.store.size > 0 ? 'No lines match the filter.' : 'Waiting for the board. Select a serial port to see its output here.';
+  const text = model.store.size > 0 ? 'No lines match the filter.' : WAITING;
   if (logEmpty.textContent !== text) logEmpty.textContent = text;
   logEmpty.hidden = model.view.rowCount > 0 || queue.backlog.lines > 0;
 }
@@ -252,8 +252,7 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
   switch (m.type) {
     case 'init':
       app.dataset.state = 'ready';
-      extensionVersion = m.extensionVersion;
-      header.setVersion(extensionVersion);
+      header.setVersion(m.extensionVersion);
       header.setPort(m.port);
       clearLocal();
       if (m.maxLines && m.maxLines > 0) model.setCapacity(m.maxLines);
