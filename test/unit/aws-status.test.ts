@@ -149,6 +149,8 @@ describe('aws: verify job document and ids', () => {
     assert.ok(long.length <= NAME.jobId.max, `${long.length}`);
     assert.match(long, NAME.jobId.pattern);
     assert.match(long, /-20260102030405$/);
+    const ota = verifyJobId('a'.repeat(128), 'v'.repeat(64), at, 56);
+    assert.ok(`AFR_OTA-${ota}`.length <= NAME.jobId.max, 'the OTA update\'s job id fits too');
   });
 
   it('counts attribute bytes against the 3 KB limit and checks attribute names', () => {

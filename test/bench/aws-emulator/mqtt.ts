@@ -62,7 +62,9 @@ export class JobsGateway {
     this.broker.on('publish', ((packet: Packet, client: Client | null) => {
       if (client) void this.onDevicePublish(client.id, packet);
     }) as never);
-    this.world.on('thing', (thing: string) => void this.notifyNext(thing));
+    this.world.on('thing', (thing: string) => {
+      this.notifyNext(thing).catch((e) => console.error(`[aws-emulator] notify-next for ${thing} failed:`, e));
+    });
     this.server = createServer((s) => this.broker.handle(s));
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);

@@ -53,7 +53,8 @@ export function toVersion(v: PackageVersionSummary | GetPackageVersionResponse):
   };
 }
 
-export function toJobSummary(j: JobSummary): Job {
+/** The fields a job summary and a described job share. */
+function jobBase(j: JobSummary | AwsJob): Job {
   return {
     cloud: 'aws',
     id: j.jobId!,
@@ -63,6 +64,12 @@ export function toJobSummary(j: JobSummary): Job {
     createdAt: j.createdAt,
     updatedAt: j.lastUpdatedAt,
     completedAt: j.completedAt,
+  };
+}
+
+export function toJobSummary(j: JobSummary): Job {
+  return {
+    ...jobBase(j),
     kind: kindOf(j.jobId!, !!j.thingGroupId),
     details: { targetSelection: j.targetSelection, thingGroupId: j.thingGroupId, isConcurrent: j.isConcurrent },
   };
@@ -72,15 +79,8 @@ export function toJob(j: AwsJob): Job {
   const targets = j.targets ?? [];
   const fleet = targets.some((t) => t.includes(':thinggroup/')) || targets.length > 1;
   return {
-    cloud: 'aws',
-    id: j.jobId!,
-    arn: j.jobArn,
-    status: jobStatus(j.status),
-    rawStatus: j.status ?? '',
+    ...jobBase(j),
     description: j.description,
-    createdAt: j.createdAt,
-    updatedAt: j.lastUpdatedAt,
-    completedAt: j.completedAt,
     kind: kindOf(j.jobId!, fleet) ?? (j.targetSelection === 'SNAPSHOT' && targets.length === 1 && !fleet ? 'verify' : undefined),
     details: {
       targetSelection: j.targetSelection,

@@ -59,10 +59,13 @@ export function afrOtaDocument(region: string, files: AfrOtaFile[]): string {
 
 const SAFE = /[^a-zA-Z0-9_-]/g;
 
-/** `ota-bench-verify-<pkg>-<version>-<UTC yyyymmddhhmmss>`, within the 64-character job id limit. */
-export function verifyJobId(packageName: string, version: string, now = new Date()): string {
+/**
+ * `ota-bench-verify-<pkg>-<version>-<UTC yyyymmddhhmmss>` within `max` characters (64 for a job id;
+ * an OTA update id leaves room for the `AFR_OTA-` its job gets, so that stays ≤ 64 too).
+ */
+export function verifyJobId(packageName: string, version: string, now = new Date(), max: number = NAME.jobId.max): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const room = NAME.jobId.max - VERIFY_JOB_PREFIX.length - stamp.length - 2;
+  const room = max - VERIFY_JOB_PREFIX.length - stamp.length - 2;
   const pkg = packageName.replace(SAFE, '_');
   const ver = version.replace(SAFE, '_');
   const pkgPart = pkg.slice(0, Math.max(4, room - ver.length - 1));
@@ -99,48 +102,52 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   if (!loc?.bucket || !loc.key) throw new CloudError(`${req.packageName}@${req.version} has no S3 artifact.`, 'invalid', 'Publish it again with OTA Bench so the image location is recorded.');
   const thing = await ctx.call(`Reading thing ${thingName}`, () => ctx.clients.iot.send(new DescribeThingCommand({ thingName })));
   if (signal?.aborted) throw new CloudError('Verify job cancelled before it was created.', 'canceled');
-  const jobId = req.jobId ?? verifyJobId(req.packageName, req.version);
   const timeout = req.timeoutMinutes ?? 30;
   const expires = req.urlExpiresInSec ?? 3600;
   const signerJobId = req.location?.signerJobId ?? attrs.signerJobId;
   const viaOta = req.viaOtaUpdate ?? (p.verifyVia === 'ota-update' || !!signerJobId);
 
   if (viaOta) {
-    const otaUpdateId = jobId;
+    const otaUpdateId = req.jobId ?? verifyJobId(req.packageName, req.version, new Date(), NAME.jobId.max - OTA_JOB_PREFIX.length);
     const imageKey = attrs.imageKey ?? loc.key;
     const imageVersion = attrs.imageVersionId ?? loc.version;
     const signature = req.artifact?.signature ?? (attrs.signature ? Buffer.from(attrs.signature, 'base64') : undefined);
     if (!signerJobId && !signature) throw new CloudError(`${req.packageName}@${req.version} has no signature to send.`, 'invalid', 'Sign the image (local key or AWS Signer) and publish again.');
-    await ctx.call(`Creating OTA update ${otaUpdateId}`, () =>
-      ctx.clients.iot.send(
-        new CreateOTAUpdateCommand({
-          otaUpdateId,
-          description: `OTA Bench verify of ${req.packageName}@${req.version} on ${thingName}`,
-          targets: [thing.thingArn!],
-          targetSelection: 'SNAPSHOT',
-          protocols: ['HTTP'],
-          roleArn,
-          files: [
-            {
-              fileName: attrs.filename ?? imageKey.split('/').pop(),
-              fileLocation: { s3Location: { bucket: loc.bucket, key: imageKey, version: imageVersion } },
-              codeSigning: signerJobId
-                ? { awsSignerJobId: signerJobId }
-                : {
-                    customCodeSigning: {
-                      signature: { inlineDocument: signature },
-                      certificateChain: { certificateName: req.artifact?.certificateName ?? attrs.certfile ?? p.certfile ?? 'code_sign.crt' },
-                      hashAlgorithm: 'SHA256',
-                      signatureAlgorithm: (attrs.signatureAlgorithm as 'ECDSA' | 'RSA' | undefined) ?? 'ECDSA',
+    try {
+      await ctx.call(`Creating OTA update ${otaUpdateId}`, () =>
+        ctx.clients.iot.send(
+          new CreateOTAUpdateCommand({
+            otaUpdateId,
+            description: `OTA Bench verify of ${req.packageName}@${req.version} on ${thingName}`,
+            targets: [thing.thingArn!],
+            targetSelection: 'SNAPSHOT',
+            protocols: ['HTTP'],
+            roleArn,
+            files: [
+              {
+                fileName: attrs.filename ?? imageKey.split('/').pop(),
+                fileLocation: { s3Location: { bucket: loc.bucket, key: imageKey, version: imageVersion } },
+                codeSigning: signerJobId
+                  ? { awsSignerJobId: signerJobId }
+                  : {
+                      customCodeSigning: {
+                        signature: { inlineDocument: signature },
+                        certificateChain: { certificateName: req.artifact?.certificateName ?? attrs.certfile ?? p.certfile ?? 'code_sign.crt' },
+                        hashAlgorithm: 'SHA256',
+                        signatureAlgorithm: (attrs.signatureAlgorithm as 'ECDSA' | 'RSA' | undefined) ?? 'ECDSA',
+                      },
                     },
-                  },
-            },
-          ],
-          awsJobPresignedUrlConfig: { expiresInSec: expires },
-          awsJobTimeoutConfig: { inProgressTimeoutInMinutes: timeout },
-        }),
-      ),
-    );
+              },
+            ],
+            awsJobPresignedUrlConfig: { expiresInSec: expires },
+            awsJobTimeoutConfig: { inProgressTimeoutInMinutes: timeout },
+          }),
+        ),
+      );
+    } catch (e) {
+      // A re-run with the same id: the update exists; wait for its job below.
+      if (!(e instanceof CloudError && e.code === 'already-exists')) throw e;
+    }
     // The OTA service creates the job asynchronously; wait for it (bounded) so the caller can watch it.
     for (let i = 0; i < 60; i++) {
       const u = await ctx.call(`Reading OTA update ${otaUpdateId}`, () => ctx.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId })));
@@ -156,6 +163,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     throw new CloudError(`OTA update ${otaUpdateId} did not create its job in time.`, 'unavailable', `Look for job ${OTA_JOB_PREFIX}${otaUpdateId} in the tree later.`, undefined, true);
   }
 
+  const jobId = req.jobId ?? verifyJobId(req.packageName, req.version);
   const signature = req.artifact?.signature ?? (attrs.signature ? Buffer.from(attrs.signature, 'base64') : undefined);
   if (!signature) throw new CloudError(`${req.packageName}@${req.version} has no signature attribute.`, 'invalid', 'Publish it with local signing (or use AWS Signer, which verifies through an OTA update).');
   const document = afrOtaDocument(p.region, [
