@@ -63,16 +63,14 @@ describe('aws provider (on the emulator)', function () {
     });
 
     it('clamps the page size to the documented ranges (jobs 1–250, packages 1–100)', async () => {
+      aws.seed.jobs(130, { prefix: 'clamp-job' });
       const big = await provider.listJobs({ pageSize: 10_000 });
-      assert.equal(big.items.length, 130 + 0 >= 250 ? 250 : big.items.length);
-      assert.ok(big.items.length <= 250);
+      assert.equal(big.items.length, 250, 'clamped to the ListJobs maximum');
       const zero = await provider.listJobs({ pageSize: 0 });
       assert.equal(zero.items.length, 1);
       await aws.seed.packageWithVersions('clamp-pkg', ['1.0.0']);
       const pk = await provider.listPackages({ pageSize: 500 });
-      assert.ok(pk.items.length >= 1);
-      const sent = aws.requests.filter((r) => r.path === '/packages').length;
-      assert.ok(sent >= 1);
+      assert.ok(pk.items.some((p) => p.name === 'clamp-pkg'), 'maxResults 100 accepted (AWS rejects 101+)');
     });
 
     it('filters by id prefix across pages without walking everything', async () => {
@@ -280,6 +278,51 @@ describe('aws provider (on the emulator)', function () {
       await assert.rejects(provider.cancelExecution('cancel-one', 'd-1'), expectCloudError('invalid', /force/));
       await provider.cancelExecution('cancel-one', 'd-1', { force: true });
       assert.equal((await provider.describeExecution('cancel-one', 'd-1')).status, 'canceled');
+    });
+  });
+
+  describe('watch', () => {
+    it('yields a snapshot per change with progress from statusDetails, and ends when the job completes', async () => {
+      aws.seed.thing('watch-1');
+      aws.jobs.create('watch-job', { targets: [aws.things.thing('watch-1').thingArn], document: '{}' });
+      const seen: string[] = [];
+      const steps = [
+        () => aws.jobs.deviceUpdate('watch-1', 'watch-job', { status: 'IN_PROGRESS', statusDetails: { receive: '2/8' } }),
+        () => aws.jobs.deviceUpdate('watch-1', 'watch-job', { status: 'IN_PROGRESS', statusDetails: { self_test: 'ready' } }),
+        () => aws.jobs.deviceUpdate('watch-1', 'watch-job', { status: 'SUCCEEDED', statusDetails: { reason: 'accepted  v9.9.9' } }),
+      ];
+      let last;
+      for await (const r of provider.watchJob('watch-job', { intervalMs: 50, maxRequestsPerSecond: 50 })) {
+        const e = r.executions[0];
+        seen.push(`${e.status}:${e.progress ?? '-'}:${e.statusDetails?.self_test ?? e.statusDetails?.reason ?? ''}`);
+        last = r;
+        steps.shift()?.();
+      }
+      assert.deepEqual(seen, ['queued:-:', 'in-progress:25:', 'in-progress:-:ready', 'succeeded:100:accepted  v9.9.9']);
+      assert.equal(last!.done, true);
+      assert.equal(last!.job.status, 'completed');
+    });
+
+    it('stays under ~1 request/s per job by default and stops when aborted', async () => {
+      aws.seed.thing('watch-2');
+      aws.jobs.create('slow-watch', { targets: [aws.things.thing('watch-2').thingArn], document: '{}' });
+      const from = aws.requests.length;
+      const ac = new AbortController();
+      const t0 = Date.now();
+      setTimeout(() => ac.abort(), 3200);
+      let snapshots = 0;
+      for await (const _ of provider.watchJob('slow-watch', { intervalMs: 100, signal: ac.signal })) snapshots++;
+      const ms = Date.now() - t0;
+      const sent = aws.requests.slice(from).filter((r) => r.path.includes('slow-watch')).length;
+      assert.ok(ms < 4500, `stopped promptly (${ms} ms)`);
+      assert.equal(snapshots, 1, 'nothing changed after the first snapshot');
+      assert.ok(sent <= Math.ceil(ms / 1000) + 1, `${sent} requests in ${ms} ms`);
+      assert.ok(sent >= 3);
+    });
+
+    it('gives up with the CloudError when failures are not retryable', async () => {
+      const it = provider.watchJob('no-such-watch', { intervalMs: 50, maxRequestsPerSecond: 50 })[Symbol.asyncIterator]();
+      await assert.rejects(it.next(), expectCloudError('not-found'));
     });
   });
 
