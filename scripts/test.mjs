@@ -8,7 +8,7 @@
 // Ends with the line `N passed, N failed` (tests of every suite; a stage that fails outside a
 // test — lint, build — counts as one failure) and exits non-zero if anything failed.
 // Options: --only a,b  --skip a,b  (stage names above)
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, tail } from './lib/proc.mjs';
@@ -96,16 +96,19 @@ if (wanted('system')) {
 await stage('lint', async () => {
   const log = join(LOGS, 'lint.log');
   rmSync(log, { force: true });
-  const problems = [];
   const bin = (p) => join(root, 'node_modules', ...p.split('/'));
-  for (const [what, cmd, args] of [
+  // Side by side (each mostly single-threaded); one log each, joined into lint.log.
+  const checks = [
     ['tsc (extension, tests)', bin('typescript/bin/tsc'), ['-p', '.', '--noEmit']],
     ['tsc (webview)', bin('typescript/bin/tsc'), ['-p', 'webview-ui', '--noEmit']],
     ['eslint', bin('eslint/bin/eslint.js'), ['src', 'webview-ui', 'test', 'scripts']],
-  ]) {
-    const code = await run(process.execPath, [cmd, ...args], { cwd: root, log, allowFail: true });
-    if (code !== 0) problems.push(what);
+  ];
+  const codes = await Promise.all(checks.map(([, cmd, args], i) => run(process.execPath, [cmd, ...args], { cwd: root, log: `${log}.${i}`, allowFail: true })));
+  for (let i = 0; i < checks.length; i++) {
+    appendFileSync(log, readFileSync(`${log}.${i}`, 'utf8'));
+    rmSync(`${log}.${i}`, { force: true });
   }
+  const problems = checks.filter((_, i) => codes[i] !== 0).map(([what]) => what);
   if (problems.length) {
     say(tail(log, 40));
     return { failed: 1, note: `${problems.join(', ')} failed (see out/logs/lint.log)` };
