@@ -2,7 +2,7 @@
 // (*.bench.mjs / *.bench.ts, each in its own Node process, in name order), prints the figures and
 // writes them to out/bench.json. Figures, not pass/fail: a module that fails is reported and the
 // others still run (exit code 1 at the end).
-// Usage: npm run bench [-- <name filter>…] [--no-build]
+// Usage: npm run bench [-- <name filter>…] [--no-build] [--<module option> [value]…]  (e.g. activation --runs 5)
 // Writing a module: export async function bench({ root, say, figure, args }) → figure(...)[]
 // (see scripts/lib/bench-report.mjs; test/perf/size.bench.mjs is the smallest example).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,17 @@ import { run } from './lib/proc.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const filters = argv.filter((a) => !a.startsWith('--'));
+// Words are name filters; `--option [value]` pairs (other than --no-build) go to every module.
+const filters = [];
+const moduleArgs = [];
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--no-build') continue;
+  if (!argv[i].startsWith('--')) filters.push(argv[i]);
+  else {
+    moduleArgs.push(argv[i]);
+    if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) moduleArgs.push(argv[++i]);
+  }
+}
 const LOGS = join(root, 'out', 'logs');
 mkdirSync(LOGS, { recursive: true });
 
@@ -40,7 +50,7 @@ for (const file of modules) {
   rmSync(results, { force: true });
   console.log(`\n▶ ${section} (test/perf/${file})`);
   const t0 = performance.now();
-  const code = await run(process.execPath, ['--import', 'tsx', 'scripts/lib/bench-child.mjs', join(perfDir, file), results], {
+  const code = await run(process.execPath, ['--import', 'tsx', 'scripts/lib/bench-child.mjs', join(perfDir, file), results, ...moduleArgs], {
     cwd: root, echo: true, allowFail: true, log: join(LOGS, `bench-${section}.log`),
   });
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
