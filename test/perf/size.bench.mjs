@@ -1,3 +1,4 @@
+/* global process */
 // Bundle sizes of the production build. The extension's own bundle is what every activation
 // loads; cloud SDKs live in lazily loaded dist/clouds/*.js. It builds right before measuring (dist/
 // is shared with anyone running `npm run build`) and checks that what it measures is minified.
