@@ -118,6 +118,8 @@ export interface MonitorQueryResult {
   skipped?: number;
   /** The longest main-thread task the page saw since the previous query (PerformanceObserver 'longtask'). */
   longestTaskMs?: number;
+  /** The longest the page's own frame work (absorbing lines + drawing rows) took since the previous query. */
+  maxFrameMs?: number;
   /** The largest backlog left after a frame since the previous query, and the status strip at that moment. */
   peakBacklogLines?: number;
   peakStatus?: string;

@@ -15,7 +15,7 @@ import { LogView } from './logView';
 import { buildSendBox } from './sendBox';
 import { buildStatusLine } from './statusLine';
 import { RolloutPane } from './rollout';
-import { answerQuery, notePeak } from './testQuery';
+import { answerQuery, noteFrame } from './testQuery';
 import { loadState, post, saveState } from './vscodeApi';
 
 /** Time per frame spent absorbing lines; the rest of the frame is for input, layout and paint. */
@@ -117,6 +117,7 @@ const scheduling = (navigator as Navigator & { scheduling?: { isInputPending?: (
 const inputPending = () => scheduling?.isInputPending?.() ?? false;
 
 function frame(): void {
+  const started = performance.now();
   queue.trimTo(model.store.capacity);
   queue.drain((l) => model.append(l), FRAME_BUDGET_MS, () => performance.now(), 128, inputPending);
   if (!document.hidden) view.render();
@@ -132,10 +133,8 @@ function frame(): void {
     capacity: model.store.capacity,
     problem: problemText(),
   });
-  if (queue.backlog.lines > 0) {
-    notePeak(queue.backlog.lines, status.text);
-    schedule();
-  }
+  noteFrame(performance.now() - started, queue.backlog.lines, status.text);
+  if (queue.backlog.lines > 0) schedule();
 }
 
 function problemText(): string | undefined {

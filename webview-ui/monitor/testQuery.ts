@@ -87,8 +87,11 @@ try {
 // The largest backlog a frame left behind (what the user saw as "behind by"), between queries.
 let peak = { lines: 0, status: '' };
 
-/** Called by the frame loop after each frame. */
-export function notePeak(backlogLines: number, statusText: () => string): void {
+let maxFrame = 0;
+
+/** Called by the frame loop after each frame: how long its work took and what backlog it left. */
+export function noteFrame(ms: number, backlogLines: number, statusText: () => string): void {
+  if (ms > maxFrame) maxFrame = ms;
   if (backlogLines > peak.lines) peak = { lines: backlogLines, status: statusText() };
 }
 
@@ -106,6 +109,7 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
     absorbed: ctx.model.store.end,
     skipped: ctx.queue.skipped,
     longestTaskMs: Math.round(longestTask),
+    maxFrameMs: Math.round(maxFrame),
     peakBacklogLines: peak.lines,
     themeKind: document.body.dataset.vscodeThemeKind ?? '',
     logColors: (() => {
@@ -129,6 +133,7 @@ export async function answerQuery(m: Extract<HostMessage, { type: 'query' }>, ct
     const result = snapshot(ctx);
     longestTask = 0;
     peak = { lines: 0, status: '' };
+    maxFrame = 0;
     return { type: 'queryResult', id: m.id, result };
   } catch (e) {
     return { type: 'queryResult', id: m.id, error: e instanceof Error ? e.message : String(e) };
