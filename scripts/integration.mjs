@@ -4,7 +4,7 @@
 //   smoke run: the packaged .vsix installed with `code-server --install-extension` into a fresh
 //              extensions folder, no development path, and test/integration/smoke/ against it.
 // Usage: node scripts/integration.mjs [--main|--smoke] [--grep <re>] [--no-build] [--production]
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer, installVsix, startCodeServer } from './lib/code-server.mjs';
@@ -38,7 +38,9 @@ const NOISE = /ENOTFOUND open-vsx|^\s+at .*\/static\/out\/|connection token|Crea
 
 /** A fresh folder tree for one run: user data, extensions, XDG, a workspace with one file. */
 function prepareRun(name, settings = {}) {
-  const dir = join(OUT, 'integration', name);
+  pruneStaleRuns();
+  // Per process: engineers sharing this tree may run suites at the same time.
+  const dir = join(OUT, 'integration', `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const paths = {
     dir,
@@ -55,6 +57,21 @@ function prepareRun(name, settings = {}) {
   writeFileSync(join(paths.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...HOST_SETTINGS, ...settings }, null, 2));
   writeFileSync(join(paths.workspace, 'README.md'), '# Integration test workspace\n');
   return paths;
+}
+
+/** Removes run folders left by processes that have exited (the newest run's stays for a look). */
+function pruneStaleRuns() {
+  const base = join(OUT, 'integration');
+  if (!existsSync(base)) return;
+  for (const d of readdirSync(base)) {
+    const pid = Number(/-(\d+)$/.exec(d)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      rmSync(join(base, d), { recursive: true, force: true });
+    }
+  }
 }
 
 /**
