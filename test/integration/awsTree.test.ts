@@ -83,13 +83,18 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     emu.seed.jobs(1000);
     await emu.seed.packageWithVersions('bench-fw', ['1.0.0', '1.1.0', '1.2.0'], 2); // 1.2.0 stays DRAFT
     await emu.seed.packageWithVersions('sensor-fw', ['0.1.0'], 1);
-    // A signed, published version a verify job can deploy (the provider reads these attributes).
-    const obj = await emu.s3.putBuffer('ota-bench-firmware', 'bench-fw/2.0.0/firmware.bin', Buffer.alloc(4096, 7));
-    emu.catalog.createVersion('bench-fw', '2.0.0', {
-      attributes: { version: '2.0.0', size: '4096', signature: FAKE_SIG, signatureAlgorithm: 'ECDSA', filename: 'firmware.bin' },
-      artifact: { s3Location: { bucket: 'ota-bench-firmware', key: 'bench-fw/2.0.0/firmware.bin', version: obj.versionId } },
-    }, null);
-    emu.catalog.updateVersion('bench-fw', '2.0.0', { action: 'PUBLISH' });
+    // Signed, published versions a verify job can deploy (the provider reads these attributes).
+    // Two, because verify job ids are stamped to the second: two jobs for one version in the same
+    // second would be one job.
+    for (const v of ['2.0.0', '2.1.0']) {
+      const key = `bench-fw/${v}/firmware.bin`;
+      const obj = await emu.s3.putBuffer('ota-bench-firmware', key, Buffer.alloc(4096, 7));
+      emu.catalog.createVersion('bench-fw', v, {
+        attributes: { version: v, size: '4096', signature: FAKE_SIG, signatureAlgorithm: 'ECDSA', filename: 'firmware.bin' },
+        artifact: { s3Location: { bucket: 'ota-bench-firmware', key, version: obj.versionId } },
+      }, null);
+      emu.catalog.updateVersion('bench-fw', v, { action: 'PUBLISH' });
+    }
     // A fleet job: one device downloading, one failed with the agent's reason, one queued.
     emu.seed.fleetJob('fleet-rollout-1', ['dev-a', 'dev-b', 'dev-c']);
     emu.jobs.deviceUpdate('dev-a', 'fleet-rollout-1', { status: 'IN_PROGRESS', statusDetails: { receive: '3/10' } });
@@ -115,6 +120,7 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
   });
 
   after(async () => {
+    await config().update('tree.pageSize', undefined, vscode.ConfigurationTarget.Global);
     await setProfiles(undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await emu?.close();
@@ -125,6 +131,7 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
   });
 
   it('loads the AWS bundle only when an AWS profile is first expanded', async () => {
+    // This file runs first in the suite (name order); a suite that uses AWS before it would make this fail.
     assert.equal(awsBundleLoaded(), false, 'dist/clouds/aws.js was required before any AWS profile was expanded');
     assert.equal(api.clouds.isLoaded('aws'), false);
     profileNode = await child(undefined, 'aws-emu');
@@ -144,7 +151,7 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     const bench = pk.find((p) => p.label === 'bench-fw')!;
     const versions = await kids(bench.node);
     const byLabel = new Map(versions.map((v) => [v.label, v]));
-    assert.deepEqual([...byLabel.keys()].sort(), ['1.0.0', '1.1.0', '1.2.0', '2.0.0']);
+    assert.deepEqual([...byLabel.keys()].sort(), ['1.0.0', '1.1.0', '1.2.0', '2.0.0', '2.1.0']);
     const draft = byLabel.get('1.2.0')!;
     const published = byLabel.get('1.1.0')!;
     assert.match(draft.description, /^DRAFT/);
@@ -256,17 +263,23 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
   });
 
   it('copies a job ARN and a job id to the clipboard', async () => {
-    const jobs = await child(profileNode.node, 'Jobs');
-    const job = await child(jobs.node, 'fleet-rollout-1');
-    const arn = await vscode.commands.executeCommand<string>('otaBench.copyArn', job.node);
-    assert.equal(arn, emu.jobs.job('fleet-rollout-1').jobArn);
-    assert.equal(await vscode.env.clipboard.readText(), arn);
-    assert.equal(await vscode.commands.executeCommand('otaBench.copyId', job.node), 'fleet-rollout-1');
-    assert.equal(await vscode.env.clipboard.readText(), 'fleet-rollout-1');
-    // Version lists carry no ARN: Copy ARN reads the version first.
-    const bench = await child(await child(profileNode.node, 'Packages').then((p) => p.node), 'bench-fw');
-    const v = await child(bench.node, '1.1.0');
-    assert.equal(await vscode.commands.executeCommand('otaBench.copyArn', v.node), emu.catalog.version('bench-fw', '1.1.0').packageVersionArn);
+    // Leave the clipboard as found: later suites read it.
+    const saved = await vscode.env.clipboard.readText();
+    try {
+      const jobs = await child(profileNode.node, 'Jobs');
+      const job = await child(jobs.node, 'fleet-rollout-1');
+      const arn = await vscode.commands.executeCommand<string>('otaBench.copyArn', job.node);
+      assert.equal(arn, emu.jobs.job('fleet-rollout-1').jobArn);
+      assert.equal(await vscode.env.clipboard.readText(), arn);
+      assert.equal(await vscode.commands.executeCommand('otaBench.copyId', job.node), 'fleet-rollout-1');
+      assert.equal(await vscode.env.clipboard.readText(), 'fleet-rollout-1');
+      // Version lists carry no ARN: Copy ARN reads the version first.
+      const bench = await child(await child(profileNode.node, 'Packages').then((p) => p.node), 'bench-fw');
+      const v = await child(bench.node, '1.1.0');
+      assert.equal(await vscode.commands.executeCommand('otaBench.copyArn', v.node), emu.catalog.version('bench-fw', '1.1.0').packageVersionArn);
+    } finally {
+      await vscode.env.clipboard.writeText(saved);
+    }
   });
 
   it("opens a job's document in a read-only JSON editor", async () => {
@@ -376,7 +389,7 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     });
     profileNode = p;
     const bench = await child(await child(p.node, 'Packages').then((x) => x.node), 'bench-fw');
-    const v = await child(bench.node, '2.0.0');
+    const v = await child(bench.node, '2.1.0');
     const asked = await withDialogs(['bad name!', 'bench-board-02'], () => vscode.commands.executeCommand<{ id: string }>('otaBench.startVerifyJob', v.node));
     assert.equal(asked.dialogs.rejections.length, 1, 'the invalid thing name was rejected by the input box');
     assert.ok(asked.result);
@@ -426,6 +439,5 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     await api.view.reveal(bench.node, { expand: true, select: false });
     await api.view.reveal(profileNode.node, { expand: false, select: false, focus: true });
     await screenshot('aws-tree', 1200);
-    await config().update('tree.pageSize', undefined, vscode.ConfigurationTarget.Global);
   });
 });
