@@ -202,7 +202,7 @@ describe('aws provider (on the emulator)', function () {
       aws.seed.thing('other-thing');
       const job = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', timeoutMinutes: 7 });
       assert.equal(job.kind, 'verify');
-      assert.match(job.id, /^ota-bench-verify-verify-fw-1_0_1-\d{14}$/);
+      assert.match(job.id, /^ota-bench-verify-verify-fw-1_0_1-\d{17}[0-9a-f]{6}$/);
       const j = aws.jobs.job(job.id);
       assert.equal(j.targetSelection, 'SNAPSHOT');
       assert.deepEqual([...j.executions.keys()], ['bench-board-01']);
@@ -221,6 +221,14 @@ describe('aws provider (on the emulator)', function () {
       // Re-running with the same job id returns the job instead of failing.
       const again = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', jobId: job.id });
       assert.equal(again.id, job.id);
+      // The same id for another thing is refused, not silently reused; without an id, a new job.
+      await assert.rejects(
+        provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', jobId: job.id, target: 'other-thing' }),
+        expectCloudError('already-exists', /targets thing\/bench-board-01, not other-thing/),
+      );
+      const second = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', target: 'other-thing' });
+      assert.notEqual(second.id, job.id);
+      assert.deepEqual([...aws.jobs.job(second.id).executions.keys()], ['other-thing']);
     });
 
     it('explains what is missing: no bench thing, draft version, unknown thing', async () => {

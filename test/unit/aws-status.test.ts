@@ -144,11 +144,12 @@ describe('aws: verify job document and ids', () => {
 
   it('makes verify job ids that fit AWS limits, whatever the names', () => {
     const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
-    assert.equal(verifyJobId('bench-fw', '1.2.3', at), 'ota-bench-verify-bench-fw-1_2_3-20260102030405');
+    assert.equal(verifyJobId('bench-fw', '1.2.3', at, undefined, 'a1b2c3'), 'ota-bench-verify-bench-fw-1_2_3-20260102030405000a1b2c3');
+    assert.notEqual(verifyJobId('bench-fw', '1.2.3', at), verifyJobId('bench-fw', '1.2.3', at), 'same millisecond, different ids');
     const long = verifyJobId('a'.repeat(128), 'v'.repeat(64), at);
     assert.ok(long.length <= NAME.jobId.max, `${long.length}`);
     assert.match(long, NAME.jobId.pattern);
-    assert.match(long, /-20260102030405$/);
+    assert.match(long, /-20260102030405000[0-9a-f]{6}$/);
     const ota = verifyJobId('a'.repeat(128), 'v'.repeat(64), at, 56);
     assert.ok(`AFR_OTA-${ota}`.length <= NAME.jobId.max, 'the OTA update\'s job id fits too');
   });

@@ -4,6 +4,7 @@
 // package version by destinationPackageVersions. Or, optionally, CreateOTAUpdate on that thing
 // (the only way to use an AWS Signer job's signature).
 
+import { randomBytes } from 'crypto';
 import { CreateJobCommand, CreateOTAUpdateCommand, DescribeJobCommand, DescribeThingCommand, GetOTAUpdateCommand, GetPackageVersionCommand, type GetPackageVersionResponse } from '@aws-sdk/client-iot';
 import { CloudError, type Job } from '../../model';
 import type { Cancel, VerifyRequest } from '../provider';
@@ -63,8 +64,15 @@ const SAFE = /[^a-zA-Z0-9_-]/g;
  * `ota-bench-verify-<pkg>-<version>-<UTC yyyymmddhhmmss>` within `max` characters (64 for a job id;
  * an OTA update id leaves room for the `AFR_OTA-` its job gets, so that stays ≤ 64 too).
  */
-export function verifyJobId(packageName: string, version: string, now = new Date(), max: number = NAME.jobId.max): string {
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+export function verifyJobId(
+  packageName: string,
+  version: string,
+  now = new Date(),
+  max: number = NAME.jobId.max,
+  nonce = randomBytes(3).toString('hex'),
+): string {
+  // Time to the millisecond plus a random tail: two verify jobs for one version never share an id.
+  const stamp = `${now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 17)}${nonce}`;
   const room = max - VERIFY_JOB_PREFIX.length - stamp.length - 2;
   const pkg = packageName.replace(SAFE, '_');
   const ver = version.replace(SAFE, '_');
@@ -83,13 +91,20 @@ async function describeExisting(ctx: AwsContext, jobId: string): Promise<Job | u
   }
 }
 
+/** A re-run with the same job id reuses the job, but only if it verifies the same thing. */
+function sameThingOrThrow(job: Job, thingName: string): Job {
+  const targets = String(job.details?.targets ?? '').split(', ');
+  if (targets.includes(`thing/${thingName}`)) return job;
+  throw new CloudError(`Job ${job.id} already exists and targets ${job.details?.targets || 'other things'}, not ${thingName}.`, 'already-exists', 'Start the verify job with a new job id.');
+}
+
 export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, signal?: Cancel): Promise<Job> {
   const p = ctx.profile;
   const thingName = requireSetting(req.target ?? p.thingName, 'bench thing name', 'Edit the profile and set the bench device\'s thing name.');
   const roleArn = requireSetting(p.roleArn, 'IAM role for presigned URLs', 'Edit the profile and set the role AWS IoT assumes to presign S3 URLs.');
   if (req.jobId) {
     const have = await describeExisting(ctx, req.jobId);
-    if (have) return have;
+    if (have) return sameThingOrThrow(have, thingName);
   }
   const version: GetPackageVersionResponse = await ctx.call(`Reading ${req.packageName}@${req.version}`, () =>
     ctx.clients.iot.send(new GetPackageVersionCommand({ packageName: req.packageName, versionName: req.version })),
@@ -196,7 +211,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   } catch (e) {
     if (e instanceof CloudError && e.code === 'already-exists') {
       const have = await describeExisting(ctx, jobId);
-      if (have) return have;
+      if (have) return sameThingOrThrow(have, thingName);
     }
     throw e;
   }
