@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the demo firmware without a cross compiler: reads FW_VERSION from include/version.h,
 // "compiles" the sources (a `#error` line fails the build with a gcc-style diagnostic, so the
-// $gcc problem matcher and OTA Bench see a real build error), and writes
+// gcc-style problem matchers ($ota-bench-gcc, $gcc) and OTA Bench see a real build error), and writes
 // build/firmware-<version>.bin: a small header, the version stamp OTA Bench and the virtual board
 // read ("OTA_BENCH_VERSION=<version>\0" in the first 64 KiB), then deterministic filler, 4 MiB
 // by default. Older build/firmware-*.bin files are removed so exactly one image is left.

@@ -10,6 +10,9 @@ export async function findTask(label: string): Promise<vscode.Task | undefined> 
   return tasks.find((t) => t.name === label) ?? tasks.find((t) => t.definition?.label === label);
 }
 
+/** How long a failed task's problem-matcher errors may take to arrive. */
+const MATCHER_GRACE_MS = 2000;
+
 const where = (d: vscode.Diagnostic, uri: vscode.Uri) => `${vscode.workspace.asRelativePath(uri)}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
 
 /** Error diagnostics published while the task ran (its problem matcher's findings). */
@@ -52,7 +55,20 @@ export function taskBuildRunner(label: string): BuildRunner {
         subs.push({ dispose: () => signal.removeEventListener('abort', onAbort) });
       });
       if (signal.aborted) throw abortError();
-      const errors = collectErrors(changed);
+      let errors = collectErrors(changed);
+      // The problem matcher's markers can reach the extension host a moment after the task's end.
+      if (exitCode !== 0 && !errors.length) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, MATCHER_GRACE_MS);
+          const sub = vscode.languages.onDidChangeDiagnostics(() => collectErrors(changed).length && done());
+          function done() {
+            clearTimeout(t);
+            sub.dispose();
+            resolve();
+          }
+        });
+        errors = collectErrors(changed);
+      }
       const code = exitCode ?? 1;
       onOutput?.(`Task "${label}" exited with code ${exitCode ?? 'unknown (terminated)'}${errors.length ? `, ${errors.length} error(s)` : ''}.\n`);
       return { exitCode: code, output: `Task "${label}" exited with code ${exitCode ?? 'unknown'}; its output is in the terminal "${label}".\n`, errors };
