@@ -1,14 +1,21 @@
-// `npm run demo`: OTA Bench on the demo workspace (demo/workspace/).
-//   - `code` on PATH: opens desktop VS Code with this repo as the extension under development;
-//   - otherwise: builds and packages the .vsix, installs it into a fresh code-server (installed on
-//     demand, as for the tests), serves it on 127.0.0.1 and prints the URL; Ctrl-C stops it.
-//   --smoke: starts it, opens it in headless Chromium, saves screenshots to out/demo/, exits 0 when
-//            the OTA Bench view and the Bench Monitor showed up.
-//   --port N: the port to serve on (default 8080, or a free one if taken); --code-server: never use `code`.
+// `npm run demo`: OTA Bench on a copy of the demo firmware project (demo/workspace/ → out/demo-workspace/),
+// with everything it talks to running on 127.0.0.1:
+//   - the AWS IoT + S3 emulator (test/bench/aws-emulator/cli.ts) and its MQTT broker;
+//   - the virtual board on a real pseudo-terminal (test/bench/board/main.ts) with its AWS OTA agent,
+//     trusting the demo's code-signing key;
+//   - VS Code: desktop `code` when it is on PATH (this repo as the extension under development),
+//     otherwise code-server with the packaged .vsix installed; it prints the URL.
+// The copy's settings point the profile at the emulator (endpoint rewritten) and select the board's
+// port; the emulator's keys reach the extension through the AWS SDK's environment credentials.
+//   --smoke         no person: runs Quick Release through the real command palette and QuickPicks in
+//                   headless Chromium, saves out/demo/{tree,monitor,verdict,timeline}.png, exits 0 only if the
+//                   verify job passed (the pane's verdict and the emulator's job both say so).
+//   --port N        code-server port (default 8080, or a free one); --code-server: never use `code`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer, freePort, installVsix, startCodeServer } from './lib/code-server.mjs';
@@ -20,11 +27,15 @@ import { packageVsix } from './package.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
-const workspace = join(root, 'demo', 'workspace');
+const source = join(root, 'demo', 'workspace');
+const workspace = join(root, 'out', 'demo-workspace');
 const dir = join(root, 'out', 'demo');
 const logs = join(root, 'out', 'logs');
+const BOARD_VERSION = '1.4.1'; // the demo's version.h says 1.4.2: the release updates the board
+const THING = 'bench-board-01';
 
 const onPath = (cmd) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
+const say = (s) => console.log(`demo: ${s}`);
 
 function portIsFree(port) {
   return new Promise((resolve) => {
@@ -33,99 +44,225 @@ function portIsFree(port) {
   });
 }
 
-/** The workspace's own profiles, to check that the tree shows them. */
-function workspaceProfiles() {
-  try {
-    const text = readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8');
-    return JSON.parse(text)['otaBench.profiles'] ?? [];
-  } catch {
-    return [];
+/** Child processes in their own process groups, stopped as groups when the demo ends. */
+const children = [];
+function start(name, args, { readyLine, env = {} }) {
+  const log = join(logs, `demo-${name}.log`);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  children.push(child);
+  const out = [];
+  const write = (d) => writeFileSync(log, d, { flag: 'a' });
+  child.stderr.on('data', write);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s; see ${log}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) during start-up; see ${log}:\n${readFileSync(log, 'utf8').slice(-1500)}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      write(`${line}\n`);
+      out.push(line);
+      if (readyLine.test(line)) {
+        clearTimeout(timer);
+        resolve({ child, line });
+      }
+    });
+  });
+}
+
+function stopChildren() {
+  for (const c of children.splice(0)) {
+    try {
+      process.kill(-c.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
   }
 }
 
+/** The copy of the demo project: fresh sources, a demo signing key, no old build. */
+async function prepareWorkspace() {
+  rmSync(workspace, { recursive: true, force: true });
+  cpSync(source, workspace, { recursive: true, filter: (src) => !/[\\/]build$/.test(src) && !/[\\/]keys[\\/].+\.pem$/.test(src) });
+  const { run } = await import('./lib/proc.mjs');
+  await run(process.execPath, ['scripts/demo-key.mjs'], { cwd: workspace, log: join(logs, 'demo-workspace.log') });
+}
+
+/** Points the copy's profile at the emulator and selects the board's port. */
+function writeSettings(emulator, link) {
+  const file = join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  const p = emulator.profile;
+  settings['otaBench.profiles'] = (settings['otaBench.profiles'] ?? []).map((profile) =>
+    profile.kind === 'aws' ? { ...profile, endpoint: p.endpoint, region: p.region, bucket: p.bucket, thingName: p.thingName, roleArn: p.roleArn } : profile,
+  );
+  settings['otaBench.serial.port'] = link;
+  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+  return settings['otaBench.profiles'][0]?.name;
+}
+
 async function main() {
-  if (!existsSync(workspace)) {
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'README.md'), '# OTA Bench demo workspace\n');
-  }
+  mkdirSync(logs, { recursive: true });
+  mkdirSync(dir, { recursive: true });
+  await ensureSystemPackages({ log: join(logs, 'system.log') });
+  await prepareWorkspace();
+
+  const awsPort = (await portIsFree(4566)) ? 4566 : await freePort();
+  const { line } = await start('aws-emulator', ['test/bench/aws-emulator/cli.ts', '--port', String(awsPort), '--mqtt-port', '0'], { readyLine: /^\{.*"endpoint"/ });
+  const emulator = JSON.parse(line);
+  say(`AWS emulator at ${emulator.endpoint} (MQTT ${emulator.mqttUrl})`);
+  const link = join(dir, 'ttyBENCH');
+  const agent = `aws:mqttUrl=${emulator.mqttUrl},thingName=${THING},bytesPerSecond=1500000`;
+  await start('board', ['test/bench/board/main.ts', '--link', link, '--version', BOARD_VERSION, '--name', THING, '--rate', '2000', '--agent', agent, '--trusted-key', join(workspace, 'keys', 'demo-signing-pub.pem')], { readyLine: /^board ready at / });
+  say(`virtual board ${THING} (firmware ${BOARD_VERSION}) on the serial port ${link}`);
+  const profileName = writeSettings(emulator, link);
+
+  // The emulator's keys, through the AWS SDK's own environment credentials (never in settings).
+  const awsEnv = {
+    AWS_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emulator.credentials.secretAccessKey,
+    AWS_REGION: emulator.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+
   if (!smoke && !argv.includes('--code-server') && onPath('code')) {
-    console.log('opening desktop VS Code with OTA Bench under development…');
     const { run } = await import('./lib/proc.mjs');
     await run(process.execPath, ['scripts/build.mjs'], { cwd: root, echo: true });
-    spawn('code', [`--extensionDevelopmentPath=${root}`, workspace], { stdio: 'inherit', detached: true }).unref();
+    say('opening desktop VS Code with OTA Bench under development…');
+    spawn('code', ['--new-window', `--extensionDevelopmentPath=${root}`, workspace], { stdio: 'inherit', env: { ...process.env, ...awsEnv } });
+    say('run "OTA Bench: Quick Release" from the command palette. Ctrl-C here stops the emulator and the board.');
+    await untilInterrupted();
     return;
   }
-  mkdirSync(logs, { recursive: true });
-  await ensureSystemPackages({ log: join(logs, 'system.log') });
+
   const cs = await ensureCodeServer(root, { log: join(logs, 'code-server-install.log') });
   const vsix = await packageVsix({ log: join(logs, 'package.log') });
-  rmSync(dir, { recursive: true, force: true });
   const paths = { userDataDir: join(dir, 'user-data'), extensionsDir: join(dir, 'extensions'), xdgDir: join(dir, 'xdg') };
+  for (const p of Object.values(paths)) rmSync(p, { recursive: true, force: true });
   mkdirSync(join(paths.userDataDir, 'User'), { recursive: true });
   writeFileSync(join(paths.userDataDir, 'User', 'settings.json'), JSON.stringify(HOST_SETTINGS, null, 2));
   await installVsix(cs, vsix, { ...paths, log: join(logs, 'demo-code-server.log') });
   const wanted = argv.includes('--port') ? Number(argv[argv.indexOf('--port') + 1]) : 8080;
   const port = (await portIsFree(wanted)) ? wanted : await freePort();
-  const server = await startCodeServer(cs, { ...paths, port, log: join(logs, 'demo-code-server.log') });
+  const server = await startCodeServer(cs, { ...paths, port, env: awsEnv, log: join(logs, 'demo-code-server.log') });
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
-  const stop = async () => {
-    await server.stop();
-  };
-  if (smoke) {
-    try {
-      await smokeTest(url);
-    } finally {
-      await stop();
+  try {
+    if (smoke) {
+      await smokeTest(url, emulator, profileName);
+      return;
     }
-    return;
+    console.log(`\nOTA Bench demo: ${url}\n  open it, click the OTA Bench view, then run "OTA Bench: Quick Release" (F1).\n  emulator ${emulator.endpoint} · board ${link} · workspace ${workspace}\n  Ctrl-C stops everything.`);
+    await untilInterrupted();
+  } finally {
+    await server.stop();
   }
-  console.log(`\nOTA Bench demo: ${url}\n(code-server ${server.url}, workspace ${workspace}; Ctrl-C stops)`);
-  await new Promise((resolve) => {
+}
+
+function untilInterrupted() {
+  return new Promise((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await stop();
 }
 
-/** Opens the demo like a user: the OTA Bench view, then the Bench Monitor from the palette. */
-async function smokeTest(url) {
+/** The webview frame that holds the Bench Monitor page (nested iframes). */
+async function monitorFrame(page, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (await f.locator('#rollout').count().catch(() => 0)) return f;
+    }
+    await sleep(250);
+  }
+  throw new Error('the Bench Monitor page did not appear');
+}
+
+/** Runs a command from the palette as a user: F1, its title, Enter. */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a QuickPick whose first row contains `text`, then accepts it with Enter. */
+async function acceptPick(page, text) {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+  await row.filter({ hasText: text }).waitFor({ timeout: 60_000 });
+  await sleep(200);
+  await page.keyboard.press('Enter');
+}
+
+async function smokeTest(url, emulator, profileName) {
   const browser = await launchBrowser(join(dir, 'browser'));
-  const shots = join(dir);
+  const shot = (name) => page.screenshot({ path: join(dir, `${name}.png`) });
+  let page;
   try {
-    const page = await browser.newPage();
+    page = await browser.newPage();
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const activity = page.locator('.activitybar [aria-label^="OTA Bench"]').first();
     await activity.waitFor({ timeout: 30_000 });
     await activity.click();
-    const profiles = workspaceProfiles();
-    const expected = profiles[0]?.name ?? 'No cloud profiles yet';
-    await page.locator('.sidebar').getByText(expected).first().waitFor({ timeout: 30_000 });
-    await page.mouse.move(900, 500); // no hover tooltip in the picture
-    await sleep(1000);
-    await page.screenshot({ path: join(shots, 'clouds.png') });
+    await page.locator('.sidebar').getByText(profileName).first().waitFor({ timeout: 30_000 });
+    // The extension reconnects to the port from the settings: wait for the status bar to say so.
+    await page.locator('.statusbar').getByText(/ttyBENCH.*open/).first().waitFor({ timeout: 30_000 });
+    say('workbench up, the OTA Bench view shows the profile, the board\u2019s port is open');
 
-    await page.keyboard.press('F1');
-    await page.keyboard.type('OTA Bench: Open Bench Monitor');
-    await sleep(500);
-    await page.keyboard.press('Enter');
-    await page.locator('iframe.webview').first().waitFor({ state: 'attached', timeout: 30_000 });
-    await page.getByRole('tab', { name: /Bench Monitor/ }).first().waitFor({ timeout: 30_000 });
-    await sleep(2500);
-    await page.screenshot({ path: join(shots, 'monitor.png') });
-    console.log(`demo smoke: the OTA Bench view showed "${expected}" and the Bench Monitor opened; screenshots in out/demo/`);
+    await runCommand(page, 'OTA Bench: Quick Release');
+    await acceptPick(page, profileName);
+    const version = /FW_VERSION\s+"([^"]+)"/.exec(readFileSync(join(workspace, 'include', 'version.h'), 'utf8'))[1];
+    await acceptPick(page, version);
+    say(`Quick Release of ${version} to "${profileName}" started`);
+
+    const frame = await monitorFrame(page);
+    await frame.locator('.step[data-status="running"] .step-title', { hasText: 'Watch job' }).waitFor({ timeout: 90_000 });
+    await frame.locator('#executions tbody tr').first().waitFor({ timeout: 60_000 });
+    await page.mouse.move(700, 600);
+    await sleep(800);
+    await shot('monitor');
+    const verdict = frame.locator('#verdict:not([hidden])');
+    await verdict.waitFor({ timeout: 120_000 });
+    const text = (await verdict.innerText()).trim();
+    await sleep(800);
+    await shot('verdict');
+    // The timeline below it: download, reboot and banner between the job's status changes.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await frame.locator('#timeline').scrollIntoViewIfNeeded();
+    await frame.locator('#timeline').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await sleep(600);
+    await shot('timeline');
+
+    // The tree: the profile's Jobs folder with the verify job the release started.
+    const tree = page.locator('.sidebar');
+    await tree.getByText(profileName).first().click();
+    await tree.getByText('Jobs', { exact: true }).first().click();
+    await tree.getByText(/^otabench-verify-/).first().waitFor({ timeout: 30_000 });
+    await tree.getByText(/^otabench-verify-/).first().click();
+    await sleep(1000);
+    await shot('tree');
+
+    const state = await (await fetch(`${emulator.endpoint}/__admin/state`)).json();
+    const job = state.jobs.filter((j) => j.jobId.startsWith('otabench-verify-')).at(-1);
+    const succeeded = job?.executions.includes(`${THING}:SUCCEEDED`);
+    say(`verdict in the Bench Monitor: ${text.split('\n').slice(0, 2).join(' — ')}`);
+    say(`emulator: job ${job?.jobId ?? '(none)'} ${job?.status ?? ''} ${job?.executions.join(', ') ?? ''}`);
+    if (!/^PASSED/.test(text) || !succeeded) throw new Error('the verify job did not pass');
+    say('smoke passed: screenshots in out/demo/ (tree.png, monitor.png, verdict.png, timeline.png)');
   } catch (err) {
-    const pages = browser.pages();
-    if (pages.length) await pages[pages.length - 1].screenshot({ path: join(shots, 'failure.png') }).catch(() => {});
-    throw new Error(`${err.message}\n(screenshot of the failure: out/demo/failure.png)`);
+    if (page) await page.screenshot({ path: join(dir, 'failure.png') }).catch(() => {});
+    throw new Error(`${err.message}\n(screenshot of the failure: out/demo/failure.png; logs in out/logs/demo-*.log)`);
   } finally {
     await browser.close();
   }
 }
 
 main().then(
-  () => process.exit(0),
+  () => {
+    stopChildren();
+    process.exit(0);
+  },
   (err) => {
+    stopChildren();
     console.error(`demo: ${err.stack ?? err.message}`);
     process.exit(1);
   },

@@ -6,7 +6,7 @@ import type {
   ReleaseCommand, ReleaseStepView, ReleaseUpdate, ReleaseView, RolloutQueryResult, RolloutView, WebviewMessage,
 } from '../../src/shared/protocol';
 import { el, icon } from './dom';
-import { BAR_ORDER, clock, detailsText, formatDuration, STATUS_LABEL } from './rolloutFormat';
+import { BAR_ORDER, clock, clockShort, detailsText, formatDuration, STATUS_LABEL } from './rolloutFormat';
 import { Timeline } from './timeline';
 
 const STEP_ICON: Record<ReleaseStepView['status'], string> = {
@@ -50,6 +50,9 @@ export class RolloutPane {
   private readonly note = el('p', 'rel-note');
   private readonly buttons: Record<'resume' | 'cancel' | 'saveBundle' | 'showLog', HTMLButtonElement>;
   private readonly steps = el('ol', 'steps');
+  private readonly stepsToggle = el('button', 'steps-toggle');
+  /** The user's choice for the shown release; undefined: folded when passed. */
+  private stepsOpen: boolean | undefined;
   private readonly job = el('section', 'rel-section job');
   private readonly jobHead = el('div', 'job-head');
   private readonly bar = el('div', 'stacked-bar');
@@ -85,7 +88,17 @@ export class RolloutPane {
     this.verdict.setAttribute('role', 'status');
 
     const stepsSection = el('section', 'rel-section');
-    stepsSection.append(el('h3', 'rel-heading', 'Steps'), this.steps);
+    // A passed release folds its steps into one line (the verdict says it all) so the timeline gets
+    // the room; a click unfolds them. Running and failed releases show them.
+    this.stepsToggle.type = 'button';
+    this.stepsToggle.id = 'stepsToggle';
+    this.stepsToggle.addEventListener('click', () => {
+      this.stepsOpen = this.steps.hidden;
+      this.render();
+    });
+    const stepsHead = el('h3', 'rel-heading');
+    stepsHead.append(this.stepsToggle);
+    stepsSection.append(stepsHead, this.steps);
     this.steps.id = 'steps';
 
     this.bar.id = 'rolloutBar';
@@ -108,6 +121,7 @@ export class RolloutPane {
       if (u.release === null || u.release.id !== this.release?.id) {
         this.rollout = null;
         this.activity = null;
+        this.stepsOpen = undefined;
       }
       this.release = u.release;
     }
@@ -137,6 +151,12 @@ export class RolloutPane {
     this.buttons.cancel.hidden = r.status !== 'running';
     this.buttons.saveBundle.disabled = !r.jobId;
     this.renderSteps(r.steps);
+    const open = this.stepsOpen ?? r.status !== 'passed';
+    this.steps.hidden = !open;
+    const done = r.steps.filter((s) => s.status === 'done' || s.status === 'skipped');
+    const total = r.steps.reduce((a, s) => a + (s.durationMs ?? 0), 0);
+    this.stepsToggle.replaceChildren(icon(open ? 'chevron-down' : 'chevron-right'), el('span', undefined, `Steps \u00b7 ${done.length} of ${r.steps.length} done${total ? ` \u00b7 ${formatDuration(total)}` : ''}`));
+    this.stepsToggle.setAttribute('aria-expanded', String(open));
     this.renderRollout();
   }
 
@@ -172,15 +192,15 @@ export class RolloutPane {
       if (s.status === 'running') i.classList.add('codicon-modifier-spin');
       i.classList.add('step-icon');
       i.title = s.status;
-      const main = el('div', 'step-main');
-      const line = el('div', 'step-line');
       const pct = s.status === 'running' && s.percent !== undefined ? ` ${s.percent}%` : '';
-      line.append(el('span', 'step-title', s.title + pct), el('span', 'step-duration', s.status === 'running' ? '\u2026' : formatDuration(s.durationMs)));
-      main.append(line);
-      const detail = s.status === 'failed' || s.status === 'canceled' ? [s.reason, s.action].filter(Boolean).join(' ') : s.status === 'running' ? s.message : s.summary;
-      if (detail) main.append(el('div', `step-detail${s.status === 'failed' ? ' error' : ''}`, detail));
+      const problem = s.status === 'failed' || s.status === 'canceled';
+      // One line per step (what it did, ellipsed; the whole text in the tooltip); a failure wraps in full.
+      const detail = problem ? '' : s.status === 'running' ? (s.message ?? '') : (s.summary ?? '');
+      const summary = el('span', 'step-summary', detail);
+      summary.title = detail;
+      li.append(i, el('span', 'step-title', s.title + pct), summary, el('span', 'step-duration', s.status === 'running' ? '\u2026' : formatDuration(s.durationMs)));
+      if (problem) li.append(el('div', `step-detail${s.status === 'failed' ? ' error' : ''}`, [s.reason, s.action].filter(Boolean).join(' ')));
       if (s.reused) li.title = 'Reused what an earlier attempt created';
-      li.append(i, main);
       return li;
     });
     this.steps.replaceChildren(...rows);
@@ -215,7 +235,7 @@ export class RolloutPane {
     this.legend.replaceChildren(...(legend.length ? legend : [el('li', 'muted', 'No executions yet')]));
 
     const head = el('tr');
-    for (const h of ['Device', 'Status', 'Details', 'Queued', 'Started', 'Updated']) head.append(el('th', undefined, h));
+    for (const h of ['Device', 'Status', 'Progress and details', 'Updated']) head.append(el('th', undefined, h));
     const rows = ro.executions.map((e) => {
       const tr = el('tr');
       tr.dataset.status = e.status;
@@ -234,7 +254,8 @@ export class RolloutPane {
       }
       const d = detailsText(e.statusDetails);
       if (d) details.append(el('span', 'exec-detail-text', d));
-      tr.append(el('td', 'exec-target', e.target), status, details, el('td', 'ts', clock(e.queuedAt)), el('td', 'ts', clock(e.startedAt)), el('td', 'ts', clock(e.updatedAt)));
+      tr.title = `${e.target}: queued ${clock(e.queuedAt) || '\u2013'}, started ${clock(e.startedAt) || '\u2013'}, updated ${clock(e.updatedAt) || '\u2013'}`;
+      tr.append(el('td', 'exec-target', e.target), status, details, el('td', 'ts', clockShort(e.updatedAt)));
       return tr;
     });
     const thead = el('thead');

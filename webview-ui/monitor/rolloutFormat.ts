@@ -18,6 +18,11 @@ export function clock(t: number | undefined): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** Wall-clock time to the second, for narrow table cells (the row's tooltip has milliseconds). */
+export function clockShort(t: number | undefined): string {
+  return clock(t).slice(0, 8);
+}
+
 /** Neutral execution statuses in the order the stacked bar draws them (finished first). */
 export const BAR_ORDER = ['succeeded', 'failed', 'rejected', 'timed-out', 'canceled', 'removed', 'in-progress', 'notified', 'queued', 'unknown'] as const;
 

@@ -93,6 +93,8 @@ export class ReleaseController implements vscode.Disposable {
     if (this.running) return Promise.reject(new Error('A release is already running. Cancel it first (OTA Bench: Cancel Release).'));
     const abort = (this.abort = new AbortController());
     this.resetLive();
+    // A new run starts a new timeline and job view in the pane (the release follows with its first save).
+    this.bridge()?.update({ resetTimeline: true, rollout: null, activity: null });
     this.provider = req.deps.provider;
     const unsubscribe = req.deps.serial?.onLine((l) => this.onSerial(l));
     const meter = new ProgressMeter();

@@ -1,0 +1,224 @@
+// Quick Release in the real workbench: the demo firmware project in the opened folder, its "Build
+// firmware" task, the AWS emulator (real SDK from the lazily loaded bundle, credentials through the
+// SDK's own chain), the virtual board on a real pty selected as the serial port. The command is
+// driven through its QuickPicks as a user answers them; the rollout pane is read back from the page.
+import { strict as assert } from 'assert';
+import { generateKeyPairSync } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ReleaseRecord } from '../../src/core/release';
+import type { OtaBenchApi } from '../../src/extension';
+import type { RolloutQueryResult } from '../../src/shared/protocol';
+import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
+import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
+import { AwsJobsAgent } from '../bench/board/agents/aws';
+import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { DialogScript, type Answer } from './support/dialogs';
+import { testEnv } from './support/env';
+import { screenshot } from './support/screenshot';
+import { waitFor, within } from './support/wait';
+
+const EXT_ID = 'ota-bench.ota-bench';
+const PROFILE = 'Bench emulator';
+const AWS_PROFILE = 'ota-release-emu';
+const env = testEnv();
+
+describe('Quick Release (real workbench, AWS emulator, virtual board)', function () {
+  this.timeout(180_000);
+  let api: OtaBenchApi;
+  let emu: AwsEmulator;
+  let board: VirtualBoard;
+  let monitor: MonitorPanel;
+  let root: string;
+  const savedEnv: Record<string, string | undefined> = {};
+  const copied: string[] = [];
+  const cfg = () => vscode.workspace.getConfiguration('otaBench');
+
+  const setVersion = (v: string) => {
+    const f = path.join(root, 'include', 'version.h');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
+  };
+
+  /** Runs a command with its QuickPicks/boxes answered; notifications are recorded, not answered. */
+  async function withDialogs<T>(answers: Answer[], run: () => Thenable<T>): Promise<{ result: T; dialogs: DialogScript }> {
+    const dialogs = new DialogScript(answers);
+    try {
+      return { result: await run(), dialogs };
+    } finally {
+      dialogs.dispose();
+    }
+  }
+
+  const pane = (): Promise<RolloutQueryResult> => api.release.bridge.query(10_000);
+  async function untilPane(what: string, ok: (q: RolloutQueryResult) => boolean): Promise<RolloutQueryResult> {
+    let last: RolloutQueryResult | undefined;
+    try {
+      return await waitFor(what, async () => ((last = await pane()), ok(last) && last), 20_000, 200);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\npane text:\n${last?.text}`);
+    }
+  }
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
+    assert.ok(env.workspace, 'the runner opens a workspace folder');
+    root = env.workspace;
+    // The demo firmware project, as a user's workspace.
+    const demo = path.join(env.repo, 'demo', 'workspace');
+    for (const entry of ['include', 'src', 'scripts', '.vscode']) {
+      fs.cpSync(path.join(demo, entry), path.join(root, entry), { recursive: true });
+      copied.push(path.join(root, entry));
+    }
+    copied.push(path.join(root, 'keys'), path.join(root, 'build'));
+    fs.rmSync(path.join(root, '.vscode', 'settings.json'), { force: true }); // settings below, through the API
+    const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    fs.mkdirSync(path.join(root, 'keys'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'keys', 'demo-signing-key.pem'), trusted.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+
+    emu = await startAwsEmulator();
+    const dir = fs.mkdtempSync(path.join(env.out, 'release-'));
+    board = await startBoard({
+      link: path.join(dir, 'ttyBENCH'),
+      version: '1.5.9',
+      logPeriodMs: 1500,
+      trustedKeyPem: trusted.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      // Paced download (about 4 s for 4 MB), so the watch sees the board in progress as with a real one.
+      agents: [new AwsJobsAgent({ mqttUrl: emu.mqttUrl, thingName: 'bench-board-01', statusEvery: 64, bytesPerSecond: 1_000_000 })],
+    });
+    // Credentials through the AWS SDK's own chain: a named profile in temporary shared files.
+    const credentials = path.join(dir, 'credentials');
+    const configFile = path.join(dir, 'config');
+    fs.writeFileSync(credentials, `[${AWS_PROFILE}]\naws_access_key_id = ${emu.credentials.accessKeyId}\naws_secret_access_key = ${emu.credentials.secretAccessKey}\n`);
+    fs.writeFileSync(configFile, `[profile ${AWS_PROFILE}]\nregion = ${emu.region}\n`);
+    for (const [k, v] of Object.entries({ AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: configFile, AWS_EC2_METADATA_DISABLED: 'true' })) {
+      savedEnv[k] = process.env[k];
+      process.env[k] = v;
+    }
+    await cfg().update('profiles', [
+      { ...emu.profile(PROFILE), awsProfile: AWS_PROFILE, signing: { mode: 'local-key', keyFile: 'keys/demo-signing-key.pem', certificateName: '/certs/demo-signing-pub.pem' } },
+    ], vscode.ConfigurationTarget.Global);
+    const W = vscode.ConfigurationTarget.Workspace;
+    await cfg().update('release.build', { task: 'Build firmware' }, W);
+    await cfg().update('release.packageName', 'bench-demo-firmware', W);
+    await cfg().update('release.jobTimeoutMinutes', 5, W);
+    await waitFor('the "Build firmware" task from tasks.json', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'Build firmware'), 20_000, 250);
+
+    const ok = await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 });
+    assert.equal(ok, true, 'the board port opened');
+    await vscode.commands.executeCommand('workbench.view.extension.otaBench');
+    await vscode.commands.executeCommand('otaBench.openMonitor');
+    monitor = await waitFor('the monitor panel', () => api.monitor());
+    await within('the monitor ready handshake', monitor.ready, 20_000);
+  });
+
+  after(async () => {
+    await api?.release.controller.cancel();
+    await vscode.commands.executeCommand('otaBench.serial.disconnect');
+    await board?.stop();
+    monitor?.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const k of ['release.build', 'release.packageName', 'release.jobTimeoutMinutes']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('profiles', undefined, vscode.ConfigurationTarget.Global);
+    await emu?.close();
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    for (const p of copied) fs.rmSync(p, { recursive: true, force: true });
+  });
+
+  it('Quick Release through its two QuickPicks → PASSED; the pane shows the steps, the job, the verdict and the timeline', async () => {
+    setVersion('1.6.0');
+    const { result: r, dialogs } = await withDialogs([PROFILE, '$(tag) 1.6.0'], () => vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.quickRelease'));
+    assert.ok(r, 'the command returned the release');
+    assert.equal(r.status, 'passed', `${r.note}\n${JSON.stringify(r.steps, null, 1)}`);
+    assert.deepEqual(dialogs.events.filter((e) => e.kind === 'pick').map((e) => e.answer), [PROFILE, '$(tag) 1.6.0']);
+    assert.ok(dialogs.events.some((e) => e.kind === 'message' && /PASSED: bench-demo-firmware 1\.6\.0/.test(e.text)), dialogs.events.map((e) => e.text).join('\n'));
+    assert.equal(board.version, '1.6.0', 'the board runs the new image');
+    assert.equal(r.steps.find((s) => s.id === 'build')!.summary, 'Build succeeded.');
+    assert.match(api.release.statusBar.text, /1\.6\.0 PASSED/);
+
+    const q = await untilPane('the verdict in the pane', (p) => /PASSED/.test(p.verdict ?? ''));
+    assert.match(q.verdict!, /bench-board-01 succeeded and the board reported 1\.6\.0 on serial/);
+    assert.match(q.verdict!, /firmware version 1\.6\.0/, 'the banner line is shown');
+    assert.deepEqual(q.steps.map((s) => s.title), ['Build', 'Locate artifact', 'Read version', 'Hash and sign', 'Upload', 'Register version', 'Publish version', 'Start verify job', 'Watch job', 'Verdict']);
+    assert.ok(q.steps.every((s) => s.status === 'done' || s.status === 'skipped'), JSON.stringify(q.steps));
+    assert.ok(q.steps.filter((s) => s.status === 'done').every((s) => /\d+(\.\d)? (ms|s)$/.test(s.duration)), JSON.stringify(q.steps));
+    assert.deepEqual(q.counts, { succeeded: 1 });
+    assert.equal(q.executions.length, 1);
+    assert.equal(q.executions[0][0], 'bench-board-01');
+    assert.equal(q.executions[0][1], 'SUCCEEDED');
+    assert.match(q.executions[0][2], /100%/);
+    assert.ok(q.timelineRows > 10, `timeline rows: ${q.timelineRows}`);
+    assert.match(q.text, /bench-board-01: IN_PROGRESS/, 'execution changes are in the timeline');
+    assert.match(q.text, /ota: signature verified/, 'serial lines are in the timeline');
+    assert.ok(q.buttons.some((b) => /Save Verify Bundle/.test(b.label) && !b.disabled));
+    await screenshot('release-passed-monitor', 1200);
+
+    // The Clouds view shows the verify job the release started.
+    const profileNode = (await api.tree.getChildren()).find((n) => n.id.endsWith(PROFILE)) ?? (await api.tree.getChildren())[0];
+    const jobs = (await api.tree.getChildren(profileNode)).find((n) => n.id.endsWith('/jobs'));
+    assert.ok(jobs, 'the Jobs folder');
+    const jobNode = await waitFor('the verify job in the tree', async () => (await api.tree.getChildren(jobs)).find((n) => n.id.endsWith(r.job!.id)));
+    await api.view.reveal(jobNode, { select: true, focus: false, expand: true });
+    await screenshot('release-passed-tree', 1200);
+  });
+
+  it('a build error → FAILED at "Build" with the compiler\u2019s message and a Show Problems action; Resume after the fix passes', async () => {
+    setVersion('1.6.1');
+    const main = path.join(root, 'src', 'main.c');
+    const source = fs.readFileSync(main, 'utf8');
+    fs.writeFileSync(main, `${source}\n#error not yet\n`);
+    try {
+      const { result: r, dialogs } = await withDialogs([PROFILE, '$(tag) 1.6.1'], () => vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.quickRelease'));
+      assert.ok(r);
+      assert.equal(r.status, 'failed');
+      const build = r.steps.find((s) => s.id === 'build')!;
+      assert.equal(build.status, 'failed');
+      assert.match(build.reason!, /src\/main\.c:\d+:\d+: #error not yet/, build.reason);
+      const msg = dialogs.events.find((e) => e.kind === 'message' && /failed at "Build"/.test(e.text));
+      assert.ok(msg, dialogs.events.map((e) => e.text).join('\n'));
+      assert.equal(r.steps.filter((s) => s.status !== 'pending').length, 1, 'nothing ran after the build');
+      const q = await untilPane('the failed build in the pane', (p) => p.steps[0]?.status === 'failed');
+      assert.match(q.text, /#error not yet/);
+      assert.ok(q.buttons.some((b) => b.label === 'Resume'), JSON.stringify(q.buttons));
+      await screenshot('release-build-failed-monitor', 1200);
+    } finally {
+      fs.writeFileSync(main, source);
+    }
+    const { result: resumed } = await withDialogs([], () => vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.resumeRelease'));
+    assert.equal(resumed?.status, 'passed', resumed?.note);
+    assert.equal(resumed!.steps.find((s) => s.id === 'build')!.attempts, 2);
+    assert.equal(board.version, '1.6.1');
+  });
+
+  it('Save Verify Bundle writes the record, the job snapshots, the serial log and the timeline', async () => {
+    const target = fs.mkdtempSync(path.join(env.out, 'bundle-'));
+    const folder = await vscode.commands.executeCommand<string | undefined>('otaBench.saveVerifyBundle', vscode.Uri.file(target));
+    assert.ok(folder && fs.existsSync(folder), 'the bundle folder');
+    const files = fs.readdirSync(folder).sort();
+    assert.deepEqual(files, ['README.txt', 'job-document.json', 'job-snapshots.json', 'release.json', 'serial.log', 'timeline.log']);
+    assert.match(fs.readFileSync(path.join(folder, 'serial.log'), 'utf8'), /firmware version 1\.6\.1/);
+    assert.ok(JSON.parse(fs.readFileSync(path.join(folder, 'job-snapshots.json'), 'utf8')).length >= 2);
+    assert.match(fs.readFileSync(path.join(folder, 'README.txt'), 'utf8'), /Verdict {4}PASSED/);
+  });
+
+  it('Cancel Release during the watch stops it, says what is left on the cloud, and the pane offers Resume', async () => {
+    setVersion('1.6.2');
+    board.setFault('download-timeout', true);
+    try {
+      const started = withDialogs([PROFILE, '$(tag) 1.6.2'], () => vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.quickRelease'));
+      await untilPane('the watch step running', (p) => p.steps.find((s) => s.title === 'Watch job')?.status === 'running');
+      const canceled = await vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.cancelRelease');
+      const { result: r } = await started;
+      assert.equal(canceled?.status, 'canceled');
+      assert.equal(r?.status, 'canceled');
+      assert.match(r!.note!, /keeps running on the cloud/);
+      const q = await untilPane('the cancelled release', (p) => /Cancelled/.test(p.text));
+      assert.ok(q.buttons.some((b) => b.label === 'Resume'));
+    } finally {
+      board.setFault('download-timeout', false);
+    }
+  });
+});
