@@ -77,6 +77,11 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     fs.writeFileSync(path.join(root, 'keys', 'demo-signing-key.pem'), trusted.privateKey.export({ type: 'pkcs8', format: 'pem' }));
 
     emu = await startAwsEmulator();
+    emu.things.createGroup('fleet-eu');
+    for (const t of ['fleet-eu-1', 'fleet-eu-2']) {
+      emu.things.create(t);
+      emu.things.addToGroup(t, 'fleet-eu');
+    }
     const dir = fs.mkdtempSync(path.join(env.out, 'release-'));
     board = await startBoard({
       link: path.join(dir, 'ttyBENCH'),
@@ -163,6 +168,44 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     const jobNode = await waitFor('the verify job in the tree', async () => (await api.tree.getChildren(jobs)).find((n) => n.id.endsWith(r.job!.id)));
     await api.view.reveal(jobNode, { select: true, focus: false, expand: true });
     await screenshot('release-passed-tree', 1200);
+  });
+
+  it('Release to Fleet… after a pass: each input is checked as typed (AWS ranges), the fleet job gets the verified document and rollout', async () => {
+    const verified = api.release.controller.record!;
+    const answers: Answer[] = [
+      PROFILE,
+      '$(pass-filled) bench-demo-firmware 1.6.0',
+      'fleet-eu, no such group!', // rejected: not a thing-group name
+      'fleet-eu',
+      'Exponential rate',
+      '5000', // rejected: more than 1000 per minute
+      '100',
+      '10',
+      '7', // rejected: factor above 5
+      '1.5',
+      '5',
+      'Cancel the job when failed passes a threshold',
+      '150', // rejected: not a percentage
+      '20',
+      '10',
+      '30',
+      'otabench-fleet-1_6_0-it',
+      'Start Fleet Job',
+    ];
+    const { result: job, dialogs } = await withDialogs(answers, () => vscode.commands.executeCommand<{ id: string } | undefined>('otaBench.releaseToFleet'));
+    assert.equal(dialogs.remaining, 0, 'every answer was used');
+    assert.equal(job?.id, 'otabench-fleet-1_6_0-it');
+    assert.equal(dialogs.rejections.length, 4, dialogs.rejections.join(' | '));
+    assert.match(dialogs.rejections[1], /between 1 and 1000/);
+    assert.match(dialogs.rejections[2], /between 1.1 and 5/);
+    assert.match(dialogs.rejections[3], /percentage from 0 to 100/);
+    const created = emu.jobs.job('otabench-fleet-1_6_0-it');
+    assert.deepEqual(created.targets, [emu.things.group('fleet-eu').thingGroupArn]);
+    assert.deepEqual(created.jobExecutionsRolloutConfig, { maximumPerMinute: 100, exponentialRate: { baseRatePerMinute: 10, incrementFactor: 1.5, rateIncreaseCriteria: { numberOfSucceededThings: 5 } } });
+    assert.deepEqual(created.abortConfig?.criteriaList, [{ failureType: 'FAILED', action: 'CANCEL', thresholdPercentage: 20, minNumberOfExecutedThings: 10 }]);
+    assert.equal(created.timeoutConfig?.inProgressTimeoutInMinutes, 30);
+    assert.equal(created.document, emu.jobs.job(verified.job!.id).document, 'the document the bench verified');
+    assert.deepEqual(created.destinationPackageVersions, [verified.publish!.arn]);
   });
 
   it('a build error → FAILED at "Build" with the compiler\u2019s message and a Show Problems action; Resume after the fix passes', async () => {

@@ -158,6 +158,7 @@ export class RolloutPane {
     this.stepsToggle.replaceChildren(icon(open ? 'chevron-down' : 'chevron-right'), el('span', undefined, `Steps \u00b7 ${done.length} of ${r.steps.length} done${total ? ` \u00b7 ${formatDuration(total)}` : ''}`));
     this.stepsToggle.setAttribute('aria-expanded', String(open));
     this.renderRollout();
+    this.timeline.keepPinned();
   }
 
   private renderVerdict(r: ReleaseView): void {

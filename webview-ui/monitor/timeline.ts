@@ -21,7 +21,9 @@ export class Timeline {
   private readonly list: HTMLOListElement;
   private readonly empty: HTMLElement;
   private readonly entries: TimelineEntry[] = [];
-  private follow = true;
+  /** Keep the newest row in view; only the user's own scrolling changes it. */
+  private pinned = true;
+  private userScrollUntil = 0;
 
   constructor() {
     this.element = el('section', 'rel-section timeline');
@@ -32,10 +34,12 @@ export class Timeline {
     this.list = el('ol', 'timeline-list');
     this.list.id = 'timeline';
     this.list.tabIndex = 0;
+    const byUser = () => (this.userScrollUntil = performance.now() + 1000);
+    for (const ev of ['wheel', 'keydown', 'pointerdown', 'touchstart']) this.list.addEventListener(ev, byUser, { passive: true });
     this.list.addEventListener('scroll', () => {
-      this.follow = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 4;
+      if (performance.now() < this.userScrollUntil) this.pinned = this.atBottom();
     });
-    this.empty = el('p', 'empty', 'Job events and the board\u2019s serial lines appear here once the verify job starts.');
+    this.empty = el('p', 'empty', 'The steps, the job\u2019s events and the board\u2019s serial lines appear here as a release runs.');
     this.element.append(head, this.empty, this.list);
     this.sync();
   }
@@ -47,8 +51,18 @@ export class Timeline {
   reset(): void {
     this.entries.length = 0;
     this.list.replaceChildren();
-    this.follow = true;
+    this.pinned = true;
     this.sync();
+  }
+
+  /** After the pane's layout changed: back to the newest row unless the user scrolled away. */
+  keepPinned(): void {
+    if (this.pinned && !this.list.hidden) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  private atBottom(): boolean {
+    const l = this.list;
+    return l.scrollTop + l.clientHeight >= l.scrollHeight - 24;
   }
 
   add(batch: TimelineEntry[]): void {
@@ -65,7 +79,8 @@ export class Timeline {
       this.list.firstElementChild?.remove();
     }
     this.sync();
-    if (this.follow) this.list.scrollTop = this.list.scrollHeight;
+    // A user who scrolled up to read stays where they are.
+    if (this.pinned) this.list.scrollTop = this.list.scrollHeight;
   }
 
   private row(e: TimelineEntry): HTMLLIElement {
