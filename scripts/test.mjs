@@ -5,6 +5,7 @@
 //   package  production build + .vsix (checked: contents, native binding loads from it)
 //   integration  the suite inside code-server (dev extension) + smoke suite on the installed .vsix
 //   e2e      test/e2e/**/*.test.ts, mocha + tsx on Node, if any
+//   demo     `npm run demo -- --smoke`: Quick Release in the demo through the real palette (passes if the verify job passed)
 // Ends with the line `N passed, N failed` (tests of every suite; a stage that fails outside a
 // test — lint, build — counts as one failure) and exits non-zero if anything failed.
 // Options: --only a,b  --skip a,b  (stage names above)
@@ -19,7 +20,7 @@ import { packageVsix } from './package.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LOGS = join(root, 'out', 'logs');
 const RESULTS = join(root, 'out', 'test-results');
-const STAGES = ['system', 'lint', 'unit', 'package', 'integration', 'e2e'];
+const STAGES = ['system', 'lint', 'unit', 'package', 'integration', 'e2e', 'demo'];
 
 const argv = process.argv.slice(2);
 const listArg = (k) => (argv.includes(k) ? argv[argv.indexOf(k) + 1].split(',') : undefined);
@@ -138,6 +139,11 @@ await stage('e2e', async () => {
   const files = filesUnder(join(root, 'test', 'e2e'), '.test.ts');
   if (files.length === 0) return { note: 'no e2e tests' };
   return mocha('e2e', ['--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', ...files.map((f) => `test/e2e/${f}`)]);
+});
+
+await stage('demo', async () => {
+  const code = await run(process.execPath, ['scripts/demo.mjs', '--smoke'], { cwd: root, log: join(LOGS, 'demo-smoke.log'), allowFail: true, timeoutMs: 10 * 60_000 });
+  return code === 0 ? { passed: 1, note: 'the verify job passed; screenshots in out/demo/' } : { failed: 1, note: 'see out/logs/demo-smoke.log and out/demo/failure.png' };
 });
 
 say('\nstage         seconds  passed  failed  note');
