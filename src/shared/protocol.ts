@@ -64,6 +64,8 @@ export type HostMessage =
   | { type: 'port'; port: PortStatus }
   | { type: 'clear' }
   | { type: 'pong'; id: number }
+  /** The answer to the page's 'copy': written to the editor's clipboard, or why not. */
+  | { type: 'copied'; id: number; error?: string }
   /** Test-only: drive a control of the page and/or read back what it renders (answered by 'queryResult'). */
   | { type: 'query'; id: number; action?: MonitorTestAction }
   /** The release pane: the current release, its verify job's rollout, timeline entries (see ReleaseUpdate). */
@@ -78,6 +80,11 @@ export type WebviewMessage =
   | { type: 'send'; text: string; eol: MonitorViewState['sendEol']; hex?: boolean }
   | { type: 'state'; state: MonitorViewState }
   | { type: 'command'; command: 'pickPort' | 'clear' | 'saveLog' | 'pause' | 'resume' }
+  /**
+   * Put `text` on the clipboard. The host writes it (vscode.env.clipboard): a write from inside the
+   * webview's iframe does not reliably reach the editor's clipboard (browser hosts, permissions).
+   */
+  | { type: 'copy'; id: number; text: string }
   | { type: 'queryResult'; id: number; result?: MonitorQueryResult; error?: string }
   /** A button of the rollout pane. */
   | { type: 'releaseCommand'; command: ReleaseCommand }

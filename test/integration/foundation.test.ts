@@ -221,6 +221,7 @@ describe('Foundation (real extension host)', function () {
   });
 
   it('the Bench Monitor opens, completes the ready handshake and answers a round trip', async () => {
+    api ??= await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate(); // alone under --grep
     await vscode.commands.executeCommand('otaBench.openMonitor');
     const monitor = await waitFor('the monitor panel', () => api.monitor());
     await within('the monitor ready handshake', monitor.ready, 20_000);

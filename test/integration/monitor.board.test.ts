@@ -23,10 +23,17 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
   let board: VirtualBoard;
   let monitor: MonitorPanel;
 
+  const versionsReceived = () => board.received.filter((c) => c === 'version').length;
+
   /** Types a line into the page's send box and presses Enter. */
   async function typeAndSend(text: string): Promise<void> {
     await queryPage(monitor, { kind: 'input', field: 'send', value: text });
     await queryPage(monitor, { kind: 'key', field: 'send', key: 'Enter' });
+  }
+
+  /** The page's note after a Copy ("Copied N shown lines", "Copy failed: why"), once it matches `note`. */
+  async function copyNote(note: RegExp): Promise<string> {
+    return waitFor(`a copy note matching ${note}`, async () => (await queryPage(monitor)).status.match(note)?.[0], 5_000);
   }
 
   before(async () => {
@@ -58,9 +65,10 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
   });
 
   it('the send box reaches the board: `version` is answered', async () => {
+    const before = versionsReceived();
     await typeAndSend('version');
     await untilPage(monitor, 'the version answer', (q) => q.visibleRows.some((row) => row.endsWith('version: 1.4.2')));
-    assert.equal(board.received.filter((c) => c === 'version').length, 1);
+    assert.equal(versionsReceived(), before + 1, 'exactly one `version` reached the board');
   });
 
   it('a line from the board containing <img onerror> renders as text', async () => {
@@ -117,7 +125,7 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     await untilPage(monitor, 'the original theme back', (q) => q.themeKind === before.themeKind);
   });
 
-  it('Save writes the host log to the chosen file, Copy copies the shown lines, Clear empties page and host', async () => {
+  it('Save writes the host log to the chosen file', async () => {
     const target = vscode.Uri.file(path.join(testEnv().out, `monitor-save-${Date.now()}.log`));
     const w = vscode.window as unknown as { showSaveDialog: typeof vscode.window.showSaveDialog };
     const original = w.showSaveDialog;
@@ -130,30 +138,53 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     } finally {
       w.showSaveDialog = original;
     }
-
-    await queryPage(monitor, { kind: 'input', field: 'include', value: 'boot:' });
-    const copied = await queryPage(monitor, { kind: 'click', control: 'copy' });
-    const note = await waitFor('the copy note', async () => {
-      const r = await queryPage(monitor);
-      return /Copied \d+ shown lines?|Copy failed/.test(r.status) && r.status;
-    });
-    assert.match(note, new RegExp(`Copied ${copied.filterCount} shown line`), note);
-    const clip = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
-    if (clip) assert.ok(clip.split('\n').every((l) => l.includes('boot:')), 'the clipboard holds the shown (filtered) lines');
-    else console.log('(clipboard not readable from this host: checked the page note only)');
-    await queryPage(monitor, { kind: 'input', field: 'include', value: '' });
-
-    board.setRate(0);
-    const cleared = await queryPage(monitor, { kind: 'click', control: 'clear' });
-    assert.equal(cleared.totalLines, 0);
-    await waitFor('the host buffer to be empty', () => api.serial.lines().length === 0);
-    await typeAndSend('version');
-    const after = await untilPage(monitor, 'the answer after clearing', (q) => q.visibleRows.some((r) => r.endsWith('version: 1.4.2')));
-    assert.ok(after.totalLines <= 3, `only what came after the clear (${after.visibleRows.join(' | ')})`);
-    board.setRate(250);
   });
 
-  it('sending with the port closed says so and offers to select a port', async () => {
+  it("Copy puts exactly the shown (filtered) lines on the editor's clipboard; a refused clipboard says so", async () => {
+    // Copy goes through the host (vscode.env.clipboard), not the webview's own clipboard access.
+    const saved = await vscode.env.clipboard.readText();
+    try {
+      await vscode.env.clipboard.writeText('before the copy');
+      const shown = await queryPage(monitor, { kind: 'input', field: 'include', value: 'boot:' });
+      assert.ok(shown.filterCount >= 2, `the banner lines pass the filter (${shown.filterCount})`);
+      assert.equal(shown.visibleRows.length, shown.filterCount, 'every filtered line is in view');
+      await queryPage(monitor, { kind: 'click', control: 'copy' });
+      const note = await copyNote(/(Copied|Copy failed).*$/);
+      assert.equal(note, `Copied ${shown.filterCount} shown lines`);
+      const clip = await vscode.env.clipboard.readText();
+      assert.deepEqual(clip.split('\n'), shown.visibleRows, 'the clipboard holds exactly the shown (filtered) lines');
+      assert.ok(clip.split('\n').every((l) => l.includes('boot:')));
+
+      // A clipboard the editor refuses: the page says so, nothing is claimed as copied.
+      await vscode.env.clipboard.writeText('before the failed copy');
+      monitor.clipboard = { writeText: () => Promise.reject(new Error('clipboard refused')) };
+      await queryPage(monitor, { kind: 'click', control: 'copy' });
+      assert.equal(await copyNote(/Copy failed.*$/), 'Copy failed: clipboard refused');
+      assert.equal(await vscode.env.clipboard.readText(), 'before the failed copy');
+    } finally {
+      monitor.clipboard = vscode.env.clipboard;
+      await vscode.env.clipboard.writeText(saved);
+    }
+    await queryPage(monitor, { kind: 'input', field: 'include', value: '' });
+  });
+
+  it('Clear empties the page and the host buffer; what comes after still shows', async () => {
+    board.setRate(0); // the board's own periodic lines would blur "only what came after"
+    try {
+      const cleared = await queryPage(monitor, { kind: 'click', control: 'clear' });
+      assert.equal(cleared.totalLines, 0);
+      await waitFor('the host buffer to be empty', () => api.serial.lines().length === 0);
+      await typeAndSend('version');
+      const after = await untilPage(monitor, 'the answer after clearing', (q) => q.visibleRows.some((r) => r.endsWith('version: 1.4.2')));
+      assert.ok(after.totalLines <= 3, `only what came after the clear (${after.visibleRows.join(' | ')})`);
+    } finally {
+      board.setRate(250);
+    }
+  });
+
+  it('sending with the port closed says so and offers to select a port; the line never reaches the board', async () => {
+    // Counted from here: this test must not depend on how many `version`s earlier tests sent.
+    const before = versionsReceived();
     await vscode.commands.executeCommand('otaBench.serial.disconnect');
     await waitFor('the port to close', () => api.serial.status.state === 'closed');
     const dialogs = new DialogScript([ESCAPE], { messages: 'script' });
@@ -164,6 +195,12 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     } finally {
       dialogs.dispose();
     }
-    assert.equal(board.received.filter((c) => c === 'version').length, 3, 'nothing reached the board');
+    await sleep(300);
+    assert.equal(versionsReceived(), before, `nothing reached the board (it received: ${board.received.join(' | ')})`);
+    // Not queued either: the port coming back does not deliver it late.
+    const ok = await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 });
+    assert.equal(ok, true, 'the board port opened again');
+    await sleep(500);
+    assert.equal(versionsReceived(), before, `the line typed while closed stayed unsent (it received: ${board.received.join(' | ')})`);
   });
 });

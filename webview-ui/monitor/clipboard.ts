@@ -1,21 +1,33 @@
-// Clipboard writes from the webview: the async API where the frame allows it (VS Code grants
-// clipboard-write to webviews), else the copy command on a hidden textarea.
-import { el } from './dom';
+// Clipboard writes go through the extension host (vscode.env.clipboard): a write from inside the
+// webview's iframe (navigator.clipboard, execCommand) does not reliably reach the editor's
+// clipboard — browser hosts such as code-server deny it, and it fails silently there.
+import { post } from './vscodeApi';
 
-export async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return;
-  } catch {
-    // fall through: older hosts or a denied permission
-  }
-  const ta = el('textarea', 'offscreen');
-  ta.value = text;
-  document.body.append(ta);
-  ta.select();
-  const ok = document.execCommand('copy');
-  ta.remove();
-  if (!ok) throw new Error('the clipboard is not available');
+/** How long the page waits for the host to confirm a copy before saying it failed. */
+const COPY_TIMEOUT_MS = 5000;
+
+let nextId = 1;
+const waiting = new Map<number, (error?: string) => void>();
+
+/** Asks the host to put `text` on the clipboard; resolves once it did, rejects with its reason. */
+export function copyText(text: string): Promise<void> {
+  const id = nextId++;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => settle('the editor did not answer'), COPY_TIMEOUT_MS);
+    function settle(error?: string) {
+      clearTimeout(timer);
+      waiting.delete(id);
+      if (error) reject(new Error(error));
+      else resolve();
+    }
+    waiting.set(id, settle);
+    post({ type: 'copy', id, text });
+  });
+}
+
+/** The host's answer to a copy (the 'copied' message). */
+export function copyAnswered(id: number, error?: string): void {
+  waiting.get(id)?.(error);
 }
 
 /** The selected text when the selection lies inside `within`, else ''. */

@@ -7,7 +7,7 @@ import { IngestQueue } from '../../src/shared/logview/ingest';
 import { LogModel } from '../../src/shared/logview/logModel';
 import type { HostMessage, LogLine, MonitorViewState } from '../../src/shared/protocol';
 import { PROTOCOL_VERSION, restoreViewState } from '../../src/shared/protocol';
-import { copyText, selectedTextIn } from './clipboard';
+import { copyAnswered, copyText, selectedTextIn } from './clipboard';
 import { el } from './dom';
 import { buildHeader } from './header';
 import { buildLogToolbar } from './logToolbar';
@@ -290,6 +290,9 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       break;
     case 'rolloutQuery':
       post({ type: 'rolloutQueryResult', id: m.id, result: rollout.query() });
+      break;
+    case 'copied':
+      copyAnswered(m.id, m.error);
       break;
     case 'pong':
       break;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import {
   HostMessage, isWebviewMessage, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreViewState, WebviewMessage,
 } from '../../shared/protocol';
-import { log } from '../log';
+import { errorMessage, log } from '../log';
 
 /** What the monitor shows and whom it asks: the serial session (and later the release) plug in here. */
 export interface MonitorBackend {
@@ -35,6 +35,8 @@ export class MonitorPanel implements vscode.Disposable {
   private readonly pending: HostMessage[] = [];
   private readonly messageEmitter = new vscode.EventEmitter<WebviewMessage>();
   readonly onMessage = this.messageEmitter.event;
+  /** Where the page's Copy goes (the integration tests put a failing one here for the failure path). */
+  clipboard: Pick<vscode.Clipboard, 'writeText'> = vscode.env.clipboard;
 
   static get active(): MonitorPanel | undefined {
     return MonitorPanel.current;
@@ -112,10 +114,25 @@ export class MonitorPanel implements vscode.Disposable {
       case 'state':
         this.viewState = restoreViewState(m.state);
         break;
+      case 'copy':
+        void this.copy(m.id, m.text);
+        break;
       default:
         void Promise.resolve(this.backend.handle(m)).catch((err) => log().error('monitor: ', err));
     }
     this.messageEmitter.fire(m);
+  }
+
+  /** The page's Copy: the editor's clipboard, written here (works in desktop and browser hosts alike). */
+  private async copy(id: number, text: string): Promise<void> {
+    let error: string | undefined;
+    try {
+      await this.clipboard.writeText(text);
+    } catch (e) {
+      error = errorMessage(e);
+      log().warn(`monitor copy: ${error}`);
+    }
+    void this.panel.webview.postMessage({ type: 'copied', id, ...(error ? { error } : {}) } satisfies HostMessage);
   }
 
   private sendInit(): void {

@@ -65,6 +65,30 @@ describe('Installed .vsix (smoke)', function () {
     await vscode.commands.executeCommand('workbench.view.extension.otaBench');
   });
 
+  it('loads the AWS bundle only when the AWS profile is expanded in the Clouds view', async () => {
+    // A fresh host that ran nothing but activation and the tree: the SDK bundle must still be unloaded.
+    const file = path.join(ext.extensionPath, 'dist', 'clouds', 'aws.js');
+    assert.ok(fs.existsSync(file), `${file} shipped in the .vsix`);
+    const keys = new Set([file, fs.realpathSync(file)]);
+    const bundleLoaded = () => Object.keys(require.cache).some((k) => keys.has(k));
+    await waitFor('the Clouds view to render', () => api.view.visible && api.timing.firstRender !== undefined);
+    const nodes = await api.tree.getChildren();
+    const labels = await Promise.all(nodes.map(async (n) => (await api.tree.getTreeItem(n)).label));
+    const aws = nodes[labels.indexOf('smoke-aws')];
+    assert.ok(aws, 'the smoke-aws profile node');
+    const collapsed = await api.tree.getTreeItem(aws);
+    assert.equal(collapsed.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.equal(api.clouds.isLoaded('aws'), false);
+    assert.equal(bundleLoaded(), false, `${file} was required with the AWS profile collapsed`);
+
+    // Expanded in the view, as a click would: the bundle comes from the installed extension.
+    await api.view.reveal(aws, { expand: true, select: false, focus: false });
+    await waitFor('the AWS bundle to load', () => bundleLoaded());
+    assert.equal(api.clouds.isLoaded('aws'), true);
+    const folders = await Promise.all((await api.tree.getChildren(aws)).map(async (n) => (await api.tree.getTreeItem(n)).label));
+    assert.deepEqual(folders, ['Packages', 'Jobs', 'OTA updates']);
+  });
+
   it('opens the Bench Monitor and completes the handshake', async () => {
     await vscode.commands.executeCommand('otaBench.openMonitor');
     const monitor = await waitFor('the monitor panel', () => api.monitor());
