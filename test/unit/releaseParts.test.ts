@@ -184,7 +184,7 @@ describe('release settings and signing settings', () => {
     assert.deepEqual(config!.signing, { mode: 'local-key', keyFile: 'keys/demo-signing-key.pem', certificateName: '/certs/demo-signing-pub.pem' });
     assert.deepEqual(config!.version, { kind: 'file', file: 'include/version.h', regex: '#define\\s+FW_VERSION\\s+"([^"]+)"' });
     const tasks = JSON.parse(readFileSync(join(demo, '.vscode/tasks.json'), 'utf8'));
-    assert.ok(tasks.tasks.some((t: { label: string; problemMatcher: string[] }) => t.label === 'Build firmware' && t.problemMatcher.includes('$gcc')));
+    assert.ok(tasks.tasks.some((t: { label: string; problemMatcher: string[] }) => t.label === 'Build firmware' && t.problemMatcher.includes('$ota-bench-gcc')));
   });
 
   it('defaults, and a sentence per bad setting', () => {
