@@ -14,6 +14,7 @@ import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { AwsJobsAgent } from '../bench/board/agents/aws';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { useAwsProfileFiles } from './support/awsCredentials';
 import { DialogScript, type Answer } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
@@ -31,7 +32,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
   let board: VirtualBoard;
   let monitor: MonitorPanel;
   let root: string;
-  const savedEnv: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const copied: string[] = [];
   const cfg = () => vscode.workspace.getConfiguration('otaBench');
 
@@ -91,15 +92,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
       // Paced download (about 4 s for 4 MB), so the watch sees the board in progress as with a real one.
       agents: [new AwsJobsAgent({ mqttUrl: emu.mqttUrl, thingName: 'bench-board-01', statusEvery: 64, bytesPerSecond: 1_000_000 })],
     });
-    // Credentials through the AWS SDK's own chain: a named profile in temporary shared files.
-    const credentials = path.join(dir, 'credentials');
-    const configFile = path.join(dir, 'config');
-    fs.writeFileSync(credentials, `[${AWS_PROFILE}]\naws_access_key_id = ${emu.credentials.accessKeyId}\naws_secret_access_key = ${emu.credentials.secretAccessKey}\n`);
-    fs.writeFileSync(configFile, `[profile ${AWS_PROFILE}]\nregion = ${emu.region}\n`);
-    for (const [k, v] of Object.entries({ AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: configFile, AWS_EC2_METADATA_DISABLED: 'true' })) {
-      savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreEnv = useAwsProfileFiles(dir, AWS_PROFILE, emu.credentials, emu.region);
     await cfg().update('profiles', [
       { ...emu.profile(PROFILE), awsProfile: AWS_PROFILE, signing: { mode: 'local-key', keyFile: 'keys/demo-signing-key.pem', certificateName: '/certs/demo-signing-pub.pem' } },
     ], vscode.ConfigurationTarget.Global);
@@ -126,10 +119,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     for (const k of ['release.build', 'release.packageName', 'release.jobTimeoutMinutes']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
     await cfg().update('profiles', undefined, vscode.ConfigurationTarget.Global);
     await emu?.close();
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     for (const p of copied) fs.rmSync(p, { recursive: true, force: true });
   });
 
@@ -263,5 +253,18 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     } finally {
       board.setFault('download-timeout', false);
     }
+  });
+
+  it('Get Started: the walkthrough leads profile → port → Quick Release, each step with its page', async () => {
+    const ext = vscode.extensions.getExtension(EXT_ID)!;
+    const walkthrough = (ext.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string; media: { markdown: string }; completionEvents: string[] }[] }[])[0];
+    assert.equal(walkthrough.id, 'otaBench.getStarted');
+    assert.deepEqual(walkthrough.steps.map((st) => st.id), ['profile', 'port', 'release']);
+    for (const st of walkthrough.steps) assert.ok(fs.existsSync(path.join(ext.extensionPath, st.media.markdown)), st.media.markdown);
+    assert.deepEqual(walkthrough.steps[2].completionEvents, ['onCommand:otaBench.quickRelease', 'onContext:otaBench.releasePassed']);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('otaBench.getStarted');
+    await screenshot('release-walkthrough', 2000);
   });
 });
