@@ -11,11 +11,13 @@ import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { DialogScript, ESCAPE, type Answer } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
-import { waitFor } from './support/wait';
+import { waitFor, within } from './support/wait';
 
 const EXT_ID = 'ota-bench.ota-bench';
 const env = testEnv();
 const AWS_PROFILE = 'ota-emu';
+/** No port is selected in this suite: the verify goes on without serial (and so cannot pass). */
+const NO_SERIAL = 'Release Without Serial';
 
 let api: OtaBenchApi;
 let emu: AwsEmulator;
@@ -120,6 +122,7 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
   });
 
   after(async () => {
+    await api?.release.controller.cancel();
     await config().update('tree.pageSize', undefined, vscode.ConfigurationTarget.Global);
     await setProfiles(undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -360,12 +363,13 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     assert.equal(iconId((await child(bench.node, '1.2.0')).item), 'archive');
   });
 
-  it('starts a verify job from a package version on the bench thing and reveals it first in Jobs', async () => {
+  it('starts a verify job from a package version on the bench thing, reveals it first in Jobs, and the release watches it to a verdict', async () => {
     const packages = await child(profileNode.node, 'Packages');
     const bench = await child(packages.node, 'bench-fw');
     const v = await child(bench.node, '2.0.0');
-    const { result: job } = await withDialogs([], () => vscode.commands.executeCommand<{ id: string } | undefined>('otaBench.startVerifyJob', v.node));
+    const { result: job, dialogs } = await withDialogs([NO_SERIAL], () => vscode.commands.executeCommand<{ id: string } | undefined>('otaBench.startVerifyJob', v.node));
     assert.ok(job, 'a job was returned');
+    assert.match(dialogs.events[0]?.text ?? '', /No serial port is selected/, 'the verdict needs serial: the user is asked first');
     const rec = emu.jobs.job(job.id);
     assert.deepEqual(rec.targets, [emu.things.things.get('bench-board-01')!.thingArn]);
     assert.match(rec.document ?? '', /afr_ota/);
@@ -373,6 +377,16 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     const first = items(await kids(jobs.node))[0];
     assert.equal(first.label, job.id, 'the new job is first in Jobs');
     await waitFor('the new job selected in the view', () => api.view.selection.some((n) => n.id === first.node.id), 5000).catch(() => undefined);
+    // The same path as the release commands: the job is watched, and the cloud's success alone
+    // (no board on serial here) is not a pass.
+    assert.equal(api.release.controller.isRunning, true, 'the release watches the job');
+    emu.jobs.deviceUpdate('bench-board-01', job.id, { status: 'IN_PROGRESS' });
+    emu.jobs.deviceUpdate('bench-board-01', job.id, { status: 'SUCCEEDED' });
+    const r = await within('the verdict', api.release.controller.whenIdle(), 30_000);
+    assert.equal(r?.job?.id, job.id);
+    assert.equal(r?.status, 'failed', r?.note);
+    assert.equal(r?.rollout?.executions?.find((e) => e.target === 'bench-board-01')?.status, 'succeeded');
+    assert.match(r?.verdict?.reasons.join(' ') ?? '', /No serial port is connected/);
   });
 
   it('asks for the bench thing when the profile has none, with validation; a version without a signature fails clearly', async () => {
@@ -388,15 +402,18 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     profileNode = p;
     const bench = await child(await child(p.node, 'Packages').then((x) => x.node), 'bench-fw');
     const v = await child(bench.node, '2.1.0');
-    const asked = await withDialogs(['bad name!', 'bench-board-02'], () => vscode.commands.executeCommand<{ id: string }>('otaBench.startVerifyJob', v.node));
+    const asked = await withDialogs(['bad name!', 'bench-board-02', NO_SERIAL], () => vscode.commands.executeCommand<{ id: string }>('otaBench.startVerifyJob', v.node));
     assert.equal(asked.dialogs.rejections.length, 1, 'the invalid thing name was rejected by the input box');
     assert.ok(asked.result);
     assert.deepEqual(emu.jobs.job(asked.result.id).targets, [emu.things.things.get('bench-board-02')!.thingArn]);
+    const canceled = await vscode.commands.executeCommand<{ status: string; config: { target?: string } } | undefined>('otaBench.cancelRelease');
+    assert.equal(canceled?.status, 'canceled');
+    assert.equal(canceled?.config.target, 'bench-board-02', 'the asked device is the release\u2019s target (watch and verdict)');
     // Seeded versions carry no signature: the provider refuses and the user is told why.
     const unsigned = await child(bench.node, '1.0.0');
-    const failed = await withDialogs(['bench-board-02'], () => vscode.commands.executeCommand('otaBench.startVerifyJob', unsigned.node));
+    const failed = await withDialogs(['bench-board-02', NO_SERIAL], () => vscode.commands.executeCommand('otaBench.startVerifyJob', unsigned.node));
     assert.equal(failed.result, undefined);
-    const msg = await waitFor('the error message', () => failed.dialogs.events.find((e) => e.kind === 'message' && /Could not start a verify job/.test(e.text)));
+    const msg = await waitFor('the error message', () => failed.dialogs.events.find((e) => e.kind === 'message' && /failed at "Start verify job"/.test(e.text)));
     assert.match(msg.text, /signature/);
   });
 

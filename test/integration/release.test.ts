@@ -237,6 +237,33 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     assert.match(fs.readFileSync(path.join(folder, 'README.txt'), 'utf8'), /Verdict {4}PASSED/);
   });
 
+  it('Start Verify Job from the Clouds tree runs the same verify: the job first in Jobs, the rollout and a PASSED verdict in the pane', async () => {
+    // The board runs 1.6.1 now: verifying the published 1.6.0 from its version node installs it again.
+    const profileNode = (await api.tree.getChildren()).find((n) => n.id === `profile/${PROFILE}`);
+    assert.ok(profileNode, 'the profile in the tree');
+    const folders = await api.tree.getChildren(profileNode);
+    const packages = folders.find((n) => n.id.endsWith('/packages'))!;
+    const pkg = (await api.tree.getChildren(packages)).find((n) => n.id.endsWith('/package/bench-demo-firmware'));
+    assert.ok(pkg, 'the released package in the tree');
+    const version = (await api.tree.getChildren(pkg)).find((n) => (n as unknown as { item?: { version?: string } }).item?.version === '1.6.0');
+    assert.ok(version, 'version 1.6.0 in the tree');
+    const { result: job, dialogs } = await withDialogs([], () => vscode.commands.executeCommand<{ id: string } | undefined>('otaBench.startVerifyJob', version));
+    assert.ok(job, dialogs.events.map((e) => e.text).join('\n'));
+    assert.deepEqual(emu.jobs.job(job.id).targets, [emu.things.things.get('bench-board-01')!.thingArn]);
+    const jobs = folders.find((n) => n.id.endsWith('/jobs'))!;
+    assert.equal((await api.tree.getChildren(jobs))[0]?.id, `${jobs.id}/job/${job.id}`, 'the new job is first in Jobs');
+
+    const r = await within('the verify started from the tree', api.release.controller.whenIdle(), 120_000);
+    assert.equal(r?.status, 'passed', r?.note);
+    assert.equal(r?.job?.id, job.id);
+    assert.equal(board.version, '1.6.0', 'the board runs the verified image');
+    const q = await untilPane('the tree-started verdict in the pane', (p) => /reported 1\.6\.0 on serial/.test(p.verdict ?? ''));
+    assert.match(q.verdict!, /PASSED/);
+    assert.deepEqual(q.steps.map((st) => st.status), ['skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'done', 'done', 'done']);
+    assert.deepEqual(q.executions.map((e) => e.slice(0, 2)), [['bench-board-01', 'SUCCEEDED']]);
+    assert.match(q.text, /bench-board-01: IN_PROGRESS/, 'the rollout reached the timeline');
+  });
+
   it('Cancel Release during the watch stops it, says what is left on the cloud, and the pane offers Resume', async () => {
     setVersion('1.6.2');
     board.setFault('download-timeout', true);

@@ -3,9 +3,9 @@
 // Fleet…, Resume Last Release, Cancel Release, Save Verify Bundle…. Each runs the same pipeline
 // (core/release), whole or in part, through the ReleaseController.
 import * as vscode from 'vscode';
-import type { PackageVersion } from '../../core/model';
+import type { Job, PackageVersion } from '../../core/model';
 import type { CloudProfile } from '../../core/profiles';
-import { locateArtifact, resumePoint, STEP_TITLES, type ReleaseRecord, type RunOptions, type StepId } from '../../core/release';
+import { locateArtifact, resumePoint, STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type RunOptions, type StepId } from '../../core/release';
 import { formatSize } from '../../core/release/artifact';
 import { StaleReleaseError } from '../../core/release/errors';
 import { readVersion } from '../../core/version/read';
@@ -15,7 +15,7 @@ import { buildRunnerFor } from '../release/buildRunner';
 import type { ReleaseController } from '../release/controller';
 import { releaseToFleet } from '../release/fleetWizard';
 import { showOutcome } from '../release/outcome';
-import { configFor, confirmVersion, folderAndSettings, pickProfile, runDeps, serialFor, type ReleaseServices } from '../release/prepare';
+import { benchDeviceFor, configFor, confirmVersion, folderAndSettings, pickProfile, runDeps, serialFor, verifySettings, type ReleaseServices } from '../release/prepare';
 import { verifyOnlyRecord } from '../release/verifyOnly';
 
 /** A Clouds-view version node, as the tree hands it to a command (read structurally). */
@@ -25,6 +25,16 @@ interface VersionNodeLike {
 }
 const isVersionNode = (n: unknown): n is VersionNodeLike =>
   typeof n === 'object' && n !== null && typeof (n as VersionNodeLike).item?.version === 'string' && typeof (n as VersionNodeLike).ctx?.profile?.name === 'string';
+
+/** What the Clouds view's Start Verify Job (and tests) pass along with a version node. */
+export interface VerifyOptions {
+  /** The bench device; without it the profile's, else asked. */
+  target?: string;
+  /** false: publish a DRAFT version first without asking. */
+  confirm?: boolean;
+  /** Told once, as soon as the cloud describes the new verify job (the watch goes on). */
+  onJob?: (job: Job) => void | Promise<void>;
+}
 
 export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseController): vscode.Disposable[] {
   const busy = (): boolean => {
@@ -123,15 +133,18 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
     return run(title, async () => controller.run({ title: `OTA Bench: ${title} (${STEP_TITLES[at]})`, record: last, deps: await runDeps(s, profile, fs.settings, last.config.root, serial.watcher), opts }));
   };
 
-  /** Start Verify Job: the workspace's version or a listed one; or the version node it was run on. */
-  const verifyVersion = async (node?: unknown): Promise<ReleaseRecord | undefined> => {
+  /**
+   * Start Verify Job: the workspace's version or a listed one; or the version node it was run on
+   * (the Clouds view's command forwards here). Start, watch, verdict as in a Quick Release.
+   */
+  const verifyVersion = async (node?: unknown, opts: VerifyOptions = {}): Promise<ReleaseRecord | undefined> => {
     const title = 'Start Verify Job';
     if (busy()) return undefined;
-    const fs = folderAndSettings();
+    const fs = verifySettings();
     if (!fs) return undefined;
     const profile = isVersionNode(node) ? s.profiles.get(node.ctx.profile.name) ?? node.ctx.profile : await pickProfile(s, title);
     if (!profile) return undefined;
-    const config = configFor(fs.settings, profile, fs.folder.uri.fsPath);
+    const config = configFor(fs.settings, profile, fs.root);
     if (!config) return undefined;
     let chosen: PackageVersion | undefined = isVersionNode(node) ? node.item : undefined;
     if (!chosen) {
@@ -165,8 +178,11 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
       chosen = pick.v;
     }
     if (!chosen) return undefined;
+    const target = opts.target ?? (await benchDeviceFor(profile));
+    if (!target) return undefined;
+    config.target = target;
     if (chosen.status === 'draft') {
-      const b = await vscode.window.showWarningMessage(`${chosen.packageId} ${chosen.version} is a draft.`, { modal: true, detail: 'A verify job can only install a published version. Publish it first?' }, 'Publish and Verify');
+      const b = opts.confirm === false ? 'Publish and Verify' : await vscode.window.showWarningMessage(`${chosen.packageId} ${chosen.version} is a draft.`, { modal: true, detail: 'A verify job can only install a published version. Publish it first?' }, 'Publish and Verify');
       if (b !== 'Publish and Verify') return undefined;
       const provider = await s.providerFor(profile);
       try {
@@ -182,7 +198,13 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
     const record = verifyOnlyRecord(config, { packageId: chosen.packageId, versionId: chosen.id, version: chosen.version, status: chosen.status, arn: chosen.arn }, Date.now());
     await s.store.remember({ profile: profile.name });
     await openMonitor();
-    return run(title, async () => controller.run({ title: `OTA Bench: verify ${chosen!.packageId} ${chosen!.version}`, record, deps: await runDeps(s, profile, fs.settings, config.root, serial.watcher) }));
+    let told = false;
+    const onEvent = (e: ReleaseEvent) => {
+      if (e.type !== 'rollout' || told || !opts.onJob) return;
+      told = true;
+      void Promise.resolve(opts.onJob(e.rollout.job)).catch((err) => log().warn(`verify: ${errorMessage(err)}`));
+    };
+    return run(title, async () => controller.run({ title: `OTA Bench: verify ${chosen!.packageId} ${chosen!.version}`, record, deps: await runDeps(s, profile, fs.settings, config.root, serial.watcher), onEvent }));
   };
 
   const buildFirmware = async (): Promise<boolean> => {

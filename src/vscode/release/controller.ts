@@ -31,6 +31,8 @@ export interface RunRequest {
   config?: ReleaseConfig;
   record?: ReleaseRecord;
   opts?: RunOptions;
+  /** Also told each event of this run (after the controller); a listener's throw is logged, not fatal. */
+  onEvent?: (e: ReleaseEvent) => void;
 }
 
 export class ReleaseController implements vscode.Disposable {
@@ -113,6 +115,11 @@ export class ReleaseController implements vscode.Disposable {
         this.onEvent(e);
         const p = meter.next(e);
         if (p) report?.(p);
+        try {
+          req.onEvent?.(e);
+        } catch (err) {
+          log().warn(`release: an event listener failed: ${errorMessage(err)}`);
+        }
       },
     };
     const runPromise = vscode.window.withProgress(

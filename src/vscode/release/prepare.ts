@@ -1,10 +1,11 @@
 // Everything a release command asks or checks before the pipeline runs: the workspace folder and
 // its release settings, the cloud profile (one QuickPick, last choice first), the version (one
-// QuickPick: the workspace's, or another typed one), the serial port for the verdict, and the
-// pipeline's editor-side deps (provider, build task, prompts, serial watcher).
+// QuickPick: the workspace's, or another typed one), the bench device when the profile names none,
+// the serial port for the verdict, and the pipeline's editor-side deps (provider, build task,
+// prompts, serial watcher).
 import * as vscode from 'vscode';
 import type { CloudProvider } from '../../core/clouds/provider';
-import { CLOUD_LABELS, type CloudProfile } from '../../core/profiles';
+import { CLOUD_LABELS, validators, type CloudProfile } from '../../core/profiles';
 import { describeSigning, profileTarget, releaseConfig, signingOf, type ReleaseConfig, type ReleaseSettings, type SerialWatcher } from '../../core/release';
 import type { SerialLine } from '../../core/serial/line';
 import { readVersion, type VersionSource } from '../../core/version/read';
@@ -54,12 +55,25 @@ export function folderAndSettings(): { folder: vscode.WorkspaceFolder; settings:
     });
     return undefined;
   }
+  const settings = checkedSettings(folder);
+  return settings && { folder, settings };
+}
+
+/**
+ * For a verify of a version already on the cloud, which builds nothing: the folder's settings, or
+ * without a folder the user's (root '', so the workspace version is simply not offered).
+ */
+export function verifySettings(): { root: string; settings: ReleaseSettings } | undefined {
+  const folder = releaseFolder();
+  const settings = checkedSettings(folder);
+  return settings && { root: folder?.uri.fsPath ?? '', settings };
+}
+
+function checkedSettings(folder: vscode.WorkspaceFolder | undefined): ReleaseSettings | undefined {
   const { settings, errors } = readReleaseSettings(folder);
-  if (errors.length) {
-    void vscode.window.showErrorMessage(`OTA Bench: fix the release settings first: ${errors.join(' ')}`, OPEN_SETTINGS).then((b) => b && openReleaseSettings());
-    return undefined;
-  }
-  return { folder, settings };
+  if (!errors.length) return settings;
+  void vscode.window.showErrorMessage(`OTA Bench: fix the release settings first: ${errors.join(' ')}`, OPEN_SETTINGS).then((b) => b && openReleaseSettings());
+  return undefined;
 }
 
 interface ProfileItem extends vscode.QuickPickItem {
@@ -96,6 +110,21 @@ export async function pickProfile(s: ReleaseServices, title: string, filter?: (p
     return undefined;
   }
   return pick.profile;
+}
+
+/** The bench device a verify job targets: the profile's, else asked (checked as the cloud names devices). */
+export async function benchDeviceFor(profile: CloudProfile): Promise<string | undefined> {
+  const named = profileTarget(profile);
+  if (named) return named;
+  const what = profile.kind === 'aws' ? 'thing name' : profile.kind === 'huawei' ? 'device_id' : 'DeviceName';
+  const check = profile.kind === 'aws' ? validators.thingName : profile.kind === 'huawei' ? validators.deviceId : validators.deviceName;
+  const value = await vscode.window.showInputBox({
+    title: 'Bench device for the verify job',
+    prompt: `Profile "${profile.name}" names no bench device. Enter its ${what} (add it to the profile to skip this question).`,
+    validateInput: (v) => (v.trim() === '' ? `Enter the bench device's ${what}.` : check(v.trim())),
+    ignoreFocusOut: true,
+  });
+  return value?.trim() || undefined;
 }
 
 /** Builds the release config for `profile`; a signing-settings problem is shown. */
