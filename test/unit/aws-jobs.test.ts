@@ -181,6 +181,77 @@ describe('aws emulator: jobs state machine and the device side (MQTT)', function
     assert.equal((await describe_('j-retry')).status, 'COMPLETED');
   });
 
+  describe('paced rollout (jobExecutionsRolloutConfig; an emulated minute is 200 ms here)', () => {
+    const MINUTE = 200;
+    const until = async (what: string, ok: () => boolean, ms = 5000) => {
+      const end = Date.now() + ms;
+      while (!ok()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    /** Execution creation times grouped into waves (a gap of half a minute starts a new one). */
+    const waves = (jobId: string) => {
+      const at = [...aws.jobs.job(jobId).executions.values()].map((e) => e.queuedAt.getTime()).sort((a, b) => a - b);
+      const out: number[][] = [];
+      for (const t of at) (out.length && t - out[out.length - 1][0] < MINUTE / 2 ? out[out.length - 1] : (out[out.length] = [])).push(t);
+      return out;
+    };
+    const counts = async (jobId: string) => {
+      const j = await describe_(jobId);
+      const d = j.jobProcessDetails!;
+      return { status: j.status, queued: d.numberOfQueuedThings, succeeded: d.numberOfSucceededThings, canceled: d.numberOfCanceledThings };
+    };
+
+    it('maximumPerMinute M over a group of N things: waves of M a minute apart, devices notified with their wave, counts follow', async () => {
+      const names = Array.from({ length: 7 }, (_, i) => `wave-${i + 1}`);
+      const group = aws.seed.group('waves', names);
+      const late = await Device.connect(aws.mqttUrl, 'wave-7');
+      devices.push(late);
+      const t0 = Date.now();
+      await iot.send(new CreateJobCommand({ jobId: 'j-waves', targets: [group], document: '{}', targetSelection: 'SNAPSHOT', jobExecutionsRolloutConfig: { maximumPerMinute: 3 } }));
+      const job = aws.jobs.job('j-waves');
+      assert.deepEqual([...job.executions.keys()], names.slice(0, 3), 'the first wave at once, in target order');
+      assert.deepEqual(await counts('j-waves'), { status: 'IN_PROGRESS', queued: 3, succeeded: 0, canceled: 0 });
+      // The first wave is done before the next starts: the job must not complete yet.
+      for (const t of names.slice(0, 3)) aws.jobs.deviceUpdate(t, 'j-waves', { status: 'SUCCEEDED' });
+      assert.deepEqual(await counts('j-waves'), { status: 'IN_PROGRESS', queued: 0, succeeded: 3, canceled: 0 });
+      await until('the second wave', () => job.executions.size >= 6);
+      assert.deepEqual(await counts('j-waves'), { status: 'IN_PROGRESS', queued: 3, succeeded: 3, canceled: 0 });
+      const notified = await late.next(/\/notify-next$/, (m) => m.body.execution?.jobId === 'j-waves', 3000);
+      assert.equal(notified.body.execution.status, 'QUEUED');
+      assert.ok(Date.now() - t0 >= 2 * MINUTE * 0.9, `wave-7 is notified with the third wave (${Date.now() - t0} ms)`);
+      const w = waves('j-waves');
+      assert.deepEqual(w.map((x) => x.length), [3, 3, 1]);
+      for (let i = 1; i < w.length; i++) assert.ok(w[i][0] - w[i - 1][0] >= MINUTE * 0.9, `waves a minute apart: ${w.map((x) => x[0] - w[0][0])}`);
+      for (const t of names.slice(3)) aws.jobs.deviceUpdate(t, 'j-waves', { status: 'SUCCEEDED' });
+      assert.deepEqual(await counts('j-waves'), { status: 'COMPLETED', queued: 0, succeeded: 7, canceled: 0 });
+    });
+
+    it('exponentialRate grows the wave by incrementFactor when rateIncreaseCriteria is met, capped by maximumPerMinute', async () => {
+      const group = aws.seed.group('exp-waves', Array.from({ length: 8 }, (_, i) => `exp-${i + 1}`));
+      await iot.send(
+        new CreateJobCommand({
+          jobId: 'j-exp',
+          targets: [group],
+          document: '{}',
+          jobExecutionsRolloutConfig: { maximumPerMinute: 4, exponentialRate: { baseRatePerMinute: 1, incrementFactor: 2, rateIncreaseCriteria: { numberOfNotifiedThings: 1 } } },
+        }),
+      );
+      await until('all eight notified', () => aws.jobs.job('j-exp').executions.size === 8);
+      assert.deepEqual(waves('j-exp').map((x) => x.length), [1, 2, 4, 1]);
+    });
+
+    it('canceling the job stops the rollout: things not notified yet never get an execution', async () => {
+      const group = aws.seed.group('cancel-waves', ['cw-1', 'cw-2', 'cw-3', 'cw-4', 'cw-5']);
+      await iot.send(new CreateJobCommand({ jobId: 'j-cancel-waves', targets: [group], document: '{}', jobExecutionsRolloutConfig: { maximumPerMinute: 2 } }));
+      await iot.send(new CancelJobCommand({ jobId: 'j-cancel-waves' }));
+      await new Promise((r) => setTimeout(r, 2.5 * MINUTE));
+      assert.deepEqual([...aws.jobs.job('j-cancel-waves').executions.keys()], ['cw-1', 'cw-2']);
+      assert.deepEqual(await counts('j-cancel-waves'), { status: 'CANCELED', queued: 0, succeeded: 0, canceled: 2 });
+    });
+  });
+
   it('times out an execution after inProgressTimeoutInMinutes (emulated minutes)', async () => {
     aws.seed.thing('slow-1');
     await iot.send(new CreateJobCommand({ jobId: 'j-timeout', targets: [aws.things.thing('slow-1').thingArn], document: '{}', timeoutConfig: { inProgressTimeoutInMinutes: 1 } }));

@@ -311,21 +311,196 @@ describe('aws provider (on the emulator)', function () {
       assert.equal(last!.job.status, 'completed');
     });
 
-    it('stays under ~1 request/s per job by default and stops when aborted', async () => {
+    // The watch's requests for a job, one letter each: J DescribeJob, L ListJobExecutionsForJob,
+    // E DescribeJobExecution (x when the emulator throttled it).
+    const ops = (from: number, jobId: string) =>
+      aws.requests
+        .slice(from)
+        .map((r) => {
+          const letter = r.path === `/jobs/${jobId}` ? 'J' : r.path === `/jobs/${jobId}/things` ? 'L' : /^\/things\/[^/]+\/jobs\//.test(r.path) && r.path.endsWith(`/jobs/${jobId}`) ? 'E' : '';
+          return r.fault === 'throttle' ? letter.toLowerCase() : letter;
+        })
+        .join('');
+
+    /** Runs `steps` one at a time, each after the watch has polled `idle` more executions since the last snapshot. */
+    function driver(jobId: string, steps: (() => void)[], idle = 2) {
+      let mark = Infinity;
+      const polls = () => (ops(0, jobId).match(/E/g) ?? []).length;
+      const timer = setInterval(() => {
+        if (steps.length && polls() >= mark + idle) {
+          mark = Infinity;
+          steps.shift()!();
+        }
+      }, 5);
+      return {
+        snapshot: () => (mark = polls()),
+        stop: () => clearInterval(timer),
+      };
+    }
+
+    it('a one-thing job: only DescribeJobExecution per tick; DescribeJob when the status changes or ends; same snapshots', async () => {
+      aws.seed.thing('watch-3');
+      aws.jobs.create('one-watch', { targets: [aws.things.thing('watch-3').thingArn], document: '{}' });
+      const from = aws.requests.length;
+      const d = driver('one-watch', [
+        () => aws.jobs.deviceUpdate('watch-3', 'one-watch', { status: 'IN_PROGRESS', statusDetails: { receive: '1/4' } }),
+        () => aws.jobs.deviceUpdate('watch-3', 'one-watch', { status: 'IN_PROGRESS', statusDetails: { receive: '2/4' } }),
+        () => aws.jobs.deviceUpdate('watch-3', 'one-watch', { status: 'SUCCEEDED', statusDetails: { reason: 'accepted  v2' } }),
+      ]);
+      const seen: string[] = [];
+      let last;
+      try {
+        for await (const r of provider.watchJob('one-watch', { intervalMs: 100, maxRequestsPerSecond: 20 })) {
+          seen.push(`${r.job.rawStatus}:${JSON.stringify(r.counts)}:${r.executions[0].rawStatus}:${r.executions[0].progress ?? '-'}`);
+          last = r;
+          d.snapshot();
+        }
+      } finally {
+        d.stop();
+      }
+      assert.deepEqual(seen, [
+        'IN_PROGRESS:{"queued":1}:QUEUED:-',
+        'IN_PROGRESS:{"in-progress":1}:IN_PROGRESS:25',
+        'IN_PROGRESS:{"in-progress":1}:IN_PROGRESS:50',
+        'COMPLETED:{"succeeded":1}:SUCCEEDED:100',
+      ]);
+      assert.equal(last!.done, true);
+      const e = last!.executions[0];
+      assert.equal(e.statusDetails?.reason, 'accepted  v2');
+      assert.equal(e.details?.retryAttempt, 0, 'the summary-only field is still there');
+      assert.equal(e.details?.thingArn, aws.things.thing('watch-3').thingArn);
+      // Start: J L E; idle ticks: E; the tick that sees IN_PROGRESS: E J; progress only: E; the end: E J.
+      const pattern = ops(from, 'one-watch');
+      assert.match(pattern, /^JLEE{2,}JE{6,}J$/, pattern);
+      assert.equal(pattern.replace(/[^J]/g, '').length, 3, `DescribeJob at the start, on IN_PROGRESS and at the end: ${pattern}`);
+      assert.equal(pattern.replace(/[^L]/g, '').length, 1, pattern);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(ops(from, 'one-watch'), pattern, 'no request after the watch ended');
+    });
+
+    it('a one-thing job re-lists its execution when a retry renumbers it (retryAttempt)', async () => {
+      aws.seed.thing('watch-4');
+      aws.jobs.create('retry-watch', { targets: [aws.things.thing('watch-4').thingArn], document: '{}', jobExecutionsRetryConfig: { criteriaList: [{ failureType: 'FAILED', numberOfRetries: 1 }] } });
+      const from = aws.requests.length;
+      const d = driver('retry-watch', [
+        () => aws.jobs.deviceUpdate('watch-4', 'retry-watch', { status: 'IN_PROGRESS' }),
+        () => aws.jobs.deviceUpdate('watch-4', 'retry-watch', { status: 'FAILED', statusDetails: { reason: 'flaky' } }),
+        () => aws.jobs.deviceUpdate('watch-4', 'retry-watch', { status: 'SUCCEEDED' }),
+      ]);
+      const attempts: unknown[] = [];
+      try {
+        for await (const r of provider.watchJob('retry-watch', { intervalMs: 100, maxRequestsPerSecond: 20 })) {
+          attempts.push(`${r.executions[0].rawStatus}#${r.executions[0].details?.retryAttempt}`);
+          d.snapshot();
+        }
+      } finally {
+        d.stop();
+      }
+      // FAILED → QUEUED (retry 1, a new execution number) happens inside one device update.
+      assert.deepEqual(attempts, ['QUEUED#0', 'IN_PROGRESS#0', 'QUEUED#1', 'SUCCEEDED#1']);
+      assert.match(ops(from, 'retry-watch'), /^JLEE{2,}JE{2,}LJE{2,}J$/);
+    });
+
+    it('a one-thing job that ends during the first tick: one DescribeJob more and the watch is done', async () => {
+      aws.seed.thing('watch-6');
+      aws.jobs.create('quick-watch', { targets: [aws.things.thing('watch-6').thingArn], document: '{}' });
+      const from = aws.requests.length;
+      // Right after the first DescribeJob: the job's counts it read are already stale.
+      const t = setInterval(() => ops(from, 'quick-watch').startsWith('J') && (clearInterval(t), aws.jobs.deviceUpdate('watch-6', 'quick-watch', { status: 'SUCCEEDED' })), 2);
+      const seen: string[] = [];
+      for await (const r of provider.watchJob('quick-watch', { intervalMs: 100, maxRequestsPerSecond: 20 })) seen.push(`${r.job.rawStatus}:${JSON.stringify(r.counts)}:${r.executions[0].rawStatus}:${r.done}`);
+      clearInterval(t);
+      assert.deepEqual(seen, ['IN_PROGRESS:{"queued":1}:SUCCEEDED:false', 'COMPLETED:{"succeeded":1}:SUCCEEDED:true']);
+      assert.equal(ops(from, 'quick-watch'), 'JLEJ');
+    });
+
+    it('a terminal execution whose job does not end (CONTINUOUS): only DescribeJob is polled', async () => {
+      aws.seed.thing('watch-7');
+      aws.jobs.create('continuous-watch', { targets: [aws.things.thing('watch-7').thingArn], document: '{}', targetSelection: 'CONTINUOUS' });
+      aws.jobs.deviceUpdate('watch-7', 'continuous-watch', { status: 'SUCCEEDED' });
+      const from = aws.requests.length;
+      const ac = new AbortController();
+      const t = setInterval(() => (ops(from, 'continuous-watch').match(/J/g) ?? []).length >= 4 && ac.abort(), 5);
+      let snapshots = 0;
+      for await (const r of provider.watchJob('continuous-watch', { intervalMs: 50, maxRequestsPerSecond: 50, signal: ac.signal })) {
+        snapshots++;
+        assert.equal(r.done, false);
+      }
+      clearInterval(t);
+      assert.equal(snapshots, 1);
+      assert.match(ops(from, 'continuous-watch'), /^JLEJJJ$/);
+    });
+
+    it('a fleet job keeps polling the job and the list each tick, describing only executions that changed', async () => {
+      aws.seed.fleetJob('fleet-watch', ['fw-1', 'fw-2']);
+      const from = aws.requests.length;
+      // Counted on L: an idle tick ends with it, so a change lands between ticks.
+      const jobPolls = () => (ops(from, 'fleet-watch').match(/L/g) ?? []).length;
+      let mark = 0;
+      const steps = [() => aws.jobs.deviceUpdate('fw-1', 'fleet-watch', { status: 'SUCCEEDED' }), () => aws.jobs.deviceUpdate('fw-2', 'fleet-watch', { status: 'SUCCEEDED' })];
+      const timer = setInterval(() => mark && jobPolls() >= mark + 2 && steps.length && ((mark = 0), steps.shift()!()), 5);
+      let last;
+      try {
+        for await (const r of provider.watchJob('fleet-watch', { intervalMs: 50, maxRequestsPerSecond: 50 })) {
+          last = r;
+          mark = jobPolls();
+        }
+      } finally {
+        clearInterval(timer);
+      }
+      assert.equal(last!.done, true);
+      assert.deepEqual(last!.counts, { succeeded: 2 });
+      assert.match(ops(from, 'fleet-watch'), /^JLEE(JL){2,}JLE(JL){2,}JLE$/);
+    });
+
+    it('stays under ~1 request/s per job by default (one-thing job: ~1 s ticks) and stops when aborted', async () => {
       aws.seed.thing('watch-2');
       aws.jobs.create('slow-watch', { targets: [aws.things.thing('watch-2').thingArn], document: '{}' });
       const from = aws.requests.length;
       const ac = new AbortController();
       const t0 = Date.now();
-      setTimeout(() => ac.abort(), 3200);
+      setTimeout(() => ac.abort(), 4200);
       let snapshots = 0;
-      for await (const _ of provider.watchJob('slow-watch', { intervalMs: 100, signal: ac.signal })) snapshots++;
+      for await (const _ of provider.watchJob('slow-watch', { signal: ac.signal })) snapshots++;
       const ms = Date.now() - t0;
-      const sent = aws.requests.slice(from).filter((r) => r.path.includes('slow-watch')).length;
-      assert.ok(ms < 4500, `stopped promptly (${ms} ms)`);
+      const mine = aws.requests.slice(from).filter((r) => r.path.includes('slow-watch'));
+      assert.ok(ms < 5500, `stopped promptly (${ms} ms)`);
       assert.equal(snapshots, 1, 'nothing changed after the first snapshot');
-      assert.ok(sent <= Math.ceil(ms / 1000) + 1, `${sent} requests in ${ms} ms`);
-      assert.ok(sent >= 3);
+      assert.ok(mine.length <= Math.ceil(ms / 1000) + 1, `${mine.length} requests in ${ms} ms`);
+      assert.match(ops(from, 'slow-watch'), /^JLEE{2}$/, 'after the start, one DescribeJobExecution a tick');
+      const gaps = mine.slice(1).map((r, i) => r.at - mine[i].at);
+      assert.ok(gaps.every((g) => g >= 950 && g < 1500), `~1 s apart: ${gaps}`);
+    });
+
+    it('backs off on throttling (interval doubles, no request before it) and carries on', async () => {
+      aws.seed.thing('watch-5');
+      aws.jobs.create('throttled-watch', { targets: [aws.things.thing('watch-5').thingArn], document: '{}' });
+      const from = aws.requests.length;
+      const backoffs: { code: string; ms: number; at: number }[] = [];
+      let throttled = false;
+      const d = driver('throttled-watch', [
+        // Two watch-level failures: the SDK itself retries each call 3 times.
+        () => ((throttled = true), aws.faults.throttleNext(6, { pathPrefix: '/things/watch-5/jobs/throttled-watch' })),
+      ]);
+      const after = setInterval(() => throttled && backoffs.length === 2 && (clearInterval(after), aws.jobs.deviceUpdate('watch-5', 'throttled-watch', { status: 'SUCCEEDED' })), 5);
+      const before = aws.faults.counts.throttle;
+      let last;
+      try {
+        for await (const r of provider.watchJob('throttled-watch', { intervalMs: 50, maxRequestsPerSecond: 50, onBackoff: (e, ms) => backoffs.push({ code: e.code, ms, at: Date.now() }) })) {
+          last = r;
+          d.snapshot();
+        }
+      } finally {
+        d.stop();
+        clearInterval(after);
+      }
+      assert.equal(aws.faults.counts.throttle - before, 6);
+      assert.deepEqual(backoffs.map((b) => [b.code, b.ms]), [['throttled', 100], ['throttled', 200]]);
+      const next = aws.requests.slice(from).find((r) => r.path.includes('throttled-watch') && r.at >= backoffs[1].at);
+      assert.ok(next && next.at - backoffs[1].at >= 190, 'nothing sent during the back-off');
+      assert.equal(last!.executions[0].status, 'succeeded');
+      assert.equal(last!.done, true);
+      assert.match(ops(from, 'throttled-watch'), /^JLEE+eeeeeeEJ$/);
     });
 
     it('gives up with the CloudError when failures are not retryable', async () => {

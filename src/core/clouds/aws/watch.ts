@@ -1,16 +1,24 @@
-// Watching a job: poll DescribeJob (status + jobProcessDetails counts), ListJobExecutionsForJob
-// (first page) and DescribeJobExecution for executions that changed (statusDetails: receive
-// "n/m", self_test, reason). Requests are spaced to stay under ~1 request/s per job; throttling
-// and 5xx double the poll interval (up to 30 s) instead of failing; a snapshot is yielded when
-// something changed; the watch ends when the job is done or the signal aborts.
+// Watching a job within ~1 request/s per job (cloud-apis.md §1.8), spending that budget where the
+// news is. Every watch starts with DescribeJob (status + jobProcessDetails counts),
+// ListJobExecutionsForJob (first page) and DescribeJobExecution (statusDetails: receive "n/m",
+// self_test, reason).
+// - A job on one thing (the bench verify job) then polls only DescribeJobExecution, one request a
+//   tick (~1 s). DescribeJob follows only when the execution's status is not what the job's counts
+//   say (a status change, the end): counts and the job's own status move only then.
+//   ListJobExecutionsForJob follows only when the execution number changes (a retry: retryAttempt
+//   is all it adds). While a terminal execution waits for its job to end, only DescribeJob is polled.
+// - A fleet job polls all three each tick (executions that changed are described), 2 s apart.
+// Throttling and 5xx double the poll interval (up to 30 s) instead of failing; a snapshot is
+// yielded when something changed; the watch ends when the job is done or the signal aborts.
 
-import { DescribeJobCommand, DescribeJobExecutionCommand, ListJobExecutionsForJobCommand } from '@aws-sdk/client-iot';
+import { DescribeJobCommand, DescribeJobExecutionCommand, ListJobExecutionsForJobCommand, type Job as AwsJob } from '@aws-sdk/client-iot';
 import { CloudError, TERMINAL_EXECUTION, type Execution, type Rollout } from '../../model';
 import type { AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
-import { rolloutOf, toExecution, toExecutionSummary } from './map';
+import { rolloutOf, thingOf, toExecution, toExecutionSummary } from './map';
 
 export interface AwsWatchOptions {
+  /** Poll interval: default 2 s for fleet jobs, one request's share of the rate for a one-thing job. */
   intervalMs?: number;
   signal?: AbortSignal;
   /** Requests per second for this watch (default 1). */
@@ -23,9 +31,12 @@ export interface AwsWatchOptions {
   onBackoff?: (error: CloudError, delayMs: number) => void;
 }
 
+const FLEET_INTERVAL_MS = 2000;
+const MAX_BACKOFF_MS = 30_000;
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signal?.aborted || ms <= 0) return resolve();
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
@@ -48,59 +59,136 @@ class Pacer {
   }
 }
 
+/** The thing a job targets when it targets exactly one thing (not a group). */
+function soleThing(job: AwsJob): string | undefined {
+  const t = job.targets ?? [];
+  return t.length === 1 && /:thing\/[^/]+$/.test(t[0]) ? thingOf(t[0]) : undefined;
+}
+
+const COUNTED: [keyof NonNullable<AwsJob['jobProcessDetails']>, string][] = [
+  ['numberOfQueuedThings', 'QUEUED'],
+  ['numberOfInProgressThings', 'IN_PROGRESS'],
+  ['numberOfSucceededThings', 'SUCCEEDED'],
+  ['numberOfFailedThings', 'FAILED'],
+  ['numberOfRejectedThings', 'REJECTED'],
+  ['numberOfTimedOutThings', 'TIMED_OUT'],
+  ['numberOfCanceledThings', 'CANCELED'],
+  ['numberOfRemovedThings', 'REMOVED'],
+];
+
+/** The one execution's status as the job's counts have it (they lag the execution itself). */
+function countedStatus(job: AwsJob): string | undefined {
+  const d = job.jobProcessDetails ?? {};
+  const hit = COUNTED.filter(([k]) => Number(d[k] ?? 0) > 0);
+  return hit.length === 1 && d[hit[0][0]] === 1 ? hit[0][1] : undefined;
+}
+
 export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOptions = {}): AsyncGenerator<Rollout> {
-  const base = opts.intervalMs ?? 2000;
-  const pacer = new Pacer(1000 / (opts.maxRequestsPerSecond ?? 1));
+  const gapMs = 1000 / (opts.maxRequestsPerSecond ?? 1);
+  const pacer = new Pacer(gapMs);
   const signal = opts.signal;
-  const seen = new Map<string, { updatedAt?: number; full: Execution }>();
-  let interval = base;
-  let failures = 0;
-  let lastKey = '';
   const send = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     await pacer.wait(signal);
     if (signal?.aborted) throw new CloudError('Watch stopped.', 'canceled');
     return ctx.call(what, fn);
   };
-  while (!signal?.aborted) {
-    try {
-      const d = await send(`Reading job ${jobId}`, () => ctx.clients.iot.send(new DescribeJobCommand({ jobId })));
-      const list = await send(`Listing executions of ${jobId}`, () => ctx.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, maxResults: PAGE_SIZE.executions.max })));
-      const executions: Execution[] = [];
-      let described = 0;
-      for (const s of list.executionSummaries ?? []) {
-        const summary = toExecutionSummary(jobId, s);
-        const stamp = summary.updatedAt?.getTime();
-        const prev = seen.get(summary.target);
-        if (prev && prev.updatedAt === stamp) {
-          executions.push(prev.full);
-          continue;
-        }
-        if (described < (opts.describeLimit ?? 10)) {
-          described++;
-          const full = await send(`Reading ${summary.target}'s execution`, () => ctx.clients.iot.send(new DescribeJobExecutionCommand({ jobId, thingName: summary.target })));
-          const e = full.execution ? { ...toExecution(full.execution), details: { ...summary.details, ...toExecution(full.execution).details } } : summary;
-          seen.set(summary.target, { updatedAt: stamp, full: e });
-          executions.push(e);
-        } else executions.push(summary);
+  const describeJob = async () => (await send(`Reading job ${jobId}`, () => ctx.clients.iot.send(new DescribeJobCommand({ jobId })))).job!;
+  const listExecutions = async () =>
+    (await send(`Listing executions of ${jobId}`, () => ctx.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, maxResults: PAGE_SIZE.executions.max })))).executionSummaries ?? [];
+  const readExecution = async (thingName: string): Promise<Execution | undefined> => {
+    const r = await send(`Reading ${thingName}'s execution`, () => ctx.clients.iot.send(new DescribeJobExecutionCommand({ jobId, thingName })));
+    return r.execution && toExecution(r.execution);
+  };
+  /** The full execution keeps what only its summary has (retryAttempt). */
+  const withSummary = (e: Execution, summary: Execution): Execution => ({ ...e, details: { ...summary.details, ...e.details } });
+
+  // Fleet scheme: the last described execution per thing, reused while its summary is unchanged.
+  const seen = new Map<string, { updatedAt?: number; summary: Execution; full: Execution }>();
+  const fleetTick = async (): Promise<{ job: AwsJob; executions: Execution[] }> => {
+    const job = await describeJob();
+    const summaries = await listExecutions();
+    const executions: Execution[] = [];
+    let described = 0;
+    for (const s of summaries) {
+      const summary = toExecutionSummary(jobId, s);
+      const stamp = summary.updatedAt?.getTime();
+      const prev = seen.get(summary.target);
+      if (prev && prev.updatedAt === stamp) {
+        executions.push(prev.full);
+        continue;
       }
-      const rollout = rolloutOf(d.job!, executions);
+      if (described < (opts.describeLimit ?? 10)) {
+        described++;
+        const full = await readExecution(summary.target);
+        const e = full ? withSummary(full, summary) : summary;
+        seen.set(summary.target, { updatedAt: stamp, summary, full: e });
+        executions.push(e);
+      } else executions.push(summary);
+    }
+    return { job, executions };
+  };
+
+  // One-thing scheme: the state the last complete tick left; `fresher` says which read came last.
+  type One = { thing: string; job: AwsJob; summary: Execution; execution: Execution; fresher: 'job' | 'execution' };
+  let one: One | undefined;
+  const oneTick = async (o: One): Promise<{ job: AwsJob; executions: Execution[] }> => {
+    let { job, summary, execution, fresher } = o;
+    const agree = countedStatus(job) === execution.rawStatus;
+    if (agree ? TERMINAL_EXECUTION.has(execution.status) : fresher === 'execution') {
+      // The job lags what the execution already said (its counts, or its own end): read the job.
+      job = await describeJob();
+      fresher = 'job';
+    } else {
+      const full = (await readExecution(o.thing)) ?? execution;
+      if (full.executionNumber !== execution.executionNumber) {
+        const s = (await listExecutions()).find((x) => thingOf(x.thingArn) === o.thing);
+        if (s) summary = toExecutionSummary(jobId, s);
+      }
+      execution = withSummary(full, summary);
+      fresher = 'execution';
+      if (countedStatus(job) !== execution.rawStatus) {
+        job = await describeJob();
+        fresher = 'job';
+      }
+    }
+    // Commit only after every request of the tick succeeded, so a failed tick is redone whole.
+    one = { ...o, job, summary, execution, fresher };
+    return { job, executions: [execution] };
+  };
+
+  const baseOf = () => opts.intervalMs ?? (one ? gapMs : FLEET_INTERVAL_MS);
+  let interval = baseOf();
+  let failures = 0;
+  let lastKey = '';
+  while (!signal?.aborted) {
+    const started = Date.now();
+    let failed = false;
+    try {
+      const { job, executions } = one ? await oneTick(one) : await fleetTick();
+      if (!one) {
+        const thing = soleThing(job);
+        const s = thing && seen.get(thing);
+        if (s && executions.length === 1) one = { thing, job, summary: s.summary, execution: s.full, fresher: 'execution' };
+      }
+      const rollout = rolloutOf(job, executions);
       failures = 0;
-      interval = Math.max(base, Math.floor(interval / 2));
-      const key = JSON.stringify([rollout.job.rawStatus, rollout.counts, executions.map((e) => [e.target, e.rawStatus, e.statusDetails])]);
+      interval = Math.max(baseOf(), Math.floor(interval / 2));
+      const key = JSON.stringify([rollout.job.rawStatus, rollout.counts, executions.map((e) => [e.target, e.executionNumber, e.rawStatus, e.statusDetails])]);
       if (key !== lastKey || rollout.done) {
         lastKey = key;
         yield rollout;
       }
       if (rollout.done) return;
-      // Settled executions need no fast polling; in-flight ones do.
-      if (executions.length && executions.every((e) => TERMINAL_EXECUTION.has(e.status))) interval = Math.max(interval, base);
     } catch (e) {
       const err = e instanceof CloudError ? e : new CloudError(String(e), 'unknown');
       if (signal?.aborted || err.code === 'canceled') return;
       if (!err.retryable || ++failures > (opts.maxFailures ?? 8)) throw err;
-      interval = Math.min(30_000, interval * 2);
+      failed = true;
+      interval = Math.min(MAX_BACKOFF_MS, interval * 2);
       opts.onBackoff?.(err, interval);
     }
-    await sleep(interval, signal);
+    // One-thing ticks start `interval` apart (the pacer keeps the rate); fleet ticks rest
+    // `interval` between them; a back-off always waits its full delay.
+    await sleep(one && !failed ? started + interval - Date.now() : interval, signal);
   }
 }

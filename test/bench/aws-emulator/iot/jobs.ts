@@ -3,6 +3,10 @@
 // in-progress timer, CANCELED by CancelJob(force) / CancelJobExecution; counts in
 // jobProcessDetails follow; a SNAPSHOT job COMPLETES when every execution is terminal; abort and
 // retry configs apply. Devices drive it through `deviceUpdate` (the MQTT side calls it).
+// With a jobExecutionsRolloutConfig, executions are created (and their things notified) in waves,
+// one per emulated minute (`minuteMs`): maximumPerMinute things a wave, or with exponentialRate
+// baseRatePerMinute growing by incrementFactor each time rateIncreaseCriteria is met, up to
+// maximumPerMinute (1000 without it). Without the config every execution starts at once.
 
 import { AwsError, conflict, exists, invalid, notFound } from '../errors';
 import { page } from '../paging';
@@ -66,6 +70,19 @@ export interface JobRecord {
   completedAt?: Date;
   thingGroupId?: string;
   executions: Map<string, ExecutionRecord>;
+  /** Things still waiting for their execution (paced rollout). */
+  rollout?: Rollout;
+}
+
+/** A paced rollout in progress: who is still to be notified, and at what rate. */
+interface Rollout {
+  waiting: string[];
+  perMinute: number;
+  max: number;
+  exponential?: { factor: number; notified?: number; succeeded?: number };
+  /** Notified / succeeded counts when the rate last rose (rateIncreaseCriteria counts from there). */
+  since: { notified: number; succeeded: number };
+  timer?: NodeJS.Timeout;
 }
 
 /** What the device gets back from an update: AWS's `/accepted` or `/rejected` payload. */
@@ -157,9 +174,21 @@ export class Jobs {
       thingGroupId: resolved.groups[0]?.thingGroupId,
       executions: new Map(),
     };
-    for (const thingName of resolved.things) {
+    const rollout = rolloutOf(b.jobExecutionsRolloutConfig, resolved.things);
+    if (rollout) job.rollout = rollout;
+    this.jobs.set(jobId, job);
+    if (rollout) this.nextWave(job);
+    else this.notify(job, resolved.things);
+    this.world.emit('job', job);
+    return { jobArn: job.jobArn, jobId, description };
+  }
+
+  /** Creates the things' executions (QUEUED) and tells the devices. */
+  private notify(job: JobRecord, thingNames: string[]): void {
+    const now = this.world.now();
+    for (const thingName of thingNames) {
       job.executions.set(thingName, {
-        jobId,
+        jobId: job.jobId,
         thingName,
         thingArn: this.things.thing(thingName).thingArn,
         status: 'QUEUED',
@@ -171,11 +200,33 @@ export class Jobs {
         retryAttempt: 0,
       });
     }
-    this.jobs.set(jobId, job);
     this.maybeComplete(job);
-    for (const t of resolved.things) this.world.emit('thing', t);
-    this.world.emit('job', job);
-    return { jobArn: job.jobArn, jobId, description };
+    for (const t of thingNames) this.world.emit('thing', t);
+  }
+
+  /** Releases one wave of a paced rollout and schedules the next an emulated minute later. */
+  private nextWave(job: JobRecord): void {
+    const r = job.rollout!;
+    r.timer = undefined;
+    if (job.status !== 'IN_PROGRESS') return;
+    const e = r.exponential;
+    if (e) {
+      const notified = job.executions.size;
+      const succeeded = [...job.executions.values()].filter((x) => x.status === 'SUCCEEDED').length;
+      const met = (e.notified !== undefined && notified - r.since.notified >= e.notified) || (e.succeeded !== undefined && succeeded - r.since.succeeded >= e.succeeded);
+      if (met && r.perMinute < r.max) {
+        // AWS does not say how a fractional rate rounds; up, so that a factor of 1.1 on 1 still grows.
+        r.perMinute = Math.min(r.max, Math.ceil(r.perMinute * e.factor));
+        r.since = { notified, succeeded };
+      }
+    }
+    const wave = r.waiting.splice(0, r.perMinute);
+    if (r.waiting.length) {
+      r.timer = setTimeout(() => this.nextWave(job), this.world.minuteMs);
+      r.timer.unref?.();
+    }
+    this.notify(job, wave);
+    if (wave.length) this.world.emit('job', job);
   }
 
   private checkRollout(raw: unknown): void {
@@ -326,6 +377,9 @@ export class Jobs {
       return { jobArn: j.jobArn, jobId, description: j.description };
     }
     j.status = 'CANCELED';
+    // Things not notified yet never get an execution.
+    if (j.rollout?.timer) clearTimeout(j.rollout.timer);
+    if (j.rollout) j.rollout.waiting = [];
     j.forceCanceled = force || j.forceCanceled;
     j.reasonCode = reasonCode ?? j.reasonCode;
     j.comment = comment ?? j.comment;
@@ -484,7 +538,7 @@ export class Jobs {
   }
 
   private maybeComplete(job: JobRecord): void {
-    if (job.status !== 'IN_PROGRESS' || job.targetSelection !== 'SNAPSHOT') return;
+    if (job.status !== 'IN_PROGRESS' || job.targetSelection !== 'SNAPSHOT' || job.rollout?.waiting.length) return;
     if ([...job.executions.values()].every((e) => TERMINAL.has(e.status))) {
       job.status = 'COMPLETED';
       job.completedAt = this.world.now();
@@ -494,11 +548,29 @@ export class Jobs {
   }
 
   close(): void {
-    for (const j of this.jobs.values()) for (const e of j.executions.values()) if (e.timer) clearTimeout(e.timer);
+    for (const j of this.jobs.values()) {
+      if (j.rollout?.timer) clearTimeout(j.rollout.timer);
+      for (const e of j.executions.values()) if (e.timer) clearTimeout(e.timer);
+    }
   }
 }
 
 const sec = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** The pacing a (validated) jobExecutionsRolloutConfig asks for; none without one. */
+function rolloutOf(raw: unknown, things: string[]): Rollout | undefined {
+  if (!isObject(raw)) return undefined;
+  const max = typeof raw.maximumPerMinute === 'number' ? raw.maximumPerMinute : ROLLOUT.maximumPerMinute.max;
+  const e = isObject(raw.exponentialRate) ? raw.exponentialRate : undefined;
+  const c = e && isObject(e.rateIncreaseCriteria) ? e.rateIncreaseCriteria : {};
+  return {
+    waiting: [...things],
+    perMinute: e ? Math.min(max, Number(e.baseRatePerMinute)) : max,
+    max,
+    exponential: e && { factor: Number(e.incrementFactor), notified: c.numberOfNotifiedThings as number | undefined, succeeded: c.numberOfSucceededThings as number | undefined },
+    since: { notified: 0, succeeded: 0 },
+  };
+}
 
 function checkStatusDetails(raw: unknown): string | undefined {
   if (!isObject(raw)) return 'statusDetails must be a map of strings.';
