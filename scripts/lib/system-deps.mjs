@@ -14,6 +14,10 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'build-essential', why: "compilers for code-server's native modules", command: 'g++' },
   { pkg: 'python3', why: 'node-gyp', command: 'python3' },
   { pkg: 'pkg-config', why: 'native module builds', command: 'pkg-config' },
+  // Chromium only depends on fontconfig: without a font, screenshots show boxes instead of text.
+  { pkg: 'fonts-dejavu-core', why: 'a font for the workbench screenshots', file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
+  { pkg: 'stm32flash', why: 'real flash-tool failures on a pty (e2e)', command: 'stm32flash' },
+  { pkg: 'avrdude', why: 'real flash-tool failures on a pty (e2e)', command: 'avrdude' },
 ];
 
 const onPath = (cmd) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
