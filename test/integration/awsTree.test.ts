@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../src/extension';
 import type { BenchNode } from '../../src/vscode/tree/node';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
-import { DialogScript, ESCAPE, type Answer } from './support/dialogs';
+import { ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
 import { waitFor, within } from './support/wait';
@@ -52,16 +52,6 @@ const items = (shown: Shown[]) => shown.filter((s) => !s.node.id.includes('/#'))
 const tail = (shown: Shown[]) => shown.filter((s) => s.node.id.includes('/#')).map((s) => s.label);
 const iconId = (item: vscode.TreeItem) => (item.iconPath as vscode.ThemeIcon).id;
 const colorId = (item: vscode.TreeItem) => (item.iconPath as vscode.ThemeIcon).color?.id;
-
-/** Runs a command with its dialogs answered like a user would (modal buttons, input boxes). */
-async function withDialogs<T>(answers: Answer[], run: () => Thenable<T>): Promise<{ result: T; dialogs: DialogScript }> {
-  const dialogs = new DialogScript(answers);
-  try {
-    return { result: await run(), dialogs };
-  } finally {
-    dialogs.dispose();
-  }
-}
 
 const config = () => vscode.workspace.getConfiguration('otaBench');
 const setProfiles = (v: unknown) => config().update('profiles', v, vscode.ConfigurationTarget.Global);

@@ -15,7 +15,7 @@ import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { AwsJobsAgent } from '../bench/board/agents/aws';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { useAwsProfileFiles } from './support/awsCredentials';
-import { DialogScript, type Answer } from './support/dialogs';
+import { withDialogs, type Answer } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
 import { waitFor, within } from './support/wait';
@@ -40,16 +40,6 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     const f = path.join(root, 'include', 'version.h');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
   };
-
-  /** Runs a command with its QuickPicks/boxes answered; notifications are recorded, not answered. */
-  async function withDialogs<T>(answers: Answer[], run: () => Thenable<T>): Promise<{ result: T; dialogs: DialogScript }> {
-    const dialogs = new DialogScript(answers);
-    try {
-      return { result: await run(), dialogs };
-    } finally {
-      dialogs.dispose();
-    }
-  }
 
   const pane = (): Promise<RolloutQueryResult> => api.release.bridge.query(10_000);
   async function untilPane(what: string, ok: (q: RolloutQueryResult) => boolean): Promise<RolloutQueryResult> {

@@ -12,13 +12,9 @@ import { join } from 'path';
 import { randomBytes } from 'crypto';
 import { createProvider } from '../../src/core/clouds/aws';
 import { digestFile } from '../../src/core/signing';
+import type { BenchContext, Figure } from './benchTypes';
 
-type Figure = { name: string; value: number; unit: string; note: string };
-interface Ctx {
-  root: string;
-  say: (s: string) => void;
-  figure: (name: string, value: number, unit: string, note?: string) => Figure;
-}
+type Ctx = BenchContext;
 
 const MB = 1024 * 1024;
 

@@ -5,12 +5,9 @@
 // it, paced by the cloud's rate limits) is shown apart. Medians of RUNS releases.
 import { STEP_IDS, startRelease, type ReleaseRecord, type StepId } from '../../src/core/release';
 import { startReleaseBench } from '../e2e/releaseBench';
+import type { BenchContext, Figure } from './benchTypes';
 
-type Figure = { name: string; value: number; unit: string; note: string };
-interface Ctx {
-  say: (s: string) => void;
-  figure: (name: string, value: number, unit: string, note?: string) => Figure;
-}
+type Ctx = BenchContext;
 
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -12,13 +12,9 @@ import { lineBytes, type SerialLine } from '../../src/core/serial/line';
 import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
 import { SerialSession } from '../../src/core/serial/session';
 import { toLogLine } from '../../src/vscode/serial/logLines';
+import type { BenchContext, Figure } from './benchTypes';
 
-type Figure = { name: string; value: number; unit: string; note: string };
-interface Ctx {
-  root: string;
-  say: (s: string) => void;
-  figure: (name: string, value: number, unit: string, note?: string) => Figure;
-}
+type Ctx = BenchContext;
 
 const MB = 1024 * 1024;
 

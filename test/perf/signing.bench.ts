@@ -5,12 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { digestFile, parseSigningKey } from '../../src/core/signing';
+import type { BenchContext, Figure } from './benchTypes';
 
-type Figure = { name: string; value: number; unit: string; note: string };
-interface Ctx {
-  say: (s: string) => void;
-  figure: (name: string, value: number, unit: string, note?: string) => Figure;
-}
+type Ctx = BenchContext;
 
 export async function bench({ say, figure }: Ctx): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'otab-sign-bench-'));

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { generateKeyPairSync } from 'crypto';
-import { mkdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'fs';
+import { mkdirSync, unlinkSync, utimesSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { HuaweiProfile } from '../../src/core/profiles';
 import { resumePoint, resumeRelease, startRelease } from '../../src/core/release/pipeline';
@@ -8,17 +8,9 @@ import { StaleReleaseError } from '../../src/core/release/errors';
 import { FileReleaseStore } from '../../src/core/release/store';
 import { STEP_IDS, type ReleaseRecord, type StepId } from '../../src/core/release/types';
 import { verifySignature } from '../../src/core/signing';
-import { abortAt, makeBench, type Bench } from './releaseHarness';
+import { abortAt, benchesCleanedAfterEach, type Bench } from './releaseHarness';
 
-const benches: Bench[] = [];
-const bench = (...a: Parameters<typeof makeBench>) => {
-  const b = makeBench(...a);
-  benches.push(b);
-  return b;
-};
-afterEach(() => {
-  for (const b of benches.splice(0)) rmSync(b.root, { recursive: true, force: true });
-});
+const bench = benchesCleanedAfterEach();
 
 const statuses = (r: ReleaseRecord) => Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
 const step = (r: ReleaseRecord, id: StepId) => r.steps.find((s) => s.id === id)!;

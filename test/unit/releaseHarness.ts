@@ -1,7 +1,7 @@
 // A bench for the release state machine: a temp workspace with a version header, a build runner
 // that writes a stamped image, the MemoryCloud provider, and a serial watcher the "board" prints to.
 
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { AwsProfile, CloudProfile } from '../../src/core/profiles';
@@ -102,5 +102,18 @@ export function abortAt(b: Bench, step: string, ctl: AbortController): void {
   b.deps.onEvent = (e) => {
     prev(e);
     if (e.type === 'step' && e.step === step && e.status === 'started') ctl.abort();
+  };
+}
+
+/** A `makeBench` for one test file whose temp workspaces are removed after each test. */
+export function benchesCleanedAfterEach(): typeof makeBench {
+  const made: Bench[] = [];
+  afterEach(() => {
+    for (const b of made.splice(0)) rmSync(b.root, { recursive: true, force: true });
+  });
+  return (...a) => {
+    const b = makeBench(...a);
+    made.push(b);
+    return b;
   };
 }

@@ -2,21 +2,12 @@
 // step and a resume continues from there; "Start Verify Job" on an already published version runs
 // only start-verify → watch → verdict (no local artifact). And the pane's view of both.
 import { strict as assert } from 'assert';
-import { rmSync } from 'fs';
 import { resumePoint, resumeRelease, startRelease } from '../../src/core/release/pipeline';
 import { verifyOnlyRecord } from '../../src/vscode/release/verifyOnly';
 import { releaseView, rolloutView, TimelineBuilder } from '../../src/vscode/release/view';
-import { makeBench, type Bench } from './releaseHarness';
+import { benchesCleanedAfterEach } from './releaseHarness';
 
-const benches: Bench[] = [];
-const bench = (...a: Parameters<typeof makeBench>) => {
-  const b = makeBench(...a);
-  benches.push(b);
-  return b;
-};
-afterEach(() => {
-  for (const b of benches.splice(0)) rmSync(b.root, { recursive: true, force: true });
-});
+const bench = benchesCleanedAfterEach();
 
 describe('release: partial runs (stopAfter) and verify-only', () => {
   it('stops after signing with nothing uploaded; a resume continues at the upload and passes', async () => {

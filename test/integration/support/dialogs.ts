@@ -98,3 +98,13 @@ export class DialogScript implements vscode.Disposable {
     this.originals.clear();
   }
 }
+
+/** Runs a command with its dialogs answered like a user would; the real window functions come back afterwards. */
+export async function withDialogs<T>(answers: Answer[], run: () => Thenable<T>): Promise<{ result: T; dialogs: DialogScript }> {
+  const dialogs = new DialogScript(answers);
+  try {
+    return { result: await run(), dialogs };
+  } finally {
+    dialogs.dispose();
+  }
+}
