@@ -44,20 +44,15 @@ export class ProfileStore implements vscode.Disposable {
       rememberSecret(value);
       await this.secrets.store(secretKey(profile.name, field), value);
     }
-    if (replacing && replacing !== profile.name) await this.deleteSecrets(profile.kind, replacing, Object.keys(secrets));
+    // A rename: the wizard passed the kept secrets in `secrets`, now stored under the new name.
+    if (replacing && replacing !== profile.name) await this.deleteSecrets(profile.kind, replacing);
     await this.writeList(next);
   }
 
   async remove(profile: Pick<CloudProfile, 'name' | 'kind'>): Promise<void> {
     const next = this.rawList().filter((p) => (p as { name?: unknown })?.name !== profile.name);
     await this.writeList(next);
-    await this.deleteSecrets(profile.kind, profile.name, []);
-  }
-
-  /** Removes a raw settings entry by index (used for corrupted entries that have no valid name). */
-  async removeAt(index: number): Promise<void> {
-    const next = this.rawList().filter((_, i) => i !== index);
-    await this.writeList(next);
+    await this.deleteSecrets(profile.kind, profile.name);
   }
 
   async getSecret(profileName: string, field: string): Promise<string | undefined> {
@@ -66,15 +61,8 @@ export class ProfileStore implements vscode.Disposable {
     return v;
   }
 
-  async hasSecrets(profile: CloudProfile): Promise<boolean> {
-    for (const f of SECRET_FIELDS[profile.kind]) if (!(await this.secrets.get(secretKey(profile.name, f.key)))) return false;
-    return true;
-  }
-
-  private async deleteSecrets(kind: CloudProfile['kind'], name: string, keep: string[]): Promise<void> {
-    for (const f of SECRET_FIELDS[kind]) if (!keep.includes(f.key)) await this.secrets.delete(secretKey(name, f.key));
-    // A rename moves the kept secrets to the new name; the old keys go too.
-    for (const field of keep) await this.secrets.delete(secretKey(name, field));
+  private async deleteSecrets(kind: CloudProfile['kind'], name: string): Promise<void> {
+    for (const f of SECRET_FIELDS[kind]) await this.secrets.delete(secretKey(name, f.key));
   }
 
   private rawList(): unknown[] {
