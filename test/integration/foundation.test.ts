@@ -61,6 +61,8 @@ describe('Foundation (real extension host)', function () {
 
   before(async () => {
     await setProfiles(undefined);
+    // Every test needs the API, also when one runs alone under --grep; the first test checks activation itself.
+    api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
   });
 
   after(async () => {
@@ -221,7 +223,6 @@ describe('Foundation (real extension host)', function () {
   });
 
   it('the Bench Monitor opens, completes the ready handshake and answers a round trip', async () => {
-    api ??= await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate(); // alone under --grep
     await vscode.commands.executeCommand('otaBench.openMonitor');
     const monitor = await waitFor('the monitor panel', () => api.monitor());
     await within('the monitor ready handshake', monitor.ready, 20_000);
