@@ -14,13 +14,21 @@ import type { ReleaseDeps } from '../../src/core/release/steps';
 import { versionStamp } from '../../src/core/version/embedded';
 import { MemoryCloud } from './releaseMemoryCloud';
 
+/**
+ * The bench's clock: wall time, but never the same millisecond twice. The pipeline (deps.now) and
+ * the board's lines share it, as on a real bench where a board cannot answer in the millisecond a
+ * job was requested; without it a fast in-memory run could stamp both alike.
+ */
+let lastTick = 0;
+export const benchNow = (): number => (lastTick = Math.max(Date.now(), lastTick + 1));
+
 /** Serial lines "stream in": tests and the MemoryCloud's install hook print to it. */
 export class FakeSerial implements SerialWatcher {
   readonly lines: SerialLine[] = [];
   private readonly listeners = new Set<(l: SerialLine) => void>();
 
   print(text: string, dir: SerialLine['dir'] = 'rx'): void {
-    const l = { t: Date.now(), text, dir };
+    const l = { t: benchNow(), text, dir };
     this.lines.push(l);
     for (const f of this.listeners) f(l);
   }
@@ -31,7 +39,7 @@ export class FakeSerial implements SerialWatcher {
   }
 
   recent(since: number): SerialLine[] {
-    return this.lines.filter((l) => l.t >= since);
+    return this.lines.filter((l) => l.t > since);
   }
 }
 
@@ -92,7 +100,7 @@ export function makeBench(profile: CloudProfile = AWS, overrides: Partial<Releas
     watch: { intervalMs: 2, bannerGraceMs: 200 },
     ...overrides,
   };
-  const deps: ReleaseDeps = { provider: cloud, store, build, serial, onEvent: (e) => events.push(e) };
+  const deps: ReleaseDeps = { provider: cloud, store, build, serial, now: benchNow, onEvent: (e) => events.push(e) };
   return { root, cloud, serial, store, events, config, deps, builds };
 }
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'assert';
 import { resumePoint, resumeRelease, startRelease } from '../../src/core/release/pipeline';
 import { verifyOnlyRecord } from '../../src/vscode/release/verifyOnly';
 import { releaseView, rolloutView, TimelineBuilder } from '../../src/vscode/release/view';
-import { benchesCleanedAfterEach } from './releaseHarness';
+import { benchesCleanedAfterEach, benchNow } from './releaseHarness';
 
 const bench = benchesCleanedAfterEach();
 
@@ -44,7 +44,7 @@ describe('release: partial runs (stopAfter) and verify-only', () => {
     // Publish 1.4.2 first (as an earlier session would have).
     const first = await startRelease(b.config, b.deps, undefined, { stopAfter: 'publish' });
     const pub = first.publish!;
-    const record = verifyOnlyRecord(b.config, { packageId: pub.packageId, versionId: pub.versionId, version: pub.version, status: 'published', arn: pub.arn }, Date.now());
+    const record = verifyOnlyRecord(b.config, { packageId: pub.packageId, versionId: pub.versionId, version: pub.version, status: 'published', arn: pub.arn }, benchNow());
     assert.equal(resumePoint(record), 'start-verify');
     assert.equal(record.artifact, undefined);
     await b.store.save(record);
@@ -59,7 +59,7 @@ describe('release: partial runs (stopAfter) and verify-only', () => {
 
     // The board stays silent this time: FAILED with the reason, resumable.
     b.cloud.onInstall = () => undefined;
-    const again = verifyOnlyRecord(b.config, { packageId: pub.packageId, versionId: pub.versionId, version: pub.version, status: 'published' }, Date.now());
+    const again = verifyOnlyRecord(b.config, { packageId: pub.packageId, versionId: pub.versionId, version: pub.version, status: 'published' }, benchNow());
     const failed = await resumeRelease(again, b.deps);
     assert.equal(failed.status, 'failed');
     const fv = releaseView(failed);

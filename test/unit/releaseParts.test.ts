@@ -13,7 +13,7 @@ import { parseSigningSettings } from '../../src/core/release/signingSettings';
 import type { RolloutSummary } from '../../src/core/release/types';
 import { decideVerdict } from '../../src/core/release/verdict';
 import { readEmbeddedVersion } from '../../src/core/version';
-import { FakeSerial, makeBench } from './releaseHarness';
+import { benchNow, FakeSerial, makeBench } from './releaseHarness';
 
 const demo = resolve(__dirname, '../../demo/workspace');
 const dirs: string[] = [];
@@ -269,8 +269,7 @@ describe('serial banner and verdict', () => {
   it('the serial tap merges the session buffer with new lines and waits for a match', async () => {
     const s = new FakeSerial();
     s.print('old banner firmware version 1.4.2');
-    const since = Date.now() + 1;
-    await new Promise((r) => setTimeout(r, 5));
+    const since = benchNow(); // the job is requested after that line, on the bench's clock
     const tap = new SerialTap(s);
     const m = bannerMatcher(undefined, '1.4.2');
     assert.equal(await tap.find(m, since, 0), undefined, 'a banner from before the job does not count');
@@ -283,6 +282,20 @@ describe('serial banner and verdict', () => {
     const aborted = tap.find(() => false, since, 60_000, ctl.signal);
     ctl.abort();
     assert.equal(await aborted, undefined);
+    tap.dispose();
+  });
+
+  it('a banner stamped in the very millisecond the job was requested is an old one (the cut is strict)', async () => {
+    const s = new FakeSerial();
+    const requestedAt = 1_000_000;
+    const tap = new SerialTap(s);
+    const m = bannerMatcher(undefined, '1.4.2');
+    const old = { t: requestedAt, text: 'I (12) boot: firmware version 1.4.2', dir: 'rx' as const };
+    s.lines.push(old);
+    assert.equal(await tap.find(m, requestedAt, 0), undefined, 'the session buffer line at requestedAt does not count');
+    assert.deepEqual(tap.since(requestedAt), []);
+    s.lines.push({ ...old, t: requestedAt + 1 });
+    assert.equal((await tap.find(m, requestedAt, 0))?.t, requestedAt + 1, 'one millisecond later it does');
     tap.dispose();
   });
 });

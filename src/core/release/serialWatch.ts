@@ -7,7 +7,7 @@ import type { SerialLine } from './types';
 export interface SerialWatcher {
   /** Calls `listener` for each new line until the returned function is called. */
   onLine(listener: (line: SerialLine) => void): () => void;
-  /** Lines already received at or after `since` (the session's ring buffer), oldest first. */
+  /** Lines received after `since` (the session's ring buffer), oldest first. */
   recent?(since: number): SerialLine[];
 }
 
@@ -70,10 +70,13 @@ export class SerialTap {
     return !!this.watcher;
   }
 
-  /** Board lines at or after `since`: the session's buffer (lines from before this run) merged with what we tapped. */
+  /**
+   * Board lines after `since` (the session's buffer merged with what we tapped). Strictly after: no
+   * board answers a job in the millisecond it was requested, so a line stamped then is an older one.
+   */
   since(since: number): SerialLine[] {
     const seen = new Set<string>();
-    const all = [...(this.watcher?.recent?.(since) ?? []), ...this.lines].filter((l) => l.t >= since);
+    const all = [...(this.watcher?.recent?.(since) ?? []), ...this.lines].filter((l) => l.t > since);
     return all
       .filter((l) => {
         const k = `${l.t}\u0000${l.text}`;
@@ -84,9 +87,9 @@ export class SerialTap {
       .sort((a, b) => a.t - b.t);
   }
 
-  /** The first line from `since` on that satisfies `test`, waiting up to `timeoutMs` for it. */
+  /** The first line after `since` that satisfies `test`, waiting up to `timeoutMs` for it. */
   find(test: (text: string) => boolean, since: number, timeoutMs: number, signal?: AbortSignal): Promise<SerialLine | undefined> {
-    const board = (l: SerialLine) => (l.dir === undefined || l.dir === 'rx') && l.t >= since && test(l.text);
+    const board = (l: SerialLine) => (l.dir === undefined || l.dir === 'rx') && l.t > since && test(l.text);
     const now = this.since(since).find(board);
     if (now || timeoutMs <= 0 || signal?.aborted) return Promise.resolve(now);
     return new Promise((resolve) => {

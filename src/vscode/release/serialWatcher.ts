@@ -24,8 +24,8 @@ export function serialWatcher(source: SerialLineSource): SerialWatcher {
     recent(since) {
       const out: ReleaseLine[] = [];
       const all = source.lines();
-      // Newest at the end: walk back only as far as `since`.
-      for (let i = all.length - 1; i >= 0 && all[i].t >= since; i--) out.push(toRelease(all[i]));
+      // Newest at the end: walk back only as far as `since` (exclusive, as SerialTap.since).
+      for (let i = all.length - 1; i >= 0 && all[i].t > since; i--) out.push(toRelease(all[i]));
       return out.reverse();
     },
   };
