@@ -11,7 +11,7 @@ import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
-import { waitFor, within } from './support/wait';
+import { revealWhenShown, waitFor, within } from './support/wait';
 
 const EXT_ID = 'ota-bench.ota-bench';
 const env = testEnv();
@@ -440,9 +440,9 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     const bench = await child(packages.node, 'bench-fw');
     const jobs = await child(profileNode.node, 'Jobs');
     const fleet = await child(jobs.node, 'fleet-rollout-1');
-    await api.view.reveal(fleet.node, { expand: true, select: false });
-    await api.view.reveal(bench.node, { expand: true, select: false });
-    await api.view.reveal(profileNode.node, { expand: false, select: false, focus: true });
+    await revealWhenShown(api.view, fleet.node, { expand: true, select: false });
+    await revealWhenShown(api.view, bench.node, { expand: true, select: false });
+    await revealWhenShown(api.view, profileNode.node, { expand: false, select: false, focus: true });
     await screenshot('aws-tree', 1200);
   });
 });

@@ -18,7 +18,7 @@ import { useAwsProfileFiles } from './support/awsCredentials';
 import { withDialogs, type Answer } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
-import { waitFor, within } from './support/wait';
+import { revealWhenShown, waitFor, within } from './support/wait';
 
 const EXT_ID = 'ota-bench.ota-bench';
 const PROFILE = 'Bench emulator';
@@ -146,7 +146,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     const jobs = (await api.tree.getChildren(profileNode)).find((n) => n.id.endsWith('/jobs'));
     assert.ok(jobs, 'the Jobs folder');
     const jobNode = await waitFor('the verify job in the tree', async () => (await api.tree.getChildren(jobs)).find((n) => n.id.endsWith(r.job!.id)));
-    await api.view.reveal(jobNode, { select: true, focus: false, expand: true });
+    await revealWhenShown(api.view, jobNode, { select: true, focus: false, expand: true });
     await screenshot('release-passed-tree', 1200);
   });
 

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../../src/extension';
 import { testEnv } from '../support/env';
 import { openPtyPair, PtyPair } from '../support/pty';
-import { waitFor, within } from '../support/wait';
+import { revealWhenShown, waitFor, within } from '../support/wait';
 
 const EXT_ID = 'ota-bench.ota-bench';
 const env = testEnv();
@@ -82,7 +82,7 @@ describe('Installed .vsix (smoke)', function () {
     assert.equal(bundleLoaded(), false, `${file} was required with the AWS profile collapsed`);
 
     // Expanded in the view, as a click would: the bundle comes from the installed extension.
-    await api.view.reveal(aws, { expand: true, select: false, focus: false });
+    await revealWhenShown(api.view, aws, { expand: true, select: false, focus: false });
     await waitFor('the AWS bundle to load', () => bundleLoaded());
     assert.equal(api.clouds.isLoaded('aws'), true);
     const folders = await Promise.all((await api.tree.getChildren(aws)).map(async (n) => (await api.tree.getTreeItem(n)).label));

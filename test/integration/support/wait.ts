@@ -27,3 +27,14 @@ export function within<T>(what: string, p: Thenable<T>, timeoutMs = 10_000): Pro
     );
   });
 }
+
+/**
+ * Reveals `node` in `view`, retrying while the workbench has not drawn it yet: getChildren has
+ * returned it, but reveal fails with "Data tree node not found" until the view renders it.
+ */
+export async function revealWhenShown<T>(view: { reveal(node: T, opts?: { select?: boolean; focus?: boolean; expand?: boolean | number }): Thenable<void> }, node: T, opts: { select?: boolean; focus?: boolean; expand?: boolean | number }): Promise<void> {
+  await waitFor('the view to show the node', async () => {
+    await view.reveal(node, opts);
+    return true;
+  });
+}
