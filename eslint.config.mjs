@@ -14,6 +14,17 @@ export default tseslint.config(
     },
   },
   {
+    // dist/extension.js and each dist/clouds/<kind>.js hold their own copy of core's error classes:
+    // `instanceof` is false across bundles. Recognise them by shape (src/core/errors.ts).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "BinaryExpression[operator='instanceof'][right.name=/^(CloudError|SigningError|VersionError|StepFailure|StaleReleaseError)$/]",
+        message: 'Error classes are copied into each bundle, so instanceof fails across them: use isCloudError / isCloudErrorCode / isNamedError from src/core/errors.ts.',
+      }],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is editor-neutral: no vscode imports.' }] }],

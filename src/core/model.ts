@@ -115,29 +115,4 @@ export function countExecutions(executions: Execution[]): RolloutCounts {
   return counts;
 }
 
-/** A user-facing failure: what went wrong, and what to do about it. Providers throw these. */
-export class CloudError extends Error {
-  constructor(
-    message: string,
-    readonly code: CloudErrorCode,
-    /** What the user can do, as a short sentence ("Run `aws sso login --profile dev`"). */
-    readonly hint?: string,
-    /** The cloud's own error name/code, e.g. ThrottlingException, IOTDA.014016. */
-    readonly cloudCode?: string,
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = 'CloudError';
-  }
-}
-
-export type CloudErrorCode =
-  | 'credentials' // missing / expired / invalid credentials
-  | 'not-found'
-  | 'already-exists'
-  | 'invalid' // the request was rejected as invalid
-  | 'throttled'
-  | 'unavailable' // 5xx, network
-  | 'canceled' // the user cancelled
-  | 'config' // a required profile setting is missing
-  | 'unknown';
+export { CloudError, type CloudErrorCode, type CloudErrorShape, isCloudError, isCloudErrorCode } from './errors';

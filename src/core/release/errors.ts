@@ -1,7 +1,7 @@
 // A step's failure as the user reads it: what went wrong and what to do. Any other error is turned
 // into one of these (CloudError keeps its hint; SigningError and VersionError too).
 
-import { CloudError } from '../model';
+import { isCloudError, isNamedError } from '../errors';
 import type { StepId } from './types';
 
 export class StepFailure extends Error {
@@ -27,14 +27,14 @@ export class StaleReleaseError extends Error {
 /** The user (or the editor) stopped the run, as opposed to something failing. */
 export function isCancel(e: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted) return true;
-  if (e instanceof CloudError) return e.code === 'canceled';
+  if (isCloudError(e)) return e.code === 'canceled';
   const err = e as { name?: string; code?: string; canceled?: boolean } | undefined;
   return err?.name === 'AbortError' || err?.code === 'ABORT_ERR' || err?.code === 'aborted' || err?.canceled === true;
 }
 
 /** The reason and action for any error a step throws. */
 export function explain(e: unknown, fallbackAction: string): { reason: string; action: string } {
-  if (e instanceof StepFailure) return { reason: e.message, action: e.action };
+  if (isNamedError<StepFailure>(e, 'StepFailure')) return { reason: e.message, action: e.action };
   const err = e as { message?: string; hint?: string };
   const reason = err?.message ? String(err.message) : String(e);
   return { reason, action: err?.hint ? String(err.hint) : fallbackAction };

@@ -2,10 +2,10 @@
 // during it leaves half-done. The runner (pipeline.ts) owns order, events, persistence and cancel.
 
 import { resolve } from 'path';
-import { CloudError } from '../model';
+import { isCloudErrorCode, isNamedError } from '../errors';
 import type { Artifact, CloudProvider, PublishRequest, PublishResult } from '../clouds/provider';
 import { CLOUD_LABELS, type CloudProfile } from '../profiles';
-import { digestFile, loadSigningKey, SigningError, type SigningKey } from '../signing';
+import { digestFile, loadSigningKey, type SigningError, type SigningKey } from '../signing';
 import { readVersion, type VersionPrompt } from '../version/read';
 import { packageNameProblems, versionProblems, versionValidator } from '../version/rules';
 import { readEmbeddedVersion } from '../version/embedded';
@@ -221,7 +221,7 @@ const sign: StepDef = {
       try {
         key = await loadSigningKey(path);
       } catch (e) {
-        if (!(e instanceof SigningError && e.code === 'encrypted' && ctx.deps.keyPassphrase)) throw e;
+        if (!(isNamedError<SigningError>(e, 'SigningError') && e.code === 'encrypted' && ctx.deps.keyPassphrase)) throw e;
         const pass = await ctx.deps.keyPassphrase();
         if (pass === undefined) throw abortError();
         key = await loadSigningKey(path, pass);
@@ -355,7 +355,7 @@ const startVerify: StepDef = {
         Object.assign(job, { created: true, ...(r.job.arn ? { arn: r.job.arn } : {}) });
         return { summary: `Reused verify job ${job.id}, created by the interrupted attempt.`, reused: true };
       } catch (e) {
-        if (!(e instanceof CloudError && e.code === 'not-found')) throw e;
+        if (!isCloudErrorCode(e, 'not-found')) throw e;
       }
     }
     if (!job) {
@@ -381,7 +381,7 @@ const startVerify: StepDef = {
       );
       Object.assign(job, { id: j.id, created: true, ...(j.arn ? { arn: j.arn } : {}) });
     } catch (e) {
-      if (e instanceof CloudError && e.code === 'already-exists') {
+      if (isCloudErrorCode(e, 'already-exists')) {
         job.created = true;
         return { summary: `Reused verify job ${job.id}.`, reused: true };
       }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { CloudError } from '../../core/model';
+import { isCloudError } from '../../core/model';
 import type { CloudKind } from '../../core/profiles';
 import { errorMessage, log } from '../log';
 
@@ -13,15 +13,8 @@ export interface ErrorText {
   credentials: boolean;
 }
 
-/**
- * CloudError by shape, not `instanceof`: each cloud bundle (dist/clouds/<x>.js) carries its own
- * copy of the class, so an error thrown there is not an instance of this bundle's CloudError.
- */
-export function isCloudError(err: unknown): err is CloudError {
-  if (err instanceof CloudError) return true;
-  const e = err as Partial<CloudError> | undefined;
-  return !!e && typeof e === 'object' && e.name === 'CloudError' && typeof e.code === 'string' && typeof e.message === 'string';
-}
+/** CloudError by shape (core/errors.ts): each cloud bundle carries its own copy of the class. */
+export { isCloudError };
 
 export function errorText(err: unknown): ErrorText {
   if (isCloudError(err)) {

@@ -7,7 +7,8 @@ import type { Job, PackageVersion } from '../../core/model';
 import type { CloudProfile } from '../../core/profiles';
 import { locateArtifact, resumePoint, STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type RunOptions, type StepId } from '../../core/release';
 import { formatSize } from '../../core/release/artifact';
-import { StaleReleaseError } from '../../core/release/errors';
+import { isNamedError } from '../../core/errors';
+import type { StaleReleaseError } from '../../core/release/errors';
 import { readVersion } from '../../core/version/read';
 import { showCloudError } from '../clouds/errors';
 import { errorMessage, log } from '../log';
@@ -55,7 +56,7 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
       showOutcome(r);
       return r;
     } catch (e) {
-      if (e instanceof StaleReleaseError) {
+      if (isNamedError<StaleReleaseError>(e, 'StaleReleaseError')) {
         const b = await vscode.window.showWarningMessage(`OTA Bench: ${e.message}`, 'Quick Release');
         if (b) await vscode.commands.executeCommand('otaBench.quickRelease');
         return undefined;

@@ -2,7 +2,7 @@
 // every failure into a CloudError naming what was being done.
 
 import { createHash } from 'crypto';
-import { CloudError } from '../../model';
+import { CloudError, isCloudErrorCode } from '../../model';
 import type { AwsClients, AwsProfileConfig } from './clients';
 import { toCloudError } from './errors';
 
@@ -36,4 +36,4 @@ export function requireSetting<T>(value: T | undefined, what: string, hint: stri
   return value;
 }
 
-export const isNotFound = (e: unknown) => e instanceof CloudError && e.code === 'not-found';
+export const isNotFound = (e: unknown) => isCloudErrorCode(e, 'not-found');

@@ -1,7 +1,7 @@
 // SDK and credential-chain failures → CloudError with a hint the user can act on. Messages are
 // scrubbed of anything that looks like a key, so nothing secret reaches a log or a notification.
 
-import { CloudError, type CloudErrorCode } from '../../model';
+import { CloudError, isCloudError, type CloudErrorCode, type CloudErrorShape } from '../../model';
 
 const CREDENTIAL_ERRORS = new Set([
   'ExpiredTokenException',
@@ -47,8 +47,8 @@ export interface ErrorContext {
   awsProfile?: string;
 }
 
-export function toCloudError(e: unknown, ctx: ErrorContext): CloudError {
-  if (e instanceof CloudError) return e;
+export function toCloudError(e: unknown, ctx: ErrorContext): CloudErrorShape {
+  if (isCloudError(e)) return e;
   const err = (e ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
   const name = err.name ?? err.Code ?? 'Error';
   const raw = scrub(err.message || name).replace(/\s+/g, ' ').trim();

@@ -11,7 +11,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'fs';
 import { readFile, stat } from 'fs/promises';
 import { basename } from 'path';
-import { CloudError } from '../../model';
+import { CloudError, isCloudErrorCode } from '../../model';
 import type { Cancel, Progress, PublishRequest, PublishResult } from '../provider';
 import { clientToken, isNotFound, requireSetting, type AwsContext } from './context';
 import { NAME, TEXT, attributesBytes } from './limits';
@@ -271,7 +271,7 @@ export async function publish(ctx: AwsContext, req: PublishRequest, opts: Publis
     registered = true;
   } catch (e) {
     // Someone (or an earlier interrupted run) created it meanwhile: accept it if it is the same image.
-    const now = e instanceof CloudError && (e.code === 'already-exists' || e.code === 'invalid') ? await getVersion(ctx, req.packageName, req.version) : undefined;
+    const now = isCloudErrorCode(e, 'already-exists', 'invalid') ? await getVersion(ctx, req.packageName, req.version) : undefined;
     if (!now) throw e;
     sameImage(now, req);
   }

@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'crypto';
 import { CreateJobCommand, CreateOTAUpdateCommand, DescribeJobCommand, DescribeThingCommand, GetOTAUpdateCommand, GetPackageVersionCommand, type GetPackageVersionResponse } from '@aws-sdk/client-iot';
-import { CloudError, type Job } from '../../model';
+import { CloudError, isCloudErrorCode, type Job } from '../../model';
 import type { Cancel, VerifyRequest } from '../provider';
 import { requireSetting, type AwsContext } from './context';
 import { NAME } from './limits';
@@ -86,7 +86,7 @@ async function describeExisting(ctx: AwsContext, jobId: string): Promise<Job | u
     const d = await ctx.call(`Reading job ${jobId}`, () => ctx.clients.iot.send(new DescribeJobCommand({ jobId })));
     return d.job ? toJob(d.job) : undefined;
   } catch (e) {
-    if (e instanceof CloudError && e.code === 'not-found') return undefined;
+    if (isCloudErrorCode(e, 'not-found')) return undefined;
     throw e;
   }
 }
@@ -161,7 +161,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
       );
     } catch (e) {
       // A re-run with the same id: the update exists; wait for its job below.
-      if (!(e instanceof CloudError && e.code === 'already-exists')) throw e;
+      if (!isCloudErrorCode(e, 'already-exists')) throw e;
     }
     // The OTA service creates the job asynchronously; wait for it (bounded) so the caller can watch it.
     for (let i = 0; i < 60; i++) {
@@ -209,7 +209,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     );
     return (await describeExisting(ctx, created.jobId!)) ?? { cloud: 'aws', id: created.jobId!, arn: created.jobArn, status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify' };
   } catch (e) {
-    if (e instanceof CloudError && e.code === 'already-exists') {
+    if (isCloudErrorCode(e, 'already-exists')) {
       const have = await describeExisting(ctx, jobId);
       if (have) return sameThingOrThrow(have, thingName);
     }

@@ -12,7 +12,7 @@
 // yielded when something changed; the watch ends when the job is done or the signal aborts.
 
 import { DescribeJobCommand, DescribeJobExecutionCommand, ListJobExecutionsForJobCommand, type Job as AwsJob } from '@aws-sdk/client-iot';
-import { CloudError, TERMINAL_EXECUTION, type Execution, type Rollout } from '../../model';
+import { CloudError, isCloudError, TERMINAL_EXECUTION, type CloudErrorShape, type Execution, type Rollout } from '../../model';
 import type { AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
 import { rolloutOf, thingOf, toExecution, toExecutionSummary } from './map';
@@ -28,7 +28,7 @@ export interface AwsWatchOptions {
   /** Consecutive retryable failures tolerated before the watch gives up. */
   maxFailures?: number;
   /** Told about each back-off (e.g. to show "throttled, retrying in 8 s"). */
-  onBackoff?: (error: CloudError, delayMs: number) => void;
+  onBackoff?: (error: CloudErrorShape, delayMs: number) => void;
 }
 
 const FLEET_INTERVAL_MS = 2000;
@@ -180,7 +180,7 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
       }
       if (rollout.done) return;
     } catch (e) {
-      const err = e instanceof CloudError ? e : new CloudError(String(e), 'unknown');
+      const err = isCloudError(e) ? e : new CloudError(String(e), 'unknown');
       if (signal?.aborted || err.code === 'canceled') return;
       if (!err.retryable || ++failures > (opts.maxFailures ?? 8)) throw err;
       failed = true;
