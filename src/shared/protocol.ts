@@ -15,12 +15,39 @@ export interface MonitorViewState {
   follow: boolean;
   filter: { include: string; exclude: string; regex: boolean; matchCase?: boolean };
   /** Line ending appended by the send box. */
-  sendEol: 'lf' | 'cr' | 'crlf' | 'none';
+  sendEol: (typeof SEND_EOLS)[number];
   /** The send box takes hex bytes ("de ad be ef") instead of text. */
   sendHex?: boolean;
   /** Lines sent from the send box, oldest first (recalled with ↑/↓). */
   sendHistory?: string[];
+  /** Minimum level and tag include/exclude over the parsed level/tag of each line. */
+  levels?: LevelFilter;
+  /** The plot: open or not, paused, and the user's pattern with named groups (besides Teleplot `>name:value`). */
+  plot?: PlotState;
 }
+
+/** Severity parsed from a line (ESP-IDF `I (123) tag:`, Zephyr `<inf>`, `[WARN]`, `W/tag`…), most severe first. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LevelFilter {
+  /** Show lines at this level or more severe; 'all' shows every line, with or without a level. */
+  min: LogLevel | 'all';
+  /** Only these tags (empty: every tag). */
+  include: string[];
+  /** Never these tags. */
+  exclude: string[];
+}
+
+export interface PlotState {
+  open: boolean;
+  paused: boolean;
+  /** A JavaScript regular expression whose named groups are series (`t=(?<temp>[\d.]+)`); '' for Teleplot lines only. */
+  pattern: string;
+}
+
+export const DEFAULT_LEVEL_FILTER: LevelFilter = { min: 'all', include: [], exclude: [] };
+export const DEFAULT_PLOT_STATE: PlotState = { open: false, paused: false, pattern: '' };
 
 export const DEFAULT_VIEW_STATE: MonitorViewState = {
   protocol: PROTOCOL_VERSION,
@@ -31,6 +58,8 @@ export const DEFAULT_VIEW_STATE: MonitorViewState = {
   sendEol: 'lf',
   sendHex: false,
   sendHistory: [],
+  levels: DEFAULT_LEVEL_FILTER,
+  plot: DEFAULT_PLOT_STATE,
 };
 
 export type PortState = 'closed' | 'opening' | 'open' | 'reconnecting' | 'paused' | 'error';
@@ -51,6 +80,18 @@ export interface LogLine {
   raw?: string;
   /** 'rx' from the board, 'tx' what we sent, 'sys' our own notes (reconnects, flashing). */
   dir: 'rx' | 'tx' | 'sys';
+  /** Level and tag the host parsed from the line (absent when the line has none). */
+  level?: LogLevel;
+  tag?: string;
+  /** The line belongs to a crash or boot loop the host recognised: what kind (e.g. "ESP-IDF panic"). */
+  crash?: string;
+}
+
+/** One board of the bench as the monitor lists it (a tab). */
+export interface BoardView {
+  id: string;
+  label: string;
+  port: PortStatus;
 }
 
 /** Host → webview. */
@@ -59,9 +100,16 @@ export type HostMessage =
       type: 'init'; protocol: number; extensionVersion: string; port: PortStatus; profiles: number; lines: LogLine[];
       /** How many lines the page keeps (the host's ring size); the page's default otherwise. */
       maxLines?: number;
+      /** The workspace's remembered level/tag filter (host workspaceState); wins over the page's own. */
+      levels?: LevelFilter;
+      /** The bench's boards and which one the page shows (one tab per board). */
+      boards?: BoardView[];
+      board?: string;
     }
   | { type: 'log'; lines: LogLine[]; dropped?: number }
   | { type: 'port'; port: PortStatus }
+  /** The board list changed (a board connected, went away, was added). */
+  | { type: 'boards'; boards: BoardView[]; board: string }
   | { type: 'clear' }
   | { type: 'pong'; id: number }
   /** The answer to the page's 'copy': written to the editor's clipboard, or why not. */
@@ -79,7 +127,11 @@ export type WebviewMessage =
   | { type: 'ping'; id: number }
   | { type: 'send'; text: string; eol: MonitorViewState['sendEol']; hex?: boolean }
   | { type: 'state'; state: MonitorViewState }
-  | { type: 'command'; command: 'pickPort' | 'clear' | 'saveLog' | 'pause' | 'resume' }
+  | { type: 'command'; command: MonitorCommand }
+  /** Show another board of the bench (the host answers with its snapshot in an 'init'). */
+  | { type: 'selectBoard'; board: string }
+  /** The plot's data as CSV, to be saved where the user says. */
+  | { type: 'exportCsv'; csv: string }
   /**
    * Put `text` on the clipboard. The host writes it (vscode.env.clipboard): a write from inside the
    * webview's iframe does not reliably reach the editor's clipboard (browser hosts, permissions).
@@ -89,6 +141,10 @@ export type WebviewMessage =
   /** A button of the rollout pane. */
   | { type: 'releaseCommand'; command: ReleaseCommand }
   | { type: 'rolloutQueryResult'; id: number; result: RolloutQueryResult };
+
+export const MONITOR_COMMANDS = ['pickPort', 'clear', 'saveLog', 'pause', 'resume'] as const;
+export type MonitorCommand = (typeof MONITOR_COMMANDS)[number];
+export const SEND_EOLS = ['lf', 'cr', 'crlf', 'none'] as const;
 
 /** Named controls of the monitor page that tests can drive through the real DOM handlers. */
 export type MonitorField = 'include' | 'exclude' | 'search' | 'send';
@@ -103,7 +159,9 @@ export type MonitorTestAction =
   | { kind: 'eol'; value: MonitorViewState['sendEol'] }
   | { kind: 'scroll'; to: 'top' | 'bottom' | number }
   /** Answer at once, without letting queued lines be absorbed first (to see the backlog). */
-  | { kind: 'peek' };
+  | { kind: 'peek' }
+  /** Post `message` to the host exactly as given (tests of the host's message checks). */
+  | { kind: 'postRaw'; message: unknown };
 
 /** What the page actually renders, read back from its DOM. */
 export interface MonitorQueryResult {
@@ -235,7 +293,8 @@ export interface ReleaseUpdate {
   activity?: string | null;
 }
 
-export type ReleaseCommand = 'saveBundle' | 'resume' | 'cancel' | 'quickRelease' | 'showLog';
+export const RELEASE_COMMANDS = ['saveBundle', 'resume', 'cancel', 'quickRelease', 'showLog'] as const;
+export type ReleaseCommand = (typeof RELEASE_COMMANDS)[number];
 
 /** What the rollout pane renders, read back from its DOM (integration tests, screenshots). */
 export interface RolloutQueryResult {
@@ -249,19 +308,46 @@ export interface RolloutQueryResult {
   buttons: { label: string; disabled: boolean }[];
 }
 
-export function isWebviewMessage(m: unknown): m is WebviewMessage {
-  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
+/** Restores a persisted or posted view state: each field of the right type, else its default (older, partial or forged states). */
+export function restoreViewState(saved: unknown): MonitorViewState {
+  const s = isObject(saved) ? saved : {};
+  const d = DEFAULT_VIEW_STATE;
+  const f = isObject(s.filter) ? s.filter : {};
+  return {
+    protocol: PROTOCOL_VERSION,
+    timestamps: bool(s.timestamps, d.timestamps),
+    hex: bool(s.hex, d.hex),
+    follow: bool(s.follow, d.follow),
+    filter: {
+      include: str(f.include, '', 4096),
+      exclude: str(f.exclude, '', 4096),
+      regex: bool(f.regex, false),
+      matchCase: bool(f.matchCase, false),
+    },
+    sendEol: oneOf(s.sendEol, SEND_EOLS, d.sendEol),
+    sendHex: bool(s.sendHex, false),
+    sendHistory: Array.isArray(s.sendHistory) ? s.sendHistory.filter((h): h is string => typeof h === 'string' && h.length <= 4096).slice(-50) : [],
+    levels: restoreLevelFilter(s.levels),
+    plot: restorePlotState(s.plot),
+  };
 }
 
-/** Restores a persisted view state, filling gaps from the defaults (older or partial states). */
-export function restoreViewState(saved: unknown): MonitorViewState {
-  if (typeof saved !== 'object' || saved === null) return { ...DEFAULT_VIEW_STATE };
-  const s = saved as Partial<MonitorViewState>;
-  return {
-    ...DEFAULT_VIEW_STATE,
-    ...s,
-    protocol: PROTOCOL_VERSION,
-    filter: { ...DEFAULT_VIEW_STATE.filter, ...(s.filter ?? {}) },
-    sendHistory: Array.isArray(s.sendHistory) ? s.sendHistory.filter((h) => typeof h === 'string').slice(-50) : [],
-  };
+export function restoreLevelFilter(v: unknown): LevelFilter {
+  const o = isObject(v) ? v : {};
+  const tags = (x: unknown) => (Array.isArray(x) ? [...new Set(x.filter((t): t is string => typeof t === 'string' && t !== '' && t.length <= 64))].slice(0, 64) : []);
+  return { min: oneOf(o.min, ['all', ...LOG_LEVELS] as const, 'all'), include: tags(o.include), exclude: tags(o.exclude) };
+}
+
+function restorePlotState(v: unknown): PlotState {
+  const o = isObject(v) ? v : {};
+  return { open: bool(o.open, false), paused: bool(o.paused, false), pattern: str(o.pattern, '', 1024) };
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+const str = (v: unknown, d: string, max: number) => (typeof v === 'string' && v.length <= max ? v : d);
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], d: T): T {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : d;
 }

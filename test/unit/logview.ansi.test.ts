@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { AnsiParser, ansiColorCss, applySgr, parseAnsi, stripAnsi, styleToCss } from '../../src/shared/logview/ansi';
+import { AnsiParser, ansiColorCss, isDefaultStyle, applySgr, parseAnsi, stripAnsi, styleToCss } from '../../src/shared/logview/ansi';
+import { lineSpans, LineStore } from '../../src/shared/logview/lineStore';
 
 describe('logview: ANSI SGR parser', () => {
   it('passes plain text through without spans', () => {
@@ -44,14 +45,39 @@ describe('logview: ANSI SGR parser', () => {
     assert.deepEqual(r.spans!.map((x) => [x.from, x.to]), [[0, 4]]);
   });
 
-  it('carries colour state across lines like a terminal', () => {
+  it('bounds ANSI state to its line: a colour never reset does not colour the next line', () => {
     const p = new AnsiParser();
-    p.parse('\x1b[33mwarning starts');
-    const next = p.parse('and continues');
-    assert.equal(next.spans![0].style.fg, 3);
-    assert.deepEqual([next.spans![0].from, next.spans![0].to], [0, 13]);
-    p.parse('\x1b[0m');
-    assert.equal(p.parse('plain').spans, undefined);
+    assert.equal(p.parseLine('\x1b[33mwarning starts').spans![0].style.fg, 3);
+    assert.deepEqual(p.parseLine('and continues'), { text: 'and continues' });
+    p.parseLine('\x1b[31mred\x1b]0;open osc');
+    assert.ok(isDefaultStyle(p.currentStyle), 'the parser ends each line in the default state');
+    assert.deepEqual(p.parse('next'), { text: 'next' }, 'and outside the OSC');
+  });
+
+  it('SGR 8 (conceal) hides the rest of its line only, not every later line', () => {
+    const store = new LineStore(10);
+    store.push({ seq: 1, t: 0, dir: 'rx', text: 'pass: \x1b[8msecret' });
+    store.push({ seq: 2, t: 0, dir: 'rx', text: 'I (2) app: visible' });
+    const concealed = lineSpans(store.get(0)!)!;
+    assert.deepEqual(concealed.map((s) => [s.from, s.to, s.style.hidden]), [[6, 12, true]]);
+    assert.equal(lineSpans(store.get(1)!), undefined, 'the next line is drawn plainly');
+  });
+
+  it('an unterminated OSC swallows the rest of its line only', () => {
+    const store = new LineStore(10);
+    store.push({ seq: 1, t: 0, dir: 'rx', text: 'before\x1b]0;title never terminated' });
+    store.push({ seq: 2, t: 0, dir: 'rx', text: 'I (3) app: still here' });
+    store.push({ seq: 3, t: 0, dir: 'rx', text: '\x1b[' });
+    store.push({ seq: 4, t: 0, dir: 'rx', text: '31mnot an escape continuation' });
+    assert.equal(store.get(0)!.text, 'before');
+    assert.equal(store.get(1)!.text, 'I (3) app: still here');
+    assert.equal(store.get(3)!.text, '31mnot an escape continuation', 'a CSI cut by the line end does not eat the next line');
+  });
+
+  it('a line that is not text (a forged {text: 42}) is shown as text instead of breaking the store', () => {
+    const store = new LineStore(10);
+    store.push({ seq: 1, t: 0, dir: 'rx', text: 42 as unknown as string });
+    assert.equal(store.get(0)!.text, '42');
   });
 
   it('completes an escape split across chunks', () => {

@@ -55,12 +55,13 @@ describe('logview: line store, view index, model', () => {
     assert.equal(s.get(s.push(line('°C')))!.bytes, 3);
   });
 
-  it('sent lines do not disturb the board colour state', () => {
+  it('colour state stays on its line: neither a sent line nor the next board line inherits it', () => {
     const s = new LineStore(10);
     s.push(line('\x1b[32mgreen...'));
-    s.push(line('\x1b[31mtyped', { dir: 'tx' }));
-    const i = s.push(line('still green'));
-    assert.equal(lineSpans(s.get(i)!)![0].style.fg, 2);
+    const tx = s.push(line('typed', { dir: 'tx' }));
+    const i = s.push(line('plain again'));
+    assert.equal(lineSpans(s.get(tx)!), undefined);
+    assert.equal(lineSpans(s.get(i)!), undefined);
   });
 
   it('view index maps rows to lines in text and hex view and survives head drops', () => {

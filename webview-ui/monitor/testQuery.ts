@@ -9,6 +9,7 @@ import type { LogToolbar } from './logToolbar';
 import type { LogView } from './logView';
 import type { SendBox } from './sendBox';
 import type { buildStatusLine } from './statusLine';
+import { post } from './vscodeApi';
 
 export interface QueryContext {
   toolbar: LogToolbar;
@@ -70,6 +71,9 @@ async function perform(ctx: QueryContext, a: MonitorTestAction): Promise<void> {
       ctx.view.scrollTo(a.to);
       return;
     case 'peek':
+      return;
+    case 'postRaw':
+      post(a.message as WebviewMessage);
       return;
   }
 }

@@ -61,7 +61,10 @@ export function isDefaultStyle(s: AnsiStyle): boolean {
 
 /**
  * Streaming parser. Style and a partly received escape carry over from one `parse` call to the
- * next, as on a terminal, so `parse('\x1b[3')` then `parse('1mred')` draws "red" in red.
+ * next, so `parse('\x1b[3')` then `parse('1mred')` draws "red" in red. The log feeds it one line
+ * at a time through `parseLine`, which bounds all state to the line: a conceal (SGR 8), a colour
+ * never reset or an OSC never terminated ends with its line instead of hiding or swallowing
+ * every line after it.
  */
 export class AnsiParser {
   private style: AnsiStyle = DEFAULT;
@@ -78,6 +81,15 @@ export class AnsiParser {
     this.style = DEFAULT;
     this.mode = 'text';
     this.seq = '';
+    this.stringLen = 0;
+  }
+
+  /** One complete line, starting and ending in the default state (nothing leaks to the next line). */
+  parseLine(line: string): StyledText {
+    this.reset();
+    const r = this.parse(line);
+    this.reset();
+    return r;
   }
 
   parse(input: string): StyledText {
@@ -187,9 +199,11 @@ export class AnsiParser {
   }
 }
 
-/** Parses one complete line with a fresh parser (tests, one-off rendering). */
+const shared = new AnsiParser();
+
+/** Parses one complete line on its own (see AnsiParser.parseLine). */
 export function parseAnsi(line: string): StyledText {
-  return new AnsiParser().parse(line);
+  return shared.parseLine(line);
 }
 
 /** Removes escapes and returns just the visible text. */

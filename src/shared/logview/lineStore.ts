@@ -1,9 +1,9 @@
 // The page's bounded copy of the log: a ring of parsed lines addressed by an ever-growing
 // absolute index, so views (filter index, search matches) can hold plain numbers and notice
-// evictions by comparing with `start`. ANSI is parsed once, in arrival order, because colour
-// state carries from one line to the next as on a terminal.
-import type { LogLine } from '../protocol';
-import { AnsiParser, type AnsiStyle, type StyledSpan } from './ansi';
+// evictions by comparing with `start`. ANSI is parsed once per line, and its state is bounded to
+// the line (a conceal or an unterminated OSC from the board never hides the lines after it).
+import type { LogLevel, LogLine } from '../protocol';
+import { parseAnsi, type AnsiStyle, type StyledSpan } from './ansi';
 import { base64ByteLength, utf8Length } from './hex';
 
 export interface StoredLine {
@@ -23,20 +23,28 @@ export interface StoredLine {
   raw?: string;
   /** Bytes on the wire (raw, else UTF-8 of the received text). */
   bytes: number;
+  /** What the host parsed (see LogLine). */
+  level?: LogLevel;
+  tag?: string;
+  crash?: string;
 }
 
 export const DEFAULT_MAX_LINES = 100_000;
 // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
-export function toStoredLine(l: LogLine, parser: AnsiParser): StoredLine {
-  const styled = parser.parse(l.text);
-  const bytes = l.raw ? base64ByteLength(l.raw) : ASCII_ONLY.test(l.text) ? l.text.length : utf8Length(l.text);
+export function toStoredLine(l: LogLine): StoredLine {
+  const source = typeof l.text === 'string' ? l.text : String(l.text); // never trust a line to be text
+  const styled = parseAnsi(source);
+  const bytes = l.raw ? base64ByteLength(l.raw) : ASCII_ONLY.test(source) ? source.length : utf8Length(source);
   const s: StoredLine = { seq: l.seq, t: l.t, dir: l.dir, text: styled.text, bytes };
+  if (l.level) s.level = l.level;
+  if (l.tag) s.tag = l.tag;
+  if (l.crash) s.crash = l.crash;
   const spans = styled.spans;
   if (spans?.length === 1 && spans[0].from === 0 && spans[0].to === styled.text.length) s.style = spans[0].style;
   else if (spans) s.spans = spans;
-  if (styled.text !== l.text) s.source = l.text;
+  if (styled.text !== source) s.source = source;
   if (l.raw) s.raw = l.raw;
   return s;
 }
@@ -53,9 +61,6 @@ export class LineStore {
   private retainedBytes = 0;
   /** Lines pushed out by the bound since the last clear. */
   evicted = 0;
-  // One parser per direction: what we send or note must not disturb the board's colour state.
-  private readonly rxParser = new AnsiParser();
-  private readonly otherParser = new AnsiParser();
 
   constructor(private cap: number = DEFAULT_MAX_LINES) {
     if (!(cap >= 1)) throw new RangeError('capacity must be at least 1');
@@ -82,12 +87,7 @@ export class LineStore {
 
   /** Appends a line, evicting the oldest when full; returns its absolute index. */
   push(l: LogLine): number {
-    let parser = this.rxParser;
-    if (l.dir !== 'rx') {
-      parser = this.otherParser;
-      parser.reset();
-    }
-    return this.pushStored(toStoredLine(l, parser));
+    return this.pushStored(toStoredLine(l));
   }
 
   pushStored(s: StoredLine): number {
@@ -113,7 +113,6 @@ export class LineStore {
     this.first = this.next;
     this.retainedBytes = 0;
     this.evicted = 0;
-    this.rxParser.reset();
   }
 
   /** Changes the bound, keeping the newest lines that fit. */

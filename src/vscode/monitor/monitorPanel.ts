@@ -1,9 +1,10 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import {
-  HostMessage, isWebviewMessage, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreViewState, WebviewMessage,
+  HostMessage, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreViewState, WebviewMessage,
 } from '../../shared/protocol';
 import { errorMessage, log } from '../log';
+import { checkWebviewMessage } from './messageCheck';
 
 /** What the monitor shows and whom it asks: the serial session (and later the release) plug in here. */
 export interface MonitorBackend {
@@ -35,6 +36,8 @@ export class MonitorPanel implements vscode.Disposable {
   private readonly pending: HostMessage[] = [];
   private readonly messageEmitter = new vscode.EventEmitter<WebviewMessage>();
   readonly onMessage = this.messageEmitter.event;
+  /** Why recent messages from the page were refused (newest last, bounded): tests and diagnostics. */
+  readonly rejected: string[] = [];
   /** Where the page's Copy goes (the integration tests put a failing one here for the failure path). */
   clipboard: Pick<vscode.Clipboard, 'writeText'> = vscode.env.clipboard;
 
@@ -95,11 +98,19 @@ export class MonitorPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(msg);
   }
 
-  private receive(m: unknown): void {
-    if (!isWebviewMessage(m)) return;
+  private receive(raw: unknown): void {
+    const checked = checkWebviewMessage(raw);
+    if (!checked.ok) {
+      // Dropped whole: a bad field is never half-used (no "rebootundefined" reaches the board).
+      this.rejected.push(checked.error);
+      if (this.rejected.length > 20) this.rejected.shift();
+      log().warn(`Bench Monitor: ${checked.error}`);
+      return;
+    }
+    const m = checked.message;
     switch (m.type) {
       case 'ready':
-        this.viewState = restoreViewState(m.state);
+        this.viewState = m.state;
         this.sendInit();
         if (!this.isReady) {
           this.isReady = true;
@@ -112,7 +123,7 @@ export class MonitorPanel implements vscode.Disposable {
         void this.panel.webview.postMessage({ type: 'pong', id: m.id } satisfies HostMessage);
         break;
       case 'state':
-        this.viewState = restoreViewState(m.state);
+        this.viewState = m.state;
         break;
       case 'copy':
         void this.copy(m.id, m.text);
