@@ -6,61 +6,7 @@ import { SerialLogFile } from '../../src/core/serial/logFile';
 import { describeLine, normalizeSerialOptions, parseBaudRate } from '../../src/core/serial/options';
 import { findBoard, toPortEntries, type RawPortInfo } from '../../src/core/serial/ports';
 import { SerialSession } from '../../src/core/serial/session';
-import type { SerialDriver, SerialTransport, TransportCloseInfo } from '../../src/core/serial/transport';
-
-// An in-memory driver: USB re-enumeration under another path with a listed serial number cannot
-// be produced with ptys (SerialPort.list never lists them), so board following is tested here;
-// open/read/write/unplug on real ptys are in test/e2e/serialPty.test.ts.
-class InMemoryDriver implements SerialDriver {
-  present = new Map<string, RawPortInfo>();
-  open = new Map<string, InMemoryPort>();
-  list = async () => [...this.present.values()];
-  create(path: string): SerialTransport {
-    return new InMemoryPort(this, path);
-  }
-  unplug(path: string) {
-    this.present.delete(path);
-    this.open.get(path)?.lose();
-  }
-}
-
-class InMemoryPort implements SerialTransport {
-  written: Buffer[] = [];
-  private data: ((c: Buffer) => void)[] = [];
-  private closed: ((i: TransportCloseInfo) => void)[] = [];
-  constructor(
-    private readonly d: InMemoryDriver,
-    readonly path: string,
-  ) {}
-  async open() {
-    if (!this.d.present.has(this.path)) throw Object.assign(new Error(`Error: No such file or directory, cannot open ${this.path}`), { code: 'ENOENT' });
-    if (this.d.open.has(this.path)) throw new Error('Error Resource temporarily unavailable Cannot lock port');
-    this.d.open.set(this.path, this);
-  }
-  async write(b: Buffer) {
-    this.written.push(b);
-  }
-  async close() {
-    this.finish(false);
-  }
-  lose() {
-    this.finish(true);
-  }
-  feed(s: string) {
-    for (const l of this.data) l(Buffer.from(s));
-  }
-  onData(l: (c: Buffer) => void) {
-    this.data.push(l);
-  }
-  onClose(l: (i: TransportCloseInfo) => void) {
-    this.closed.push(l);
-  }
-  private finish(disconnected: boolean) {
-    if (this.d.open.get(this.path) !== this) return;
-    this.d.open.delete(this.path);
-    for (const l of this.closed) l({ disconnected });
-  }
-}
+import { InMemoryDriver } from './serialMemory';
 
 const board = (path: string, serialNumber = 'A1B2C3'): RawPortInfo => ({ path, serialNumber, vendorId: '303A', productId: '1001', manufacturer: 'Espressif' });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

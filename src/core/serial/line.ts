@@ -21,6 +21,14 @@ export interface SerialLine {
   partial?: boolean;
 }
 
+/**
+ * Roughly what a kept line costs in memory: its text (V8 stores one- or two-byte strings), its raw
+ * bytes when kept, and the object itself. Bounds the session's buffer by bytes.
+ */
+export function lineMemory(l: SerialLine): number {
+  return 96 + l.text.length * 2 + (l.raw ? l.raw.length + 96 : 0);
+}
+
 /** The line's bytes as received or sent (undefined for sys notes). */
 export function lineBytes(l: SerialLine): Buffer | undefined {
   if (l.raw) return l.raw;

@@ -29,6 +29,10 @@ export interface SerialOptions extends LineSettings {
   encoding: SerialEncoding;
   /** Lines kept in memory for the monitor and Save Log. */
   bufferLines: number;
+  /** And at most this many bytes of them (long lines would otherwise take hundreds of MB). */
+  bufferBytes: number;
+  /** A send that the port has not taken within this long fails (a board that stopped reading). */
+  sendTimeoutMs: number;
   autoReconnect: boolean;
   /** Retry period while the port is gone. */
   reconnectIntervalMs: number;
@@ -47,6 +51,8 @@ export const DEFAULT_SERIAL_OPTIONS: SerialOptions = {
   txEol: 'lf',
   encoding: 'utf8',
   bufferLines: 100_000,
+  bufferBytes: 64 * 1024 * 1024,
+  sendTimeoutMs: 3000,
   autoReconnect: true,
   reconnectIntervalMs: 300,
   partialLineFlushMs: 250,
@@ -87,6 +93,8 @@ export function normalizeSerialOptions(input: Partial<Record<keyof SerialOptions
   take('txEol', (v) => oneOf(v, ['lf', 'cr', 'crlf', 'none']));
   take('encoding', (v) => oneOf(v, ['utf8', 'latin1', 'ascii']));
   take('bufferLines', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 5_000_000);
+  take('bufferBytes', (v) => Number.isInteger(v) && (v as number) >= 1024 * 1024 && (v as number) <= 2048 * 1024 * 1024);
+  take('sendTimeoutMs', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 600_000);
   take('autoReconnect', (v) => typeof v === 'boolean');
   take('reconnectIntervalMs', (v) => Number.isInteger(v) && (v as number) >= 50 && (v as number) <= 10_000);
   take('partialLineFlushMs', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 10_000);

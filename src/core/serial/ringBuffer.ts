@@ -1,5 +1,6 @@
 // A fixed-capacity FIFO: pushing into a full buffer evicts the oldest item. Memory stays bounded
-// however long the board talks; `evicted` tells the UI how much history was let go.
+// however long the board talks, by count and (with `sizeOf`) by bytes; `evicted` tells the UI how
+// much history was let go.
 
 export class RingBuffer<T> {
   private items: (T | undefined)[];
@@ -7,10 +8,44 @@ export class RingBuffer<T> {
   private count = 0;
   /** Items dropped to make room since creation or the last clear. */
   evicted = 0;
+  private byteCount = 0;
 
-  constructor(private cap: number) {
+  /** `maxBytes` with `sizeOf`: the oldest items also go once their sizes add up to more than this. */
+  constructor(
+    private cap: number,
+    private maxBytes = Infinity,
+    private readonly sizeOf: (item: T) => number = () => 0,
+  ) {
     if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`ring buffer capacity must be a positive integer, got ${cap}`);
     this.items = new Array<T | undefined>(cap);
+  }
+
+  /** Sum of sizeOf over the kept items. */
+  get bytes(): number {
+    return this.byteCount;
+  }
+
+  get byteCapacity(): number {
+    return this.maxBytes;
+  }
+
+  /** Changes the byte bound, dropping the oldest items that no longer fit. */
+  setMaxBytes(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    this.trimBytes();
+  }
+
+  private dropOldest(): void {
+    this.byteCount -= this.sizeOf(this.items[this.head]!);
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.cap;
+    this.count--;
+    this.evicted++;
+  }
+
+  private trimBytes(): void {
+    // The newest item always stays, even alone over the bound.
+    while (this.byteCount > this.maxBytes && this.count > 1) this.dropOldest();
   }
 
   get size(): number {
@@ -22,14 +57,11 @@ export class RingBuffer<T> {
   }
 
   push(item: T): void {
-    if (this.count < this.cap) {
-      this.items[(this.head + this.count) % this.cap] = item;
-      this.count++;
-    } else {
-      this.items[this.head] = item;
-      this.head = (this.head + 1) % this.cap;
-      this.evicted++;
-    }
+    if (this.count === this.cap) this.dropOldest();
+    this.items[(this.head + this.count) % this.cap] = item;
+    this.count++;
+    this.byteCount += this.sizeOf(item);
+    if (this.byteCount > this.maxBytes) this.trimBytes();
   }
 
   /** i = 0 is the oldest kept item. */
@@ -55,6 +87,7 @@ export class RingBuffer<T> {
     this.head = 0;
     this.count = 0;
     this.evicted = 0;
+    this.byteCount = 0;
   }
 
   /** Changes the capacity, keeping the newest items that fit. */
@@ -68,5 +101,6 @@ export class RingBuffer<T> {
     this.head = 0;
     this.count = keep.length;
     this.evicted += dropped;
+    this.byteCount = keep.reduce((n, v) => n + this.sizeOf(v), 0);
   }
 }

@@ -1,10 +1,12 @@
 // One serial session: the port the user chose, kept open across resets and re-enumeration, its
-// lines framed and kept in a bounded buffer, optionally logged to file. Pure Node: the port itself
-// comes from a SerialDriver, so the same code runs in the extension host and in tests.
+// lines framed and kept in a buffer bounded by lines and bytes, optionally logged to file. Pure Node:
+// the port itself comes from a SerialDriver, so the same code runs in the extension host, the CLI
+// and tests. Exports SerialSession, SessionStatus, SessionState and SendError (code 'timeout' |
+// 'busy' | 'not-open', with the port state, so a caller can keep the typed text and say why).
 import { LineFramer } from './framer';
 import { toHex } from './hex';
 import { SendHistory } from './history';
-import { compactRaw, type SerialLine } from './line';
+import { compactRaw, lineMemory, type SerialLine } from './line';
 import type { SerialLogFile } from './logFile';
 import { DEFAULT_SERIAL_OPTIONS, EOL_BYTES, type LineSettings, type SerialOptions, type TxEol } from './options';
 import { findBoard, identityOf, toPortEntries, type BoardIdentity } from './ports';
@@ -41,6 +43,20 @@ const lineSettingsOf = (o: SerialOptions): LineSettings => ({ baudRate: o.baudRa
 const sameLine = (a: LineSettings, b: LineSettings) => a.baudRate === b.baudRate && a.dataBits === b.dataBits && a.parity === b.parity && a.stopBits === b.stopBits;
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** Why a send did not go out. Recognised by `name`/`code` (not instanceof: bundles differ). */
+export class SendError extends Error {
+  override readonly name = 'SendError';
+  constructor(
+    message: string,
+    readonly code: 'not-open' | 'timeout' | 'busy',
+    readonly state: SessionState,
+  ) {
+    super(message);
+  }
+}
+
+export const isSendError = (e: unknown): e is SendError => !!e && typeof e === 'object' && (e as { name?: unknown }).name === 'SendError' && typeof (e as { code?: unknown }).code === 'string';
+
 export class SerialSession {
   private opts: SerialOptions;
   readonly buffer: RingBuffer<SerialLine>;
@@ -57,7 +73,11 @@ export class SerialSession {
   private flushTimer: NodeJS.Timeout | undefined;
   private lastDataAt = 0;
   private lostAt = 0;
+  private pausedAt = 0;
   private attempting = false;
+  private stopWatch: (() => void) | undefined;
+  /** A write the port has not taken yet (the board stopped reading): later sends fail fast. */
+  private pendingWrite: { bytes: number; since: number } | undefined;
   /** Taking the port back after pause(): not a reconnect after a loss. */
   private resuming = false;
   private logFile: SerialLogFile | undefined;
@@ -76,7 +96,7 @@ export class SerialSession {
     history: readonly string[] = [],
   ) {
     this.opts = { ...DEFAULT_SERIAL_OPTIONS, ...options };
-    this.buffer = new RingBuffer(this.opts.bufferLines);
+    this.buffer = new RingBuffer(this.opts.bufferLines, this.opts.bufferBytes, lineMemory);
     this.history = new SendHistory(history);
     this.framer = new LineFramer({ eol: this.opts.rxEol, encoding: this.opts.encoding, maxLineBytes: this.opts.maxLineBytes });
   }
@@ -137,6 +157,7 @@ export class SerialSession {
     if (!this.target) return;
     this.generation++;
     await this.shutdown();
+    this.pausedAt = this.clock();
     this.note(`port released (${reason})`);
     this.setStatus({ state: 'paused', message: reason });
   }
@@ -149,7 +170,8 @@ export class SerialSession {
   async resume(waitMs = 0): Promise<boolean> {
     if (!this.target || this.st.state !== 'paused') return this.isOpen;
     const gen = ++this.generation;
-    this.lostAt = this.clock();
+    // The note says how long the port was away from us: since the release, not since this call.
+    this.lostAt = this.pausedAt || this.clock();
     this.resuming = true;
     this.setStatus({ state: 'reconnecting', message: 'taking the port back' });
     try {
@@ -193,9 +215,32 @@ export class SerialSession {
 
   private async write(bytes: Buffer, shown: string): Promise<void> {
     const t = this.transport;
-    if (!t || this.st.state !== 'open') throw new Error(this.target ? `${this.target} is not open (${this.st.state})` : 'No serial port selected');
+    const state = this.st.state;
+    if (!t || state !== 'open') {
+      const why = !this.target ? 'No serial port selected' : state === 'reconnecting' ? `${this.target} is away (reconnecting); not sent` : `${this.target} is not open (${state}); not sent`;
+      throw new SendError(why, 'not-open', state);
+    }
+    const p = this.pendingWrite;
+    if (p) throw new SendError(`The board has not read the previous send (${p.bytes} bytes, ${Math.round((this.clock() - p.since) / 1000)} s ago); not sent.`, 'busy', state);
     const at = this.clock();
-    await t.write(bytes);
+    const pending = { bytes: bytes.length, since: at };
+    this.pendingWrite = pending;
+    const written = t.write(bytes).finally(() => {
+      if (this.pendingWrite === pending) this.pendingWrite = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SendError(`${this.target} did not take ${bytes.length} bytes within ${this.opts.sendTimeoutMs} ms: the board is not reading its serial input.`, 'timeout', this.st.state)),
+        this.opts.sendTimeoutMs,
+      );
+    });
+    written.catch(() => undefined);
+    try {
+      await Promise.race([written, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     this.emit([{ seq: ++this.seq, t: at, dir: 'tx', text: shown, raw: bytes }]);
   }
 
@@ -216,6 +261,7 @@ export class SerialSession {
     this.opts = { ...this.opts, ...next };
     this.framer.setOptions({ eol: this.opts.rxEol, encoding: this.opts.encoding, maxLineBytes: this.opts.maxLineBytes });
     if (this.opts.bufferLines !== this.buffer.capacity) this.buffer.resize(this.opts.bufferLines);
+    if (this.opts.bufferBytes !== this.buffer.byteCapacity) this.buffer.setMaxBytes(this.opts.bufferBytes);
     if (!sameLine(before, lineSettingsOf(this.opts)) && this.target && (this.isOpen || this.st.state === 'reconnecting')) {
       await this.open(this.target, this.identity);
     }
@@ -256,7 +302,9 @@ export class SerialSession {
       else if (wasLost) this.note(`reconnected to ${path} after ${this.clock() - this.lostAt} ms`);
       else this.note(`connected to ${path} @ ${this.opts.baudRate}`);
       this.lostAt = 0;
+      this.pausedAt = 0;
       this.resuming = false;
+      this.unwatch();
       this.setStatus({ state: 'open', path, baudRate: this.opts.baudRate, message: undefined, reconnects });
       if (!this.identity) void this.learnIdentity(path, gen);
     } finally {
@@ -329,6 +377,7 @@ export class SerialSession {
   private transportClosed(t: SerialTransport, info: TransportCloseInfo): void {
     if (t !== this.transport) return; // a port we already let go of
     this.transport = undefined;
+    this.pendingWrite = undefined;
     this.flushPartial();
     this.lostAt = this.clock();
     const why = info.disconnected ? 'disconnected' : `closed${info.message ? `: ${info.message}` : ''}`;
@@ -340,32 +389,64 @@ export class SerialSession {
   private afterFailure(message: string): void {
     if (this.opts.autoReconnect && this.target) {
       if (!this.lostAt) this.lostAt = this.clock();
-      this.setStatus({ state: 'reconnecting', message: `${message}; retrying every ${this.opts.reconnectIntervalMs} ms` });
+      const watching = this.watchTarget();
+      this.setStatus({ state: 'reconnecting', message: `${message}; ${watching ? 'reopening as soon as it comes back' : `retrying every ${this.opts.reconnectIntervalMs} ms`}` });
       this.scheduleRetry();
     } else {
       this.setStatus({ state: 'error', message });
     }
   }
 
-  private scheduleRetry(): void {
+  /**
+   * Watches the port's directory while it is away, so it is reopened the moment it comes back; the
+   * timer stays as the fallback (a lock released by another program changes no directory).
+   */
+  private watchTarget(): boolean {
+    if (this.stopWatch) return true;
+    const path = this.target;
+    if (!path || !this.driver.watch) return false;
+    const gen = this.generation;
+    this.stopWatch = this.driver.watch(path, () => {
+      if (gen === this.generation && this.st.state === 'reconnecting') this.retryNow();
+    });
+    return !!this.stopWatch;
+  }
+
+  private unwatch(): void {
+    this.stopWatch?.();
+    this.stopWatch = undefined;
+  }
+
+  private retryNow(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.scheduleRetry(0);
+  }
+
+  private scheduleRetry(ms = this.opts.reconnectIntervalMs): void {
     if (this.retryTimer) return;
     const gen = this.generation;
     this.retryTimer = setTimeout(async () => {
       this.retryTimer = undefined;
       if (gen !== this.generation || this.st.state !== 'reconnecting') return;
+      if (this.attempting) return this.scheduleRetry(5); // a watch event during an attempt: look again right after
       try {
         await this.attempt(gen);
       } catch (e) {
         if (gen !== this.generation || this.st.state !== 'reconnecting') return;
-        this.setStatus({ message: `waiting for ${this.target}: ${errText(e)}` });
+        // Only a new reason is news: the same ENOENT every retry would flood the log.
+        const message = `waiting for ${this.target}: ${errText(e)}`;
+        if (message !== this.st.message) this.setStatus({ message });
         this.scheduleRetry();
       }
-    }, this.opts.reconnectIntervalMs);
+    }, ms);
     this.retryTimer.unref?.();
   }
 
   /** Stops timers and closes the transport without changing the target. */
   private async shutdown(): Promise<void> {
+    this.unwatch();
+    this.pendingWrite = undefined;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     clearTimeout(this.flushTimer);

@@ -22,4 +22,10 @@ export interface SerialTransport {
 export interface SerialDriver {
   list(): Promise<RawPortInfo[]>;
   create(path: string, settings: LineSettings): SerialTransport;
+  /**
+   * Calls `onChange` as soon as something changes where `path` lives (the device directory), so a
+   * port that comes back is opened at once rather than at the next poll. Returns the stop function;
+   * undefined when the driver cannot watch (the session then only polls).
+   */
+  watch?(path: string, onChange: () => void): (() => void) | undefined;
 }
