@@ -18,6 +18,8 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'fonts-dejavu-core', why: 'a font for the workbench screenshots', file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
   { pkg: 'stm32flash', why: 'real flash-tool failures on a pty (e2e)', command: 'stm32flash' },
   { pkg: 'avrdude', why: 'real flash-tool failures on a pty (e2e)', command: 'avrdude' },
+  { pkg: 'gcc-arm-none-eabi', why: 'a real Cortex-M ELF for the backtrace decoding test', command: 'arm-none-eabi-gcc' },
+  { pkg: 'binutils-arm-none-eabi', why: 'arm-none-eabi-addr2line decodes crash addresses', command: 'arm-none-eabi-addr2line' },
 ];
 
 const onPath = (cmd) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
