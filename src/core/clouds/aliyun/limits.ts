@@ -1,0 +1,251 @@
+// Documented Alibaba IoT OTA limits (cloud-apis.md §3.2–3.3 and the CreateOTAFirmware page), one
+// table for the provider's checks before a call and for the emulator that plays Alibaba in tests.
+// DestVersion's rule lives with the other clouds' version rules (version/rules.ts).
+
+import { createHash } from 'crypto';
+import { VERSION_RULES, type NameRule } from '../../version/rules';
+
+export interface IntRange {
+  min: number;
+  max: number;
+}
+
+/** Largest PageSize per list action; ListOTATaskByJob also caps CurrentPage × PageSize. */
+export const PAGE_SIZE = {
+  ListOTAFirmware: { min: 1, max: 100 },
+  ListOTAJobByFirmware: { min: 1, max: 200 },
+  ListOTATaskByJob: { min: 1, max: 100 },
+} satisfies Record<string, IntRange>;
+export const TASK_PAGE_WINDOW = 100_000;
+
+/** Documented QPS per action (per account, shared by its RAM users); others get DEFAULT_QPS. */
+export const QPS: Readonly<Record<string, number>> = {
+  GenerateOTAUploadURL: 10,
+  CreateOTAFirmware: 10,
+  ListOTAFirmware: 10,
+  QueryOTAFirmware: 20,
+  CreateOTAVerifyJob: 10,
+  CreateOTAStaticUpgradeJob: 20,
+  CreateOTADynamicUpgradeJob: 20,
+  ListOTAJobByFirmware: 10,
+  QueryOTAJob: 10,
+  ListOTATaskByJob: 10,
+  CancelOTATaskByJob: 5,
+  ConfirmOTATask: 20,
+};
+export const DEFAULT_QPS = 10;
+export const qpsOf = (action: string) => QPS[action] ?? DEFAULT_QPS;
+
+/**
+ * FirmwareName: 1–40 characters, letters (Chinese and Japanese too), digits, `-`, `_`, `(`, `)`,
+ * starting with a letter or digit; unique per account and immutable. No `.`, so a version never
+ * fits as it is: see firmwareName().
+ */
+export const FIRMWARE_NAME: NameRule & { first: RegExp } = {
+  field: 'FirmwareName',
+  min: 1,
+  max: 40,
+  char: /[\p{L}\p{N}_()-]/u,
+  first: /[\p{L}\p{N}]/u,
+  allowed: 'letters, digits, "-", "_", "(" and ")", starting with a letter or digit',
+};
+
+export const DEST_VERSION: NameRule = VERSION_RULES.aliyun;
+
+const HASH_CHARS = 6;
+
+/**
+ * The FirmwareName of one version of a package on one product:
+ * `<package>-<version>` with every character FirmwareName refuses (the dots of a version, spaces)
+ * turned into `_`, cut so that `-<6 hex>` still fits in 40, plus those 6 hex digits of
+ * SHA-256(productKey, package, version). Deterministic, so a resumed release looks the name up
+ * instead of creating a second firmware; the hash keeps `1.2.3` and `1_2_3`, or two products of
+ * one account, apart although the readable part is the same.
+ */
+export function firmwareName(productKey: string, packageName: string, version: string): string {
+  const hash = createHash('sha256').update(`${productKey}\n${packageName}\n${version}`).digest('hex').slice(0, HASH_CHARS);
+  let base = [...`${packageName}-${version}`].map((c) => (FIRMWARE_NAME.char.test(c) ? c : '_')).join('');
+  base = base.replace(/^[^\p{L}\p{N}]+/u, '') || 'fw';
+  const room = FIRMWARE_NAME.max - HASH_CHARS - 1;
+  return `${[...base].slice(0, room).join('')}-${hash}`;
+}
+
+/** Suffixes GenerateOTAUploadURL takes as FileSuffix (longest first, so `tar.gz` wins over `gz`). */
+export const FILE_SUFFIXES = ['tar.gz', 'gzip', 'bin', 'dav', 'apk', 'tar', 'zip', 'gz'] as const;
+export type FileSuffix = (typeof FILE_SUFFIXES)[number];
+/** 1000 MB, as the OSS POST policy's content-length-range says (1048576000 bytes). */
+export const MAX_FILE_BYTES = 1000 * 1024 * 1024;
+export const FIRMWARE_DESC_MAX = 100;
+export const UDI_MAX = 4096;
+/** The upload policy of GenerateOTAUploadURL is valid for one minute: ask just before uploading. */
+export const UPLOAD_POLICY_TTL_MS = 60_000;
+/** An uploaded file not registered by CreateOTAFirmware within 60 minutes is deleted. */
+export const UNREGISTERED_UPLOAD_TTL_MS = 60 * 60_000;
+export const MAX_FIRMWARE_PER_INSTANCE = 500;
+
+export const fileSuffixOf = (fileName: string): FileSuffix | undefined => FILE_SUFFIXES.find((s) => fileName.toLowerCase().endsWith(`.${s}`));
+
+export const DOWNLOAD_PROTOCOLS = ['HTTPS', 'MQTT'] as const;
+export type DownloadProtocol = (typeof DOWNLOAD_PROTOCOLS)[number];
+
+export const VERIFY_JOB = {
+  maxDevices: 10,
+  timeoutInMinutes: { min: 1, max: 1440 },
+} as const;
+
+/** Tag.N.Key / Tag.N.Value on upgrade and verify jobs. */
+export const TAG = {
+  maxTags: 10,
+  key: { min: 1, max: 30, pattern: /^[A-Za-z0-9.]+$/ },
+  value: { min: 1, max: 1024 },
+  /** All keys and values together. */
+  totalChars: 4096,
+} as const;
+
+/** The Tag key that carries the release's client reference, so resume finds its verify job. */
+export const CLIENT_REF_TAG = 'otabench.ref';
+
+export const TARGET_SELECTIONS = ['ALL', 'SPECIFIC', 'GRAY', 'GROUP'] as const;
+export type TargetSelection = (typeof TARGET_SELECTIONS)[number];
+
+/** CreateOTAStaticUpgradeJob ranges. */
+export const STATIC_JOB = {
+  maxDevicesPerCall: 200,
+  /** GrayPercent: a percentage with at most 3 decimals. */
+  grayPercent: { min: 0.001, max: 100, decimals: 3 },
+  /** ScheduleTime from 5 minutes to 7 days ahead; ScheduleFinishTime 1 hour to 30 days after it. */
+  scheduleAheadMs: { min: 5 * 60_000, max: 7 * 24 * 3_600_000 },
+  finishAfterStartMs: { min: 3_600_000, max: 30 * 24 * 3_600_000 },
+  retryIntervals: [0, 10, 30, 60, 1440],
+  retryCounts: [1, 2, 5],
+  timeoutInMinutes: { min: 1, max: 1440 },
+  maximumPerMinute: { min: 10, max: 10_000 },
+  overwriteModes: [1, 2],
+} as const;
+
+const chars = (s: string) => [...s].length;
+const inRange = (n: number, r: IntRange) => Number.isInteger(n) && n >= r.min && n <= r.max;
+
+function nameProblem(value: string, rule: NameRule & { first?: RegExp }): string | undefined {
+  const n = chars(value);
+  if (n < rule.min || n > rule.max) return `${rule.field} must be ${rule.min}–${rule.max} characters; "${value}" has ${n}.`;
+  const bad = [...new Set([...value].filter((c) => !rule.char.test(c)))];
+  if (bad.length) return `${rule.field} allows only ${rule.allowed}; "${value}" contains ${bad.map((c) => (c === ' ' ? 'a space' : JSON.stringify(c))).join(', ')}.`;
+  if (rule.first && !rule.first.test([...value][0])) return `${rule.field} must start with a letter or digit; "${value}" starts with "${[...value][0]}".`;
+  return undefined;
+}
+
+export interface FirmwareInput {
+  firmwareName: string;
+  destVersion: string;
+  fileName: string;
+  fileBytes: number;
+  firmwareDesc?: string;
+  udi?: string;
+}
+
+/** Every reason CreateOTAFirmware (or the upload before it) would refuse this, as sentences. */
+export function firmwareProblems(f: FirmwareInput): string[] {
+  const out: string[] = [];
+  const name = nameProblem(f.firmwareName, FIRMWARE_NAME);
+  if (name) out.push(name);
+  const ver = nameProblem(f.destVersion, DEST_VERSION);
+  if (ver) out.push(ver);
+  if (!fileSuffixOf(f.fileName)) out.push(`Alibaba accepts firmware files ending in ${FILE_SUFFIXES.map((s) => `.${s}`).join(', ')}; "${f.fileName}" has none of them. Rename the artifact or change otaBench.release.artifact.`);
+  if (!(f.fileBytes > 0)) out.push(`The firmware file "${f.fileName}" is empty.`);
+  else if (f.fileBytes > MAX_FILE_BYTES) out.push(`Alibaba accepts firmware files up to 1000 MB; "${f.fileName}" has ${(f.fileBytes / 1024 / 1024).toFixed(1)} MB.`);
+  if (f.firmwareDesc !== undefined && chars(f.firmwareDesc) > FIRMWARE_DESC_MAX) out.push(`FirmwareDesc must be at most ${FIRMWARE_DESC_MAX} characters; it has ${chars(f.firmwareDesc)}.`);
+  if (f.udi !== undefined && chars(f.udi) > UDI_MAX) out.push(`Udi must be at most ${UDI_MAX} characters; it has ${chars(f.udi)}.`);
+  return out;
+}
+
+export type Tag = { Key: string; Value: string };
+
+export function tagProblems(tags: readonly Tag[]): string[] {
+  const out: string[] = [];
+  if (tags.length > TAG.maxTags) out.push(`At most ${TAG.maxTags} tags per job; got ${tags.length}.`);
+  let total = 0;
+  for (const t of tags) {
+    total += chars(t.Key) + chars(t.Value);
+    if (!inRange(chars(t.Key), TAG.key) || !TAG.key.pattern.test(t.Key)) out.push(`Tag key "${t.Key}" must be ${TAG.key.min}–${TAG.key.max} letters, digits or ".".`);
+    if (!inRange(chars(t.Value), TAG.value)) out.push(`Tag "${t.Key}" value must be ${TAG.value.min}–${TAG.value.max} characters; it has ${chars(t.Value)}.`);
+  }
+  if (total > TAG.totalChars) out.push(`Tags may hold ${TAG.totalChars} characters in all; these hold ${total}.`);
+  return out;
+}
+
+export interface VerifyJobInput {
+  deviceNames: readonly string[];
+  timeoutInMinutes: number;
+  downloadProtocol?: string;
+  tags?: readonly Tag[];
+}
+
+export function verifyJobProblems(v: VerifyJobInput): string[] {
+  const out: string[] = [];
+  if (!v.deviceNames.length) out.push('A verify job needs at least one bench device (DeviceName).');
+  if (v.deviceNames.length > VERIFY_JOB.maxDevices) out.push(`A verify job takes at most ${VERIFY_JOB.maxDevices} devices; the profile names ${v.deviceNames.length}. Keep ${VERIFY_JOB.maxDevices} or fewer bench boards in the profile.`);
+  const dupes = v.deviceNames.filter((d, i) => v.deviceNames.indexOf(d) !== i);
+  if (dupes.length) out.push(`The verify job's devices must be distinct; ${[...new Set(dupes)].join(', ')} appear more than once.`);
+  if (!inRange(v.timeoutInMinutes, VERIFY_JOB.timeoutInMinutes)) out.push(`TimeoutInMinutes must be a whole number from 1 to 1440; got ${v.timeoutInMinutes}.`);
+  if (v.downloadProtocol !== undefined && !(DOWNLOAD_PROTOCOLS as readonly string[]).includes(v.downloadProtocol)) out.push(`DownloadProtocol must be HTTPS or MQTT; got "${v.downloadProtocol}".`);
+  return [...out, ...tagProblems(v.tags ?? [])];
+}
+
+export interface StaticJobInput {
+  targetSelection: string;
+  deviceNames?: readonly string[];
+  grayPercent?: string;
+  groupId?: string;
+  /** ms since the epoch */
+  scheduleTime?: number;
+  scheduleFinishTime?: number;
+  retryInterval?: number;
+  retryCount?: number;
+  timeoutInMinutes?: number;
+  maximumPerMinute?: number;
+  overwriteMode?: number;
+  tags?: readonly Tag[];
+}
+
+/** CreateOTAStaticUpgradeJob's documented ranges; `now` for the schedule window. */
+export function staticJobProblems(j: StaticJobInput, now = Date.now()): string[] {
+  const out: string[] = [];
+  const s = STATIC_JOB;
+  if (!(TARGET_SELECTIONS as readonly string[]).includes(j.targetSelection)) out.push(`TargetSelection must be one of ${TARGET_SELECTIONS.join(', ')}; got "${j.targetSelection}".`);
+  if (j.targetSelection === 'SPECIFIC') {
+    const n = j.deviceNames?.length ?? 0;
+    if (n < 1 || n > s.maxDevicesPerCall) out.push(`A SPECIFIC job names 1–${s.maxDevicesPerCall} devices; got ${n}.`);
+  }
+  if (j.targetSelection === 'GRAY') {
+    const p = j.grayPercent ?? '';
+    const m = /^\d+(?:\.(\d+))?$/.exec(p);
+    const v = Number(p);
+    if (!m || (m[1]?.length ?? 0) > s.grayPercent.decimals || v < s.grayPercent.min || v > s.grayPercent.max) out.push(`GrayPercent must be a percentage from ${s.grayPercent.min} to ${s.grayPercent.max} with at most ${s.grayPercent.decimals} decimals; got "${p}".`);
+  }
+  if (j.targetSelection === 'GROUP' && !j.groupId) out.push('A GROUP job needs a GroupId.');
+  if (j.scheduleTime !== undefined) {
+    const ahead = j.scheduleTime - now;
+    if (ahead < s.scheduleAheadMs.min || ahead > s.scheduleAheadMs.max) out.push('ScheduleTime must be from 5 minutes to 7 days from now.');
+  }
+  if (j.scheduleFinishTime !== undefined) {
+    const span = j.scheduleFinishTime - (j.scheduleTime ?? now);
+    if (j.scheduleTime === undefined) out.push('ScheduleFinishTime needs a ScheduleTime.');
+    else if (span < s.finishAfterStartMs.min || span > s.finishAfterStartMs.max) out.push('ScheduleFinishTime must be from 1 hour to 30 days after ScheduleTime.');
+  }
+  if (j.timeoutInMinutes !== undefined && !inRange(j.timeoutInMinutes, s.timeoutInMinutes)) out.push(`TimeoutInMinutes must be a whole number from 1 to 1440; got ${j.timeoutInMinutes}.`);
+  if (j.retryInterval !== undefined) {
+    if (!(s.retryIntervals as readonly number[]).includes(j.retryInterval)) out.push(`RetryInterval must be one of ${s.retryIntervals.join(', ')} minutes; got ${j.retryInterval}.`);
+    else if (j.timeoutInMinutes !== undefined && j.retryInterval >= j.timeoutInMinutes) out.push(`RetryInterval (${j.retryInterval}) must be less than TimeoutInMinutes (${j.timeoutInMinutes}).`);
+  }
+  if (j.retryCount !== undefined && !(s.retryCounts as readonly number[]).includes(j.retryCount)) out.push(`RetryCount must be one of ${s.retryCounts.join(', ')}; got ${j.retryCount}.`);
+  if (j.maximumPerMinute !== undefined && !inRange(j.maximumPerMinute, s.maximumPerMinute)) out.push(`MaximumPerMinute must be from 10 to 10000; got ${j.maximumPerMinute}.`);
+  if (j.overwriteMode !== undefined && !(s.overwriteModes as readonly number[]).includes(j.overwriteMode)) out.push(`OverwriteMode must be 1 (keep) or 2 (overwrite); got ${j.overwriteMode}.`);
+  return [...out, ...tagProblems(j.tags ?? [])];
+}
+
+/** A PageSize for `action` clamped to its documented range (Load All asks for the maximum). */
+export function pageSize(action: keyof typeof PAGE_SIZE, wanted?: number): number {
+  const r = PAGE_SIZE[action];
+  return Math.max(r.min, Math.min(r.max, Math.floor(wanted ?? r.max)));
+}
