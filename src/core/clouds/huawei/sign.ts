@@ -8,6 +8,7 @@
 // so there is one rule for both sides. Dependency-free: node:crypto only.
 
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'crypto';
+import { formatIotdaTime, parseIotdaTime } from './wire';
 
 export const SDK_HMAC_SHA256 = 'SDK-HMAC-SHA256';
 export const V11_HMAC_SHA256 = 'V11-HMAC-SHA256';
@@ -138,10 +139,8 @@ export function canonicalRequest(method: string, rawPath: string, rawQuery: stri
   return { text, signed: h.signed };
 }
 
-/** `YYYYMMDDTHHmmssZ` (UTC). */
-export function sdkDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
+/** X-Sdk-Date: `YYYYMMDDTHHmmssZ` (UTC), IoTDA's one compact time format. */
+export const sdkDate = formatIotdaTime;
 
 /** hex(HKDF-SHA256(salt = AK, ikm = SK, info, 32)): the V11 key (used as a 64-char string). */
 export function derivedKey(accessKey: string, secretKey: string, info: string): string {
@@ -284,9 +283,8 @@ export function verify(req: VerifyRequest, opts: VerifyOptions): VerifyResult {
   if (!parsed) return fail('malformed', 'The Authorization header is not SDK-HMAC-SHA256 or V11-HMAC-SHA256 with Access/Credential, SignedHeaders and Signature.');
   const ak = parsed.accessKey;
   const date = headerValue(req.headers['x-sdk-date']);
-  const when = date && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
-  if (!date || !when) return fail('malformed', 'X-Sdk-Date is missing or not YYYYMMDDTHHmmssZ.', ak);
-  const signedAt = Date.UTC(+when[1], +when[2] - 1, +when[3], +when[4], +when[5], +when[6]);
+  const signedAt = parseIotdaTime(date)?.getTime();
+  if (!date || signedAt === undefined) return fail('malformed', 'X-Sdk-Date is missing or not YYYYMMDDTHHmmssZ.', ak);
   const now = (opts.now ?? new Date()).getTime();
   if (Math.abs(now - signedAt) > (opts.maxSkewMs ?? 15 * 60_000)) return fail('clock-skew', `X-Sdk-Date ${date} is too far from the server time.`, ak);
   for (const needed of ['host', 'x-sdk-date']) {
