@@ -6,6 +6,7 @@ import { clampPageSize, fillPage } from '../../src/core/clouds/aws/paging';
 import { afrOtaDocument, verifyJobId } from '../../src/core/clouds/aws/verify';
 import { versionAttributes } from '../../src/core/clouds/aws/publish';
 import { NAME, PAGE_SIZE } from '../../src/core/clouds/aws/limits';
+import { tokenOf } from '../../src/core/clouds/kit/cursor';
 
 describe('aws: status mapping', () => {
   it('maps every JobExecutionStatus to the neutral status and back', () => {
@@ -110,7 +111,7 @@ describe('aws: paging helpers', () => {
     const none = await fillPage(fetch, { pageSize: 5, match: () => false, scanSize: 10 });
     assert.equal(none.items.length, 0);
     assert.equal(calls, 4, 'bounded');
-    assert.equal(none.next, '40', 'the caller can continue where the scan stopped');
+    assert.equal(tokenOf(none.next), '40', 'the caller can continue where the scan stopped (the nextToken, in a kit cursor)');
     calls = 0;
     const plain = await fillPage(fetch, { pageSize: 7 });
     assert.equal(plain.items.length, 7);

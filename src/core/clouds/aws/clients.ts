@@ -10,6 +10,7 @@ import { SignerClient } from '@aws-sdk/client-signer';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsProfile } from '../../profiles';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../kit/call';
 
 export interface AwsClients {
   iot: IoTClient;
@@ -37,8 +38,12 @@ export interface ClientOptions {
   /** Overrides the chain (tests pass the emulator's keys). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts?: number;
-  /** Socket inactivity timeout. */
-  requestTimeoutMs?: number;
+  /**
+   * Deadline of one call, retries included (default 30 s): the kit aborts the call then. Each
+   * IoT/Signer request also throws at this age (smithy only warns unless throwOnRequestTimeout);
+   * an S3 request, whose upload may rightly take longer, fails after this long without a byte.
+   */
+  callTimeoutMs?: number;
 }
 
 /** A credential provider that starts from scratch after a failure (so a fixed config is picked up). */
@@ -56,16 +61,17 @@ export function credentialChain(awsProfile?: string): AwsCredentialIdentityProvi
 }
 
 export function createClients(profile: AwsProfileConfig, opts: ClientOptions = {}): AwsClients {
-  const requestHandler = { connectionTimeout: 5000, requestTimeout: opts.requestTimeoutMs ?? 60_000 };
+  const timeout = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const connectionTimeout = Math.min(5000, timeout);
   const common = {
     region: profile.region,
     credentials: opts.credentials ?? credentialChain(profile.awsProfile),
     maxAttempts: opts.maxAttempts ?? 3,
-    requestHandler,
+    requestHandler: { connectionTimeout, requestTimeout: timeout, throwOnRequestTimeout: true },
   };
   const iot = new IoTClient({ ...common, endpoint: profile.endpoint });
   const s3Endpoint = profile.s3Endpoint ?? profile.endpoint;
-  const s3 = new S3Client({ ...common, endpoint: s3Endpoint, forcePathStyle: !!s3Endpoint });
+  const s3 = new S3Client({ ...common, requestHandler: { connectionTimeout, socketTimeout: timeout }, endpoint: s3Endpoint, forcePathStyle: !!s3Endpoint });
   const signer = new SignerClient({ ...common, endpoint: profile.signerEndpoint ?? profile.endpoint });
   return {
     iot,

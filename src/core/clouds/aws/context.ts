@@ -1,27 +1,37 @@
-// What the provider's parts share: the profile, the SDK clients, and one way to call AWS that turns
-// every failure into a CloudError naming what was being done.
+// What the provider's parts share: the profile, the SDK clients, and one way to call AWS (the
+// provider kit's callCloud): a deadline and the caller's cancel on every call, passed on to the SDK
+// as `client.send(cmd, { abortSignal })`, and every failure a CloudError naming what was being done.
 
 import { createHash } from 'crypto';
 import { CloudError, isCloudErrorCode } from '../../model';
+import { callCloud } from '../kit/call';
 import type { AwsClients, AwsProfileConfig } from './clients';
 import { toCloudError } from './errors';
+
+export interface CallOverrides {
+  /** Deadline of this call in ms (0 = none: long transfers, bounded by their socket's idle timeout). */
+  timeoutMs?: number;
+  /** The caller's cancel. */
+  signal?: AbortSignal;
+}
 
 export interface AwsContext {
   profile: AwsProfileConfig;
   clients: AwsClients;
-  call<T>(what: string, fn: () => Promise<T>): Promise<T>;
+  /** Calls AWS: `fn` gets the signal to pass on (`client.send(cmd, { abortSignal })`). */
+  call<T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>, opts?: CallOverrides): Promise<T>;
 }
 
-export function makeContext(profile: AwsProfileConfig, clients: AwsClients): AwsContext {
+/** Where the calls go, for messages (the endpoint override, else the regional IoT endpoint). */
+export const endpointOf = (p: AwsProfileConfig) => p.endpoint || `https://iot.${p.region}.amazonaws.com`;
+
+export function makeContext(profile: AwsProfileConfig, clients: AwsClients, defaults: { callTimeoutMs?: number } = {}): AwsContext {
+  const classify = (e: unknown, what: string) => toCloudError(e, { what, awsProfile: profile.awsProfile });
   return {
     profile,
     clients,
-    async call(what, fn) {
-      try {
-        return await fn();
-      } catch (e) {
-        throw toCloudError(e, { what, awsProfile: profile.awsProfile });
-      }
+    call(what, fn, opts = {}) {
+      return callCloud({ what, classify, endpoint: endpointOf(profile), timeoutMs: opts.timeoutMs ?? defaults.callTimeoutMs, signal: opts.signal }, fn);
     },
   };
 }

@@ -3,6 +3,7 @@
 // filter never quietly walks a whole account.
 
 import type { Page } from '../../model';
+import { nextTokenCursor, tokenOf } from '../kit/cursor';
 import type { IntRange } from './limits';
 
 export function clampPageSize(requested: number | undefined, range: IntRange, dflt: number): number {
@@ -21,10 +22,17 @@ export interface FillOptions<T> {
   scanSize?: number;
 }
 
+/**
+ * One page for the caller: `fetch` speaks AWS nextTokens; `opts.next` and the result's `next` are
+ * the kit's opaque cursors (a corrupted one is refused as 'invalid' before anything is sent).
+ */
 export async function fillPage<T>(fetch: (token: string | undefined, size: number) => Promise<Page<T>>, opts: FillOptions<T>): Promise<Page<T>> {
-  if (!opts.match) return fetch(opts.next, opts.pageSize);
+  let token = tokenOf(opts.next);
+  if (!opts.match) {
+    const page = await fetch(token, opts.pageSize);
+    return { items: page.items, next: nextTokenCursor(page.next) };
+  }
   const items: T[] = [];
-  let token = opts.next;
   let requests = 0;
   do {
     const page = await fetch(token, opts.scanSize ?? opts.pageSize);
@@ -32,7 +40,7 @@ export async function fillPage<T>(fetch: (token: string | undefined, size: numbe
     items.push(...page.items.filter(opts.match));
     token = page.next;
   } while (token && items.length < opts.pageSize && requests < (opts.maxRequests ?? 4));
-  return { items, next: token };
+  return { items, next: nextTokenCursor(token) };
 }
 
 export const byPrefix = <T>(prefix: string | undefined, key: (t: T) => string) => (prefix ? (t: T) => key(t).startsWith(prefix) : undefined);

@@ -13,6 +13,8 @@
 
 import { DescribeJobCommand, DescribeJobExecutionCommand, ListJobExecutionsForJobCommand, type Job as AwsJob } from '@aws-sdk/client-iot';
 import { CloudError, isCloudError, TERMINAL_EXECUTION, type CloudErrorShape, type Execution, type Rollout } from '../../model';
+import { sleep } from '../kit/clock';
+import { Backoff, RequestSpacer } from '../kit/pacer';
 import type { AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
 import { rolloutOf, thingOf, toExecution, toExecutionSummary } from './map';
@@ -32,32 +34,6 @@ export interface AwsWatchOptions {
 }
 
 const FLEET_INTERVAL_MS = 2000;
-const MAX_BACKOFF_MS = 30_000;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Spaces request starts at least 1/rate seconds apart. */
-class Pacer {
-  private next = 0;
-  constructor(private readonly gapMs: number) {}
-  async wait(signal?: AbortSignal): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.next);
-    this.next = at + this.gapMs;
-    if (at > now) await sleep(at - now, signal);
-  }
-}
 
 /** The thing a job targets when it targets exactly one thing (not a group). */
 function soleThing(job: AwsJob): string | undefined {
@@ -85,18 +61,18 @@ function countedStatus(job: AwsJob): string | undefined {
 
 export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOptions = {}): AsyncGenerator<Rollout> {
   const gapMs = 1000 / (opts.maxRequestsPerSecond ?? 1);
-  const pacer = new Pacer(gapMs);
+  const spacer = new RequestSpacer(gapMs);
   const signal = opts.signal;
-  const send = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    await pacer.wait(signal);
+  const send = async <T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> => {
+    await spacer.wait(signal);
     if (signal?.aborted) throw new CloudError('Watch stopped.', 'canceled');
-    return ctx.call(what, fn);
+    return ctx.call(what, fn, { signal });
   };
-  const describeJob = async () => (await send(`Reading job ${jobId}`, () => ctx.clients.iot.send(new DescribeJobCommand({ jobId })))).job!;
+  const describeJob = async () => (await send(`Reading job ${jobId}`, (abortSignal) => ctx.clients.iot.send(new DescribeJobCommand({ jobId }), { abortSignal }))).job!;
   const listExecutions = async () =>
-    (await send(`Listing executions of ${jobId}`, () => ctx.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, maxResults: PAGE_SIZE.executions.max })))).executionSummaries ?? [];
+    (await send(`Listing executions of ${jobId}`, (abortSignal) => ctx.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, maxResults: PAGE_SIZE.executions.max }), { abortSignal }))).executionSummaries ?? [];
   const readExecution = async (thingName: string): Promise<Execution | undefined> => {
-    const r = await send(`Reading ${thingName}'s execution`, () => ctx.clients.iot.send(new DescribeJobExecutionCommand({ jobId, thingName })));
+    const r = await send(`Reading ${thingName}'s execution`, (abortSignal) => ctx.clients.iot.send(new DescribeJobExecutionCommand({ jobId, thingName }), { abortSignal }));
     return r.execution && toExecution(r.execution);
   };
   /** The full execution keeps what only its summary has (retryAttempt). */
@@ -157,8 +133,7 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
   };
 
   const baseOf = () => opts.intervalMs ?? (one ? gapMs : FLEET_INTERVAL_MS);
-  let interval = baseOf();
-  let failures = 0;
+  const backoff = new Backoff(baseOf, { maxFailures: opts.maxFailures });
   let lastKey = '';
   while (!signal?.aborted) {
     const started = Date.now();
@@ -171,8 +146,7 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
         if (s && executions.length === 1) one = { thing, job, summary: s.summary, execution: s.full, fresher: 'execution' };
       }
       const rollout = rolloutOf(job, executions);
-      failures = 0;
-      interval = Math.max(baseOf(), Math.floor(interval / 2));
+      backoff.succeeded();
       const key = JSON.stringify([rollout.job.rawStatus, rollout.counts, executions.map((e) => [e.target, e.executionNumber, e.rawStatus, e.statusDetails])]);
       if (key !== lastKey || rollout.done) {
         lastKey = key;
@@ -182,13 +156,12 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
     } catch (e) {
       const err = isCloudError(e) ? e : new CloudError(String(e), 'unknown');
       if (signal?.aborted || err.code === 'canceled') return;
-      if (!err.retryable || ++failures > (opts.maxFailures ?? 8)) throw err;
+      if (!err.retryable || !backoff.failed()) throw err;
       failed = true;
-      interval = Math.min(MAX_BACKOFF_MS, interval * 2);
-      opts.onBackoff?.(err, interval);
+      opts.onBackoff?.(err, backoff.delayMs);
     }
     // One-thing ticks start `interval` apart (the pacer keeps the rate); fleet ticks rest
     // `interval` between them; a back-off always waits its full delay.
-    await sleep(one && !failed ? started + interval - Date.now() : interval, signal);
+    await sleep(one && !failed ? started + backoff.delayMs - Date.now() : backoff.delayMs, signal);
   }
 }
