@@ -1,6 +1,6 @@
-// Request bodies: small JSON/XML bodies are buffered; S3 object bodies stream to disk while their
-// digests are computed, decoding `aws-chunked` (the SDK's streaming upload with a trailing
-// checksum) on the way so memory stays flat for any image size.
+// Request bodies: small JSON/XML bodies are buffered (by the kit); S3 object bodies stream to
+// disk while their digests are computed, decoding `aws-chunked` (the SDK's streaming upload with a
+// trailing checksum) on the way so memory stays flat for any image size.
 
 import { createHash } from 'crypto';
 import { createWriteStream } from 'fs';
@@ -8,18 +8,12 @@ import type { IncomingMessage } from 'http';
 import { Transform, type TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import { crc32 } from 'zlib';
+import { readBody as readRaw } from '../kit';
 import { AwsError } from './errors';
 
-export async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    n += c.length;
-    if (n > limit) throw new AwsError(413, 'RequestEntityTooLargeException', `Request body larger than ${limit} bytes.`);
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
-}
+/** The kit's raw-body reader with AWS's error for a body past the limit. */
+export const readBody = (req: IncomingMessage, limit = 1 << 20): Promise<Buffer> =>
+  readRaw(req, limit, (l) => new AwsError(413, 'RequestEntityTooLargeException', `Request body larger than ${l} bytes.`));
 
 /** Decodes `Content-Encoding: aws-chunked` framing: `<hex>[;chunk-signature=…]\r\n<data>\r\n … 0\r\n<trailers>\r\n\r\n`. */
 export class AwsChunkedDecoder extends Transform {

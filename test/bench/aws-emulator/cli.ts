@@ -2,8 +2,9 @@
 //   npx tsx test/bench/aws-emulator/cli.ts [--port 4566] [--mqtt-port 1883] [--region us-east-1]
 //     [--minute-ms 60000] [--seed-jobs 1000] [--seed-packages 3] [--signing-profile name]
 // Prints one JSON line with endpoint, mqttUrl, region, credentials and a ready-made profile, then
-// serves until SIGINT/SIGTERM. Faults over HTTP: POST <endpoint>/__admin/faults
-// {"kind":"throttle"|"error"|"drop"|"delay","count":N,"service":"iot"|"s3"|"signer","pathPrefix":"/jobs"}.
+// serves until SIGINT/SIGTERM. Faults over HTTP (the emulator kit's): POST <endpoint>/__admin/faults
+// {"kind":"throttle"|"error"|"drop"|"lose-reply"|"hang"|"delay","count":N,"service":"iot"|"s3"|"signer",
+//  "action":"CreateJob","pathPrefix":"/jobs"} or {"schedule":{"seed":1,"rates":{"throttle":0.1}}}.
 
 import { startAwsEmulator } from './index';
 

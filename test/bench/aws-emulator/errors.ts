@@ -36,8 +36,11 @@ function xmlEscape(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** The kit's X-Request-Id for this response, so AWS's own request-id header names the same request. */
+const requestIdOf = (res: ServerResponse) => String(res.getHeader('x-request-id') ?? randomUUID());
+
 export function sendError(res: ServerResponse, service: Service, err: AwsError, method = 'GET'): void {
-  const requestId = randomUUID();
+  const requestId = requestIdOf(res);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -65,7 +68,7 @@ export function sendError(res: ServerResponse, service: Service, err: AwsError, 
 export function sendJson(res: ServerResponse, body: unknown, status = 200): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json');
-  res.setHeader('x-amzn-requestid', randomUUID());
+  res.setHeader('x-amzn-requestid', requestIdOf(res));
   // Timestamps go out as epoch seconds (restJson1's default). Date.toJSON runs before a replacer
   // sees the value, so look at the holder's raw property.
   res.end(

@@ -9,7 +9,7 @@ import { mkdtemp } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { presignGet, SigV4Verifier, type Credentials, type KnownKey } from './auth';
-import { Faults, type FaultKind } from './faults';
+import { Faults, type RequestRecord } from '../kit';
 import { Catalog } from './iot/catalog';
 import { Documents } from './iot/documents';
 import { Jobs } from './iot/jobs';
@@ -18,13 +18,13 @@ import { Things } from './iot/things';
 import { ACCOUNT, World } from './iot/world';
 import { JobsGateway } from './mqtt';
 import { S3Store } from './s3';
-import { createAwsServer, type RequestRecord } from './server';
+import { startAwsServer } from './server';
 import { SignerService } from './signer';
 import { Seeder } from './seed';
 
 export type { Credentials } from './auth';
-export type { RequestRecord } from './server';
-export { Faults } from './faults';
+export type { RequestRecord } from '../kit';
+export { Faults } from '../kit';
 
 export interface AwsEmulatorOptions {
   port?: number;
@@ -93,42 +93,21 @@ export async function startAwsEmulator(opts: AwsEmulatorOptions = {}): Promise<A
   const documents = new Documents(catalog, (bucket, key, creds, expires) => presignGet(endpoint, bucket, key, creds, region, expires), role);
   const seed = new Seeder(world, things, catalog, jobs, s3, signer);
 
+  // Faults (/__admin/faults) are the kit's; the AWS admin routes add seeding and a state dump.
   const admin = (method: string, path: string, body: unknown): unknown => {
-    const b = (body ?? {}) as { kind?: FaultKind; count?: number; service?: 'iot' | 's3' | 'signer'; pathPrefix?: string; delayMs?: number; jobs?: number };
-    if (path === '/faults' && method === 'POST') {
-      const filter = { service: b.service, pathPrefix: b.pathPrefix };
-      const n = b.count ?? 1;
-      if (b.kind === 'throttle') faults.throttleNext(n, filter);
-      else if (b.kind === 'error') faults.failNext(n, filter);
-      else if (b.kind === 'drop') faults.dropNext(n, filter);
-      else if (b.kind === 'delay') faults.delayNext(n, b.delayMs ?? 1000, filter);
-      else throw new Error('kind must be throttle, error, drop or delay');
-      return { pending: faults.pending() };
-    }
-    if (path === '/faults' && method === 'DELETE') {
-      faults.clear();
-      return { pending: [] };
-    }
-    if (path === '/faults') return { pending: faults.pending(), counts: faults.counts };
+    const b = (body ?? {}) as { jobs?: number };
     if (path === '/seed/jobs' && method === 'POST') return { created: seed.jobs(b.jobs ?? 100).length };
-    if (path === '/state') {
-      return {
-        things: [...things.things.keys()],
-        packages: [...catalog.packages.values()].map((p) => ({ name: p.packageName, versions: [...p.versions.values()].map((v) => `${v.versionName}:${v.status}`) })),
-        jobs: [...jobs.jobs.values()].slice(-20).map((j) => ({ jobId: j.jobId, status: j.status, executions: [...j.executions.values()].map((e) => `${e.thingName}:${e.status}`) })),
-        requests: requests.length,
-      };
-    }
     throw new Error(`unknown admin route ${method} ${path}`);
   };
-
-  const server = createAwsServer({ things, catalog, jobs, ota, documents, s3, signer, faults, verifier: new SigV4Verifier(keys), admin }, requests);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  const state = () => ({
+    things: [...things.things.keys()],
+    packages: [...catalog.packages.values()].map((p) => ({ name: p.packageName, versions: [...p.versions.values()].map((v) => `${v.versionName}:${v.status}`) })),
+    jobs: [...jobs.jobs.values()].slice(-20).map((j) => ({ jobId: j.jobId, status: j.status, executions: [...j.executions.values()].map((e) => `${e.thingName}:${e.status}`) })),
+    requests: requests.length,
   });
-  const addr = server.address();
-  endpoint = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : opts.port}`;
+
+  const server = await startAwsServer({ things, catalog, jobs, ota, documents, s3, signer, faults, verifier: new SigV4Verifier(keys), state, admin }, requests, opts.port);
+  endpoint = server.url;
   const gateway = new JobsGateway(world, jobs, things, documents);
   await gateway.start(opts.mqttPort ?? 0);
 
@@ -162,8 +141,7 @@ export async function startAwsEmulator(opts: AwsEmulatorOptions = {}): Promise<A
       closed = true;
       jobs.close();
       signer.close();
-      server.closeAllConnections?.();
-      await new Promise<void>((r) => server.close(() => r()));
+      await server.close();
       await gateway.close();
       await s3.close();
     },

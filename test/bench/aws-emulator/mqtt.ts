@@ -3,31 +3,17 @@
 // library use (notify-next, $next/get, start-next, <jobId>/get, <jobId>/update, get). A client
 // may only use its own thing's topics (client id = thing name, as an IoT policy would enforce).
 
-import { createServer, type Server, type Socket } from 'net';
+import { startBroker, topicParams, type Broker } from '../kit';
 import type { Documents } from './iot/documents';
 import type { DeviceReply, ExecutionRecord, JobRecord, Jobs } from './iot/jobs';
 import type { Things } from './iot/things';
 import type { World } from './iot/world';
 
-type Broker = {
-  handle: (socket: Socket) => void;
-  publish: (packet: { topic: string; payload: Buffer; qos: 0 | 1; retain: boolean; cmd: 'publish'; dup: boolean }, cb: (err?: Error) => void) => void;
-  on: (event: string, fn: (...args: never[]) => void) => void;
-  close: (cb: () => void) => void;
-  authenticate: unknown;
-  authorizePublish: unknown;
-  authorizeSubscribe: unknown;
-};
-
-type Client = { id: string };
-type Packet = { topic: string; payload: Buffer | string };
-
-const TOPIC = /^\$aws\/things\/([^/]+)\/jobs\/(.+)$/;
+const TOPIC = '$aws/things/{thing}/jobs/{rest*}';
 const sec = (d: Date) => Math.floor(d.getTime() / 1000);
 
 export class JobsGateway {
-  private broker!: Broker;
-  private server!: Server;
+  private broker?: Broker;
   /** What the device last saw as its next job, so notify-next fires only on change. */
   private lastNext = new Map<string, string>();
   readonly published: { topic: string; payload: unknown }[] = [];
@@ -41,43 +27,25 @@ export class JobsGateway {
   ) {}
 
   async start(port = 0): Promise<void> {
-    const { Aedes } = await import('aedes');
-    this.broker = (await Aedes.createBroker({
-      authenticate: (client: Client, _u: unknown, _p: unknown, cb: (e: Error | null, ok: boolean) => void) => {
-        if (!this.things.things.has(client.id)) {
-          const e = Object.assign(new Error(`Client id ${client.id} is not a registered thing`), { returnCode: 5 });
-          cb(e, false);
-        } else cb(null, true);
-      },
-      authorizePublish: (client: Client | null, packet: Packet, cb: (e?: Error | null) => void) => {
-        const m = TOPIC.exec(packet.topic);
-        cb(client && packet.topic.startsWith('$aws/') && (!m || m[1] !== client.id) ? new Error(`Not authorized to publish to ${packet.topic}`) : null);
-      },
-      authorizeSubscribe: (client: Client, sub: { topic: string }, cb: (e: Error | null, s?: unknown) => void) => {
-        const m = /^\$aws\/things\/([^/]+)\//.exec(sub.topic);
-        if (sub.topic.startsWith('$aws/') && (!m || m[1] !== client.id)) cb(new Error(`Not authorized to subscribe to ${sub.topic}`));
-        else cb(null, sub);
-      },
-    } as never)) as unknown as Broker;
-    this.broker.on('publish', ((packet: Packet, client: Client | null) => {
-      if (client) void this.onDevicePublish(client.id, packet);
-    }) as never);
+    // An IoT policy's rule: a thing uses only its own $aws/things/<thing>/ topics.
+    const ownTopic = (clientId: string, topic: string) => !topic.startsWith('$aws/') || topicParams('$aws/things/{thing}/{rest*}', topic)?.thing === clientId;
+    this.broker = await startBroker({
+      port,
+      authenticate: (clientId) => (this.things.things.has(clientId) ? undefined : `Client id ${clientId} is not a registered thing`),
+      authorizePublish: (clientId, topic) => !topic.startsWith('$aws/') || topicParams(TOPIC, topic)?.thing === clientId,
+      authorizeSubscribe: ownTopic,
+      onPublish: (clientId, topic, payload) => void this.onDevicePublish(clientId, topic, payload),
+    });
     this.world.on('thing', (thing: string) => {
       this.notifyNext(thing).catch((e) => console.error(`[aws-emulator] notify-next for ${thing} failed:`, e));
     });
-    this.server = createServer((s) => this.broker.handle(s));
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    const addr = this.server.address();
-    this.url = `mqtt://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}`;
+    this.url = this.broker.url;
   }
 
   private publish(topic: string, payload: unknown): Promise<void> {
     this.published.push({ topic, payload });
     if (this.published.length > 2000) this.published.splice(0, 1000);
-    return new Promise((resolve) => this.broker.publish({ topic, payload: Buffer.from(JSON.stringify(payload)), qos: 1, retain: false, cmd: 'publish', dup: false }, () => resolve()));
+    return this.broker!.publish(topic, payload as object);
   }
 
   private async executionPayload(job: JobRecord, e: ExecutionRecord): Promise<Record<string, unknown>> {
@@ -108,15 +76,15 @@ export class JobsGateway {
     await this.publish(`${base}/notify`, { timestamp: sec(this.world.now()), jobs: this.jobs.pending(thing) });
   }
 
-  private async onDevicePublish(clientId: string, packet: Packet): Promise<void> {
-    const m = TOPIC.exec(packet.topic);
-    if (!m || m[1] !== clientId) return;
-    const [, thing, rest] = m;
+  private async onDevicePublish(clientId: string, topic: string, payload: Buffer): Promise<void> {
+    const m = topicParams(TOPIC, topic);
+    if (!m || m.thing !== clientId) return;
+    const { thing, rest } = m;
     if (/\/(accepted|rejected)$/.test(rest) || rest === 'notify' || rest === 'notify-next') return;
     const base = `$aws/things/${thing}/jobs`;
     let req: Record<string, unknown> = {};
     try {
-      const text = packet.payload.toString();
+      const text = payload.toString();
       req = text ? JSON.parse(text) : {};
     } catch {
       await this.publish(`${base}/${rest}/rejected`, { code: 'InvalidJson', message: 'The request payload is not valid JSON.', timestamp: sec(this.world.now()) });
@@ -151,7 +119,7 @@ export class JobsGateway {
           await this.publish(`${base}/${rest}/rejected`, { ...now(), ...reply.rejected });
         }
       } else {
-        await this.publish(`${base}/${rest}/rejected`, { ...now(), code: 'InvalidTopic', message: `Unknown jobs topic ${packet.topic}.` });
+        await this.publish(`${base}/${rest}/rejected`, { ...now(), code: 'InvalidTopic', message: `Unknown jobs topic ${topic}.` });
       }
     } catch (e) {
       await this.publish(`${base}/${rest}/rejected`, { ...now(), code: 'InternalError', message: (e as Error).message });
@@ -159,8 +127,6 @@ export class JobsGateway {
   }
 
   async close(): Promise<void> {
-    if (!this.broker) return;
-    await new Promise<void>((r) => this.broker.close(() => r()));
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await this.broker?.close();
   }
 }

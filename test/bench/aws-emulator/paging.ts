@@ -1,42 +1,22 @@
 // Pagination like AWS: `maxResults` checked against the operation's range, `nextToken` an opaque
 // token the service issued for exactly this listing (a token from another listing is rejected).
+// The scheme is the kit's tokenPage; this file words its problems as AWS does.
 
-import { createHash } from 'crypto';
+import { ProblemError, tokenPage, type Range } from '../kit';
 import { AwsError } from './errors';
-import { checkInt } from './validate';
+import { awsProblem } from './validate';
 
-export interface PageRange {
-  min: number;
-  max: number;
+export interface PageRange extends Range {
   /** Page size when maxResults is absent. */
   dflt: number;
 }
 
-export function page<T>(
-  items: T[],
-  q: URLSearchParams,
-  range: PageRange,
-  listing: string,
-  errorType = 'InvalidRequestException',
-): { items: T[]; nextToken?: string } {
-  const raw = q.get('maxResults');
-  const size = raw === null ? range.dflt : checkInt('maxResults', Number(raw), range, errorType);
-  const scope = createHash('sha1').update(listing).digest('hex').slice(0, 12);
-  let offset = 0;
-  const token = q.get('nextToken');
-  if (token !== null) {
-    let parsed: { o?: unknown; s?: unknown } = {};
-    try {
-      parsed = JSON.parse(Buffer.from(token, 'base64url').toString());
-    } catch {
-      /* fall through */
-    }
-    if (parsed.s !== scope || typeof parsed.o !== 'number' || parsed.o < 0) {
-      throw new AwsError(400, errorType, 'The specified nextToken is not valid.');
-    }
-    offset = parsed.o;
+export function page<T>(items: T[], q: URLSearchParams, range: PageRange, listing: string, errorType = 'InvalidRequestException'): { items: T[]; nextToken?: string } {
+  try {
+    return tokenPage(items, { size: q.get('maxResults'), token: q.get('nextToken'), listing }, range);
+  } catch (e) {
+    if (!(e instanceof ProblemError)) throw e;
+    const p = e.problems[0];
+    throw p.field === 'nextToken' ? new AwsError(400, errorType, 'The specified nextToken is not valid.') : awsProblem(p, errorType);
   }
-  const slice = items.slice(offset, offset + size);
-  const next = offset + size < items.length ? Buffer.from(JSON.stringify({ o: offset + size, s: scope })).toString('base64url') : undefined;
-  return { items: slice, nextToken: next };
 }

@@ -31,6 +31,7 @@ interface Upload {
   metadata: Record<string, string>;
   contentType: string;
   checksumAlgorithm?: string;
+  initiated: Date;
   parts: Map<number, { file: string; size: number; etag: string; sha256: Buffer; checksum?: string }>;
 }
 
@@ -120,56 +121,108 @@ export class S3Store {
 
   // --- HTTP --------------------------------------------------------------------------------------
 
+  /** Which S3 operation a request is (fault filters and the request log name it). */
+  action(method: string, path: string, q: URLSearchParams): string {
+    const key = path.indexOf('/', 1) < 0 ? '' : path.slice(path.indexOf('/', 1) + 1);
+    if (!key) {
+      if (q.has('versioning')) return method === 'PUT' ? 'PutBucketVersioning' : 'GetBucketVersioning';
+      if (method === 'GET' && q.has('versions')) return 'ListObjectVersions';
+      if (method === 'GET' && q.has('uploads')) return 'ListMultipartUploads';
+      return method === 'PUT' ? 'CreateBucket' : method === 'HEAD' ? 'HeadBucket' : `${method}Bucket`;
+    }
+    if (method === 'PUT') return q.has('uploadId') ? 'UploadPart' : 'PutObject';
+    if (method === 'POST' && q.has('uploads')) return 'CreateMultipartUpload';
+    if (method === 'POST' && q.has('uploadId')) return 'CompleteMultipartUpload';
+    if (method === 'DELETE' && q.has('uploadId')) return 'AbortMultipartUpload';
+    return method === 'HEAD' ? 'HeadObject' : method === 'GET' ? 'GetObject' : `${method}Object`;
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams, payloadHash: string | undefined, presigned: boolean): Promise<void> {
     const slash = path.indexOf('/', 1);
     const bucket = decodeURIComponent(slash < 0 ? path.slice(1) : path.slice(1, slash));
     const key = slash < 0 ? '' : decodeURIComponent(path.slice(slash + 1));
     const method = req.method ?? 'GET';
     if (presigned && method !== 'GET' && method !== 'HEAD') throw s3err(403, 'AccessDenied', 'Presigned URLs of this emulator are for GET and HEAD only.');
-    const op = (name: string) => (this.ops[name] = (this.ops[name] ?? 0) + 1);
     if (!bucket) throw s3err(400, 'InvalidRequest', 'ListBuckets is not supported by the emulator.');
+    const action = this.action(method, path, q);
+    this.ops[action] = (this.ops[action] ?? 0) + 1;
     if (!key) {
-      if (method === 'GET' && q.has('versioning')) {
-        op('GetBucketVersioning');
-        const b = this.bucket(bucket);
-        return xml(res, `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${b.versioning ? `<Status>${b.versioning}</Status>` : ''}</VersioningConfiguration>`);
-      }
-      if (method === 'PUT' && q.has('versioning')) {
-        op('PutBucketVersioning');
-        const b = this.bucket(bucket);
-        const status = /<Status>(Enabled|Suspended)<\/Status>/.exec((await readBody(req)).toString())?.[1];
-        if (!status) throw s3err(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
-        b.versioning = status as 'Enabled' | 'Suspended';
-        return end(res, 200);
-      }
-      if (method === 'PUT') {
-        op('CreateBucket');
+      if (action === 'CreateBucket') {
         await readBody(req);
         this.createBucket(bucket, undefined);
         res.setHeader('Location', `/${bucket}`);
         return end(res, 200);
       }
-      if (method === 'HEAD') {
-        op('HeadBucket');
-        this.bucket(bucket);
-        return end(res, 200);
+      const b = this.bucket(bucket);
+      switch (action) {
+        case 'GetBucketVersioning':
+          return xml(res, `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${b.versioning ? `<Status>${b.versioning}</Status>` : ''}</VersioningConfiguration>`);
+        case 'PutBucketVersioning': {
+          const status = /<Status>(Enabled|Suspended)<\/Status>/.exec((await readBody(req)).toString())?.[1];
+          if (!status) throw s3err(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+          b.versioning = status as 'Enabled' | 'Suspended';
+          return end(res, 200);
+        }
+        case 'ListObjectVersions':
+          return xml(res, this.listVersions(b, q));
+        case 'ListMultipartUploads':
+          return xml(res, this.listUploads(b, q));
+        case 'HeadBucket':
+          return end(res, 200);
       }
       throw s3err(400, 'InvalidRequest', `${method} on a bucket is not supported by the emulator.`);
     }
     const b = this.bucket(bucket);
-    if (method === 'PUT' && q.has('uploadId')) return this.uploadPart(req, res, b, key, q, payloadHash, op);
-    if (method === 'PUT') return this.putObject(req, res, b, key, payloadHash, op);
-    if (method === 'POST' && q.has('uploads')) return this.createUpload(req, res, b, key, op);
-    if (method === 'POST' && q.has('uploadId')) return this.completeUpload(req, res, b, key, q, op);
-    if (method === 'DELETE' && q.has('uploadId')) {
-      op('AbortMultipartUpload');
-      const u = this.upload(b, q.get('uploadId')!, key);
-      b.uploads.delete(u.uploadId);
-      await Promise.all([...u.parts.values()].map((p) => rm(p.file, { force: true })));
-      return end(res, 204);
+    switch (action) {
+      case 'UploadPart':
+        return this.uploadPart(req, res, b, key, q, payloadHash);
+      case 'PutObject':
+        return this.putObject(req, res, b, key, payloadHash);
+      case 'CreateMultipartUpload':
+        return this.createUpload(req, res, b, key);
+      case 'CompleteMultipartUpload':
+        return this.completeUpload(req, res, b, key, q);
+      case 'AbortMultipartUpload': {
+        const u = this.upload(b, q.get('uploadId')!, key);
+        b.uploads.delete(u.uploadId);
+        await Promise.all([...u.parts.values()].map((p) => rm(p.file, { force: true })));
+        return end(res, 204);
+      }
+      case 'GetObject':
+      case 'HeadObject':
+        return this.getObject(req, res, b, key, q, method);
     }
-    if (method === 'GET' || method === 'HEAD') return this.getObject(req, res, b, key, q, method, op);
     throw s3err(405, 'MethodNotAllowed', `The specified method is not allowed against this resource.`);
+  }
+
+  /** ListObjectVersions: every stored version under the prefix, newest first per key (no delete markers: nothing deletes). */
+  private listVersions(b: Bucket, q: URLSearchParams): string {
+    const prefix = q.get('prefix') ?? '';
+    const max = Math.min(Number(q.get('max-keys') ?? 1000) || 1000, 1000);
+    const rows: string[] = [];
+    for (const key of [...b.objects.keys()].filter((k) => k.startsWith(prefix)).sort()) {
+      const versions = b.objects.get(key)!;
+      versions
+        .slice()
+        .reverse()
+        .forEach((v, i) =>
+          rows.push(
+            `<Version><Key>${xmlEscape(key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${i === 0}</IsLatest><LastModified>${v.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(v.etag)}</ETag><Size>${v.size}</Size>${v.checksumSha256 ? '<ChecksumAlgorithm>SHA256</ChecksumAlgorithm>' : ''}<StorageClass>STANDARD</StorageClass></Version>`,
+          ),
+        );
+    }
+    if (rows.length > max) throw s3err(400, 'InvalidArgument', `The emulator lists at most ${max} versions in one page; narrow the prefix.`, { ArgumentName: 'max-keys' });
+    return `<ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(b.name)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><MaxKeys>${max}</MaxKeys><IsTruncated>false</IsTruncated>${rows.join('')}</ListVersionsResult>`;
+  }
+
+  /** ListMultipartUploads: uploads begun and neither completed nor aborted, under the prefix. */
+  private listUploads(b: Bucket, q: URLSearchParams): string {
+    const prefix = q.get('prefix') ?? '';
+    const rows = [...b.uploads.values()]
+      .filter((u) => u.key.startsWith(prefix))
+      .sort((x, y) => (x.key === y.key ? x.initiated.getTime() - y.initiated.getTime() : x.key < y.key ? -1 : 1))
+      .map((u) => `<Upload><Key>${xmlEscape(u.key)}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass>${u.checksumAlgorithm ? `<ChecksumAlgorithm>${u.checksumAlgorithm}</ChecksumAlgorithm>` : ''}</Upload>`);
+    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xmlEscape(b.name)}</Bucket><Prefix>${xmlEscape(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${rows.join('')}</ListMultipartUploadsResult>`;
   }
 
   private verifyBody(req: IncomingMessage, body: StoredBody, payloadHash: string | undefined, expectAlgorithm?: string): string | undefined {
@@ -194,8 +247,7 @@ export class S3Store {
     return sha;
   }
 
-  private async putObject(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, payloadHash: string | undefined, op: (n: string) => void): Promise<void> {
-    op('PutObject');
+  private async putObject(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, payloadHash: string | undefined): Promise<void> {
     const file = this.newFile();
     let body: StoredBody;
     try {
@@ -221,12 +273,11 @@ export class S3Store {
     end(res, 200);
   }
 
-  private async createUpload(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, op: (n: string) => void): Promise<void> {
-    op('CreateMultipartUpload');
+  private async createUpload(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string): Promise<void> {
     await readBody(req);
     const algo = req.headers['x-amz-checksum-algorithm'] as string | undefined;
     if (algo && algo !== 'SHA256' && algo !== 'CRC32') throw s3err(400, 'InvalidRequest', `Checksum algorithm ${algo} is not supported by the emulator.`);
-    const u: Upload = { uploadId: newId(), key, metadata: metadataOf(req), contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'), checksumAlgorithm: algo, parts: new Map() };
+    const u: Upload = { uploadId: newId(), key, metadata: metadataOf(req), contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'), checksumAlgorithm: algo, parts: new Map(), initiated: new Date() };
     b.uploads.set(u.uploadId, u);
     if (algo) res.setHeader('x-amz-checksum-algorithm', algo);
     xml(res, `<InitiateMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xmlEscape(b.name)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${u.uploadId}</UploadId></InitiateMultipartUploadResult>`);
@@ -238,8 +289,7 @@ export class S3Store {
     return u;
   }
 
-  private async uploadPart(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, q: URLSearchParams, payloadHash: string | undefined, op: (n: string) => void): Promise<void> {
-    op('UploadPart');
+  private async uploadPart(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, q: URLSearchParams, payloadHash: string | undefined): Promise<void> {
     const u = this.upload(b, q.get('uploadId')!, key);
     const n = Number(q.get('partNumber'));
     if (!Number.isInteger(n) || n < 1 || n > 10000) throw s3err(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive.', { ArgumentName: 'partNumber' });
@@ -261,8 +311,7 @@ export class S3Store {
     end(res, 200);
   }
 
-  private async completeUpload(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, q: URLSearchParams, op: (n: string) => void): Promise<void> {
-    op('CompleteMultipartUpload');
+  private async completeUpload(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, q: URLSearchParams): Promise<void> {
     const u = this.upload(b, q.get('uploadId')!, key);
     const doc = (await readBody(req)).toString();
     const listed = [...doc.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
@@ -303,8 +352,7 @@ export class S3Store {
     );
   }
 
-  private async getObject(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, q: URLSearchParams, method: string, op: (n: string) => void): Promise<void> {
-    op(method === 'HEAD' ? 'HeadObject' : 'GetObject');
+  private async getObject(req: IncomingMessage, res: ServerResponse, b: Bucket, key: string, q: URLSearchParams, method: string): Promise<void> {
     const o = this.object(b.name, key, q.get('versionId'));
     let start = 0;
     let endByte = o.size - 1;

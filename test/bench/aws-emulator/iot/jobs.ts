@@ -326,6 +326,25 @@ export class Jobs {
     };
   }
 
+  /** ListJobExecutionsForThing: the thing's executions across jobs (newest first), filterable by status. */
+  listForThing(thingName: string, q: URLSearchParams): unknown {
+    const status = q.get('status');
+    if (status !== null) checkEnum('status', status, EXEC_STATUSES);
+    this.things.thing(thingName); // 404 for an unknown thing, as AWS answers
+    const all = [...this.jobs.values()].reverse().flatMap((j) => {
+      const e = j.executions.get(thingName);
+      return e && (!status || e.status === status) ? [{ j, e }] : [];
+    });
+    const r = page(all, q, { ...PAGE_SIZE.executions, dflt: 50 }, `thing-executions:${thingName}:${status}`);
+    return {
+      executionSummaries: r.items.map(({ j, e }) => ({
+        jobId: j.jobId,
+        jobExecutionSummary: { status: e.status, queuedAt: e.queuedAt, startedAt: e.startedAt, lastUpdatedAt: e.lastUpdatedAt, executionNumber: e.executionNumber, retryAttempt: e.retryAttempt },
+      })),
+      nextToken: r.nextToken,
+    };
+  }
+
   listExecutions(jobId: string, q: URLSearchParams): unknown {
     const j = this.job(jobId);
     const status = q.get('status');
