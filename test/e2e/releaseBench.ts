@@ -12,6 +12,7 @@ import { FileReleaseStore } from '../../src/core/release/store';
 import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
 import { SerialSession } from '../../src/core/serial/session';
 import { serialWatcher } from '../../src/vscode/release/serialWatcher';
+import { portLink } from '../../src/core/release/serialWatch';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { AwsJobsAgent } from '../bench/board/agents/aws';
@@ -97,7 +98,7 @@ export async function startReleaseBench(opts: BenchOptions = {}): Promise<Releas
       provider,
       store,
       build: shellBuildRunner('node scripts/build.mjs', root, imageEnv),
-      serial: serialWatcher({ onLines: (l) => serial.onLines(l), lines: () => serial.buffer.toArray() }),
+      serial: { ...serialWatcher({ onLines: (l) => serial.onLines(l), lines: () => serial.buffer.toArray() }), ...portLink(serial) },
       onEvent: (e) => events.push(e),
       ...extra,
     }),

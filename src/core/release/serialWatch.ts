@@ -1,5 +1,6 @@
 // The board's side of the verdict: serial lines stream in (from the editor's serial session, or a
-// pty in tests) and the release looks for the boot banner that names the expected version.
+// pty in tests) and the release looks for the boot banner that names the expected version; it can
+// also send (the version query). Exports SerialWatcher, SerialTap, bannerMatcher, relevantLines.
 
 import { StepFailure } from './errors';
 import type { SerialLine } from './types';
@@ -9,6 +10,36 @@ export interface SerialWatcher {
   onLine(listener: (line: SerialLine) => void): () => void;
   /** Lines received after `since` (the session's ring buffer), oldest first. */
   recent?(since: number): SerialLine[];
+  /** Sends a line to the board (the version query). Rejects when the port is away. */
+  send?(text: string): Promise<void>;
+  /** Calls `listener` when the port goes away or comes back; returns the unsubscribe. */
+  onPort?(listener: (state: 'lost' | 'back', message: string) => void): () => void;
+}
+
+/** What a serial session (core SerialSession, the editor's SerialManager) offers besides lines. */
+export interface PortSource {
+  send(text: string): Promise<void>;
+  onStatus(listener: (s: { state: string; message?: string }) => void): (() => void) | { dispose(): void };
+}
+
+/**
+ * The watcher's send and port notices over a session: spread it into a watcher,
+ * `{ ...serialWatcher(session), ...portLink(session) }`, so the release can ask the board its
+ * version and say in its pane when the board's port went away during the job.
+ */
+export function portLink(p: PortSource): Pick<SerialWatcher, 'send' | 'onPort'> {
+  return {
+    send: (text) => p.send(text),
+    onPort(listener) {
+      let was: string | undefined;
+      const sub = p.onStatus((s) => {
+        if (s.state === 'reconnecting' && was !== 'reconnecting') listener('lost', s.message ?? 'the port went away');
+        else if (s.state === 'open' && was === 'reconnecting') listener('back', 'the port is back');
+        was = s.state;
+      });
+      return () => (typeof sub === 'function' ? sub() : sub.dispose());
+    },
+  };
 }
 
 /** Matches "App version: 1.4.2", "fw 1.4.2", "FW_VERSION=v1.4.2" but not "1.4.20". */
@@ -68,6 +99,26 @@ export class SerialTap {
 
   get connected(): boolean {
     return !!this.watcher;
+  }
+
+  get canSend(): boolean {
+    return !!this.watcher?.send;
+  }
+
+  send(text: string): Promise<void> {
+    if (!this.watcher?.send) return Promise.reject(new Error('no serial port to send to'));
+    return this.watcher.send(text);
+  }
+
+  /** Calls `listener` for each board line from now on; returns the unsubscribe. */
+  onLine(listener: (l: SerialLine) => void): () => void {
+    this.waiters.add(listener);
+    return () => this.waiters.delete(listener);
+  }
+
+  /** Port lost/back notices while the release runs (undefined: the watcher cannot tell). */
+  onPort(listener: (state: 'lost' | 'back', message: string) => void): () => void {
+    return this.watcher?.onPort?.(listener) ?? (() => undefined);
   }
 
   /**

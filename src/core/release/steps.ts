@@ -13,6 +13,7 @@ import { formatSize, locateArtifact } from './artifact';
 import type { BuildRunner } from './build';
 import { abortError, StepFailure } from './errors';
 import { bannerMatcher, type SerialTap, type SerialWatcher } from './serialWatch';
+import { askBoardVersion, boardVersionBefore, crashEvidence, levelNotes, watchBoard } from './evidence';
 import { describeSigning } from './signingSettings';
 import type { ReleaseStore } from './store';
 import { benchExecution, decideVerdict, summarizeRollout } from './verdict';
@@ -49,6 +50,10 @@ export interface StepContext {
   /** A publish call started by the upload step, finished (or failed) in the register step. */
   pendingPublish?: Promise<Settled<PublishResult>>;
   bannerLine?: SerialLine;
+  /** The board's reply to the version query, when the banner was missed (watch → verdict). */
+  versionReply?: { line: SerialLine; version: string };
+  /** When the version query was sent. */
+  queryAt?: number;
 }
 
 export interface StepOutcome {
@@ -359,6 +364,8 @@ const startVerify: StepDef = {
       }
     }
     if (!job) {
+      // What the board runs now: a verify of the version it already runs proves nothing.
+      record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, record.version!.value, ctx.now(), ctx.signal);
       job = record.job = { id: verifyJobId(record.version!.value, ctx.now()), requestedAt: ctx.now(), created: false };
       await ctx.save(); // the id is on disk before the cloud hears of it
     }
@@ -432,6 +439,7 @@ const watch: StepDef = {
       }
     });
     let done = false;
+    const stopBoardWatch = watchBoard(ctx.tap, config.evidence, ctx.emit, ctx.now);
     try {
       for await (const r of abortable(deps.provider.watchJob(job.id, { intervalMs: config.watch?.intervalMs, signal }), signal)) {
         record.rollout = summarizeRollout(r);
@@ -448,6 +456,7 @@ const watch: StepDef = {
       if (!(timeout.aborted && !ctx.signal.aborted)) throw e;
     } finally {
       if (!done) stopBanner.abort();
+      stopBoardWatch();
     }
     if (ctx.signal.aborted) throw abortError();
     if (!done) {
@@ -466,9 +475,15 @@ const watch: StepDef = {
     }
     stopBanner.abort();
     await bannerFound;
+    if (exec?.status === 'succeeded' && !ctx.bannerLine && config.evidence?.versionQuery) {
+      // The banner went by unseen (a replug, a port that came back late): ask the board. Its reply
+      // is not a banner (the verdict looks for the banner only before the question).
+      ctx.queryAt = ctx.now();
+      ctx.versionReply = await askBoardVersion(ctx.tap, config.evidence, ctx.queryAt, ctx.signal);
+    }
     if (ctx.signal.aborted) throw abortError();
     const r = record.rollout!;
-    return { summary: `Job ${r.rawJobStatus}${exec ? `: ${exec.target} ${exec.rawStatus}` : ''}${ctx.bannerLine ? `; board printed ${version}` : ''}.` };
+    return { summary: `Job ${r.rawJobStatus}${exec ? `: ${exec.target} ${exec.rawStatus}` : ''}${ctx.bannerLine ? `; board printed ${version}` : ctx.versionReply ? `; board answered the version query with ${ctx.versionReply.version}` : ''}.` };
   },
   halfDone: (ctx) => `Verify job ${ctx.record.job?.id ?? ''} keeps running on the cloud (it was not cancelled): ${resumesHere('watch')}`,
 };
@@ -483,7 +498,8 @@ const verdict: StepDef = {
     const since = record.job!.requestedAt;
     const lines = ctx.tap.since(since).filter((l) => l.dir === undefined || l.dir === 'rx');
     const banner = bannerMatcher(config.banner, version);
-    const bannerLine = ctx.bannerLine ?? lines.find((l) => banner(l.text));
+    const queryAt = ctx.queryAt ?? Infinity;
+    const bannerLine = ctx.bannerLine ?? lines.find((l) => l.t < queryAt && banner(l.text));
     const v = decideVerdict({
       rollout: record.rollout,
       target: config.target ?? profileTarget(ctx.deps.provider.profile),
@@ -492,6 +508,11 @@ const verdict: StepDef = {
       lines,
       serialConnected: ctx.tap.connected,
       bannerGraceMs: config.watch?.bannerGraceMs ?? DEFAULT_BANNER_GRACE_MS,
+      query: ctx.versionReply,
+      queryAsked: ctx.queryAt !== undefined,
+      before: record.boardBefore,
+      crashes: await crashEvidence(lines, config.evidence, record.artifact?.path),
+      notes: levelNotes(lines, config.evidence),
     });
     record.verdict = v;
     if (v.result === 'failed') throw new StepFailure(`FAILED: ${v.reasons.join(' ')}`, verdict.action, 'start-verify');

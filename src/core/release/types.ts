@@ -6,6 +6,7 @@ import type { CloudKind } from '../profiles';
 import type { Rollout } from '../model';
 import type { VersionSource } from '../version/read';
 import type { SigningSettings } from './signingSettings';
+import type { EvidenceConfig } from './evidence';
 
 export const STEP_IDS = ['build', 'locate', 'version', 'sign', 'upload', 'register', 'publish', 'start-verify', 'watch', 'verdict'] as const;
 export type StepId = (typeof STEP_IDS)[number];
@@ -66,6 +67,8 @@ export interface ReleaseConfig {
    * version (escaped); without it, the pattern's first group must capture a version equal to it.
    */
   banner?: string;
+  /** Crashes patterns, boot loop, log-level pattern, version query, ELF (see evidence.ts). */
+  evidence?: EvidenceConfig;
   watch?: { intervalMs?: number; /** Give up watching (resumable) after this long. */ timeoutMs?: number; /** After the job succeeds, how long to wait for the banner. */ bannerGraceMs?: number };
 }
 
@@ -138,6 +141,14 @@ export interface Verdict {
   /** Last relevant serial lines (errors, resets, versions), for a failed verdict. */
   serialLines: SerialLine[];
   execution?: ExecutionSummary;
+  /** What showed the board runs the version: its boot banner, or its reply to the version query. */
+  evidence?: { kind: 'banner' | 'query'; line: SerialLine };
+  /** Crashes and boot loops after the update (each fails the verdict), with decoded backtraces. */
+  crashes?: { name: string; kind: 'crash' | 'boot-loop'; lines: SerialLine[]; decoded?: string[]; decodeNote?: string }[];
+  /** The board's version before the job and how it was learnt; `same` when it already ran the version. */
+  before?: { version?: string; how: 'query' | 'banner' | 'unknown'; line?: SerialLine; same: boolean };
+  /** Warnings and errors the board printed after the update: notes that never flip the verdict. */
+  notes?: string[];
 }
 
 /** 'stopped': ran the steps it was asked for (e.g. up to signing); a resume continues from there. */
@@ -164,6 +175,8 @@ export interface ReleaseRecord {
   /** Verify jobs of earlier attempts that failed their verdict. */
   previousJobs?: JobRecord[];
   rollout?: RolloutSummary;
+  /** The board's version just before the verify job was requested (query or last banner). */
+  boardBefore?: Verdict['before'];
   verdict?: Verdict;
 }
 
@@ -173,6 +186,10 @@ export type ReleaseEvent =
   | { type: 'log'; at: number; step: StepId; text: string }
   | { type: 'rollout'; at: number; rollout: Rollout }
   | { type: 'serial-match'; at: number; line: SerialLine }
+  /** A crash or boot loop on the board during the release (the timeline marks it). */
+  | { type: 'serial-crash'; at: number; name: string; kind: 'crash' | 'boot-loop'; line: SerialLine }
+  /** The board's port went away or came back during the release. */
+  | { type: 'serial-port'; at: number; state: 'lost' | 'back'; message: string }
   | { type: 'release'; at: number; status: ReleaseStatus; message: string; record: ReleaseRecord };
 
 export type ReleaseListener = (e: ReleaseEvent) => void;

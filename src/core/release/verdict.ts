@@ -1,6 +1,8 @@
-// PASSED only when the cloud says the bench device's execution succeeded AND the board printed the
-// expected version on serial after the job started; anything else is FAILED with the cloud's
-// reason and the serial lines that tell the story.
+// PASSED only when the cloud says the bench device's execution succeeded AND the board showed the
+// expected version on serial after the job started (its banner, or its reply to the version query)
+// AND it did not crash or boot-loop after the update; anything else is FAILED with the cloud's
+// reason and the serial lines that tell the story. Warnings/errors the board printed are notes only;
+// a board that already ran the version is said to prove nothing. Exports decideVerdict & helpers.
 
 import type { Execution, Rollout } from '../model';
 import { relevantLines } from './serialWatch';
@@ -54,7 +56,17 @@ export interface VerdictInput {
   serialConnected: boolean;
   /** How long we waited for the banner after the job finished. */
   bannerGraceMs: number;
+  /** The board's reply to the version query (asked when the banner was missed). */
+  query?: { line: SerialLine; version: string };
+  /** The version query was sent (whether or not it was answered). */
+  queryAsked?: boolean;
+  /** Crashes and boot loops after the update (evidence.ts crashEvidence). */
+  crashes?: NonNullable<Verdict['crashes']>;
+  before?: Verdict['before'];
+  notes?: string[];
 }
+
+const quote = (s: string) => `"${s.length > 120 ? s.slice(0, 117) + '…' : s}"`;
 
 export function decideVerdict(v: VerdictInput): Verdict {
   const exec = benchExecution(v.rollout, v.target);
@@ -67,17 +79,32 @@ export function decideVerdict(v: VerdictInput): Verdict {
     const why = cloudReason(exec);
     reasons.push(`The cloud reports the verify job ${exec.status} on ${exec.target} (${exec.rawStatus})${why ? `: ${why}` : ''}.`);
   }
-  if (!v.bannerLine) {
+  const queried = v.query?.version === v.version ? v.query : undefined;
+  const evidence: Verdict['evidence'] = v.bannerLine ? { kind: 'banner', line: v.bannerLine } : queried ? { kind: 'query', line: queried.line } : undefined;
+  if (!evidence) {
     if (!v.serialConnected) reasons.push(`No serial port is connected, so the board's version ${v.version} could not be confirmed. Select the board's port and re-run.`);
-    else if (cloudOk) reasons.push(`The cloud reports success, but the board never printed version ${v.version} on serial (waited ${Math.round(v.bannerGraceMs / 1000)} s after the job finished).`);
+    else if (v.query) reasons.push(`The board answered the version query with ${v.query.version}, not ${v.version}: ${quote(v.query.line.text)}.`);
+    else if (cloudOk) reasons.push(`The cloud reports success, but the board never printed version ${v.version} on serial (waited ${Math.round(v.bannerGraceMs / 1000)} s after the job finished)${v.queryAsked ? ' and did not answer the version query' : '; set otaBench.release.versionQuery so the board can be asked'}.`);
     else reasons.push(`The board did not print version ${v.version} on serial.`);
   }
-  const passed = cloudOk && !!v.bannerLine;
+  const crashes = v.crashes ?? [];
+  for (const c of crashes) {
+    const first = c.lines.find((l) => l.text.trim())?.text ?? '';
+    reasons.push(c.kind === 'boot-loop' ? `The board is in a ${c.name} after the update.` : `The board crashed after the update (${c.name}): ${quote(first)}${c.decoded?.length ? ` at ${c.decoded[0].replace(/^0x[0-9a-f]+: /, '')}` : ''}.`);
+  }
+  const passed = cloudOk && !!evidence && crashes.length === 0;
+  const how = evidence?.kind === 'query' ? `answered the version query with ${v.version}` : `reported ${v.version} on serial`;
+  const caveat = v.before?.same ? [`The board already ran ${v.version} before the job (${v.before.how === 'query' ? 'its answer to the version query' : 'its last banner'}), so this verify proves nothing about the update.`] : [];
+  const crashLines = crashes.flatMap((c) => c.lines);
   return {
     result: passed ? 'passed' : 'failed',
-    reasons: passed ? [`${exec!.target} succeeded and the board reported ${v.version} on serial.`] : reasons,
+    reasons: passed ? [`${exec!.target} succeeded and the board ${how}.`, ...caveat] : [...reasons, ...caveat],
     ...(v.bannerLine ? { bannerLine: v.bannerLine } : {}),
-    serialLines: passed ? [] : relevantLines(v.lines),
+    serialLines: passed ? [] : crashLines.length ? crashLines.slice(0, 24) : relevantLines(v.lines),
     ...(exec ? { execution: exec } : {}),
+    ...(evidence ? { evidence } : {}),
+    ...(crashes.length ? { crashes } : {}),
+    ...(v.before ? { before: v.before } : {}),
+    ...(v.notes?.length ? { notes: v.notes } : {}),
   };
 }

@@ -8,8 +8,14 @@ import { PtyLink } from './pty';
 
 export const BOARD_FAULTS: readonly BoardFault[] = ['bad-signature', 'download-timeout', 'crash-on-boot', 'reject'];
 /** Faults of the serial side only (not part of the cloud agents' contract). */
-export type SerialFault = 'flash-no-sync' | 'silent';
-export const SERIAL_FAULTS: readonly SerialFault[] = ['flash-no-sync', 'silent'];
+/**
+ * usb-reset: the port goes away on every reset and comes back at the same path as a new pty (native
+ * USB re-enumerating); quiet-boot: the banner names no version (only the `version` command does);
+ * panic-after-boot: a freshly installed image panics (Guru Meditation, backtrace, watchdog reset)
+ * shortly after its banner, though its agent already reported success.
+ */
+export type SerialFault = 'flash-no-sync' | 'silent' | 'usb-reset' | 'quiet-boot' | 'panic-after-boot';
+export const SERIAL_FAULTS: readonly SerialFault[] = ['flash-no-sync', 'silent', 'usb-reset', 'quiet-boot', 'panic-after-boot'];
 
 export interface BoardOptions {
   /** Stable path of the board's serial port (a symlink to the pty). */
@@ -313,6 +319,12 @@ export class VirtualBoard implements BoardHandle {
   private async reset(reason: string, boot: boolean): Promise<void> {
     clearInterval(this.tickTimer);
     this.tickTimer = undefined;
+    if (this.serialFaults.has('usb-reset')) {
+      // Native USB: the chip's reset takes the port with it; the host sees a new device at the same path.
+      await this.pty.unplug();
+      await delay(30);
+      await this.pty.plug();
+    }
     await this.println('');
     await this.println(`ets Jun  8 2016 00:22:57`);
     await this.println(`rst:0xc (${reason}),boot:0x13 (SPI_FAST_FLASH_BOOT)`);
@@ -328,9 +340,23 @@ export class VirtualBoard implements BoardHandle {
     this.bootAt = Date.now();
     this.stats.boots++;
     this.log('I', 'boot', `OTA Bench virtual board ${this.name}`);
-    this.log('I', 'boot', `firmware version ${this.ver}`);
+    if (!this.serialFaults.has('quiet-boot')) this.log('I', 'boot', `firmware version ${this.ver}`);
     this.log('I', 'app', 'ready; type help');
     this.setRate(this.periodMs);
+    if (!reason && this.serialFaults.has('panic-after-boot')) setTimeout(() => void this.panic(), 150);
+  }
+
+  /** A crash as ESP-IDF prints it, then the watchdog reset and a boot of the same image. */
+  private async panic(): Promise<void> {
+    if (this.stopped) return;
+    this.serialFaults.delete('panic-after-boot'); // once: the board then runs
+    await this.println(`Guru Meditation Error: Core  0 panic'ed (StoreProhibited). Exception was unhandled.`);
+    await this.println('PC      : 0x400d2a1c  PS      : 0x00060030  A0      : 0x800d0f6c  A1      : 0x3ffb1f50');
+    await this.println('Backtrace: 0x400d2a19:0x3ffb1f50 0x400d0f69:0x3ffb1f70 0x40087e0d:0x3ffb1f90');
+    await this.println('');
+    await this.println('ets Jun  8 2016 00:22:57');
+    await this.println('rst:0x7 (TG0WDT_SYS_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)');
+    await this.boot(undefined);
   }
 
   private tick(): void {
