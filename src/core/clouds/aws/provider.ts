@@ -50,7 +50,7 @@ export class AwsProvider implements CloudProvider {
     private readonly opts: AwsProviderOptions = {},
   ) {
     this.clients = createClients(profile, opts);
-    this.ctx = makeContext(profile, this.clients);
+    this.ctx = makeContext(profile, this.clients, opts);
   }
 
   private size(opts: ListOptions | undefined, range: { min: number; max: number }): number {
@@ -60,7 +60,7 @@ export class AwsProvider implements CloudProvider {
   async listPackages(opts: ListOptions = {}): Promise<Page<Package>> {
     return fillPage(
       async (token, size) => {
-        const r = await this.ctx.call('Listing packages', () => this.clients.iot.send(new ListPackagesCommand({ maxResults: size, nextToken: token })));
+        const r = await this.ctx.call('Listing packages', (abortSignal) => this.clients.iot.send(new ListPackagesCommand({ maxResults: size, nextToken: token }), { abortSignal }));
         return { items: (r.packageSummaries ?? []).map(toPackage), next: r.nextToken };
       },
       { pageSize: this.size(opts, PAGE_SIZE.packages), scanSize: PAGE_SIZE.packages.max, next: opts.next, match: byPrefix(opts.prefix, (p: Package) => p.name) },
@@ -71,7 +71,7 @@ export class AwsProvider implements CloudProvider {
     const status = opts.status ? (awsVersionStatus(opts.status) as PackageVersionStatus) : undefined;
     return fillPage(
       async (token, size) => {
-        const r = await this.ctx.call(`Listing versions of ${packageId}`, () => this.clients.iot.send(new ListPackageVersionsCommand({ packageName: packageId, status, maxResults: size, nextToken: token })));
+        const r = await this.ctx.call(`Listing versions of ${packageId}`, (abortSignal) => this.clients.iot.send(new ListPackageVersionsCommand({ packageName: packageId, status, maxResults: size, nextToken: token }), { abortSignal }));
         return { items: (r.packageVersionSummaries ?? []).map(toVersion), next: r.nextToken };
       },
       { pageSize: this.size(opts, PAGE_SIZE.versions), scanSize: PAGE_SIZE.versions.max, next: opts.next, match: byPrefix(opts.prefix, (v: PackageVersion) => v.version) },
@@ -80,7 +80,7 @@ export class AwsProvider implements CloudProvider {
 
   /** One version with its ARN, artifact and attributes (the list has none of these). */
   async getVersion(packageId: string, versionId: string): Promise<PackageVersion> {
-    const r = await this.ctx.call(`Reading ${packageId}@${versionId}`, () => this.clients.iot.send(new GetPackageVersionCommand({ packageName: packageId, versionName: versionId })));
+    const r = await this.ctx.call(`Reading ${packageId}@${versionId}`, (abortSignal) => this.clients.iot.send(new GetPackageVersionCommand({ packageName: packageId, versionName: versionId }), { abortSignal }));
     return toVersion(r);
   }
 
@@ -88,7 +88,7 @@ export class AwsProvider implements CloudProvider {
     const status = opts.status ? (awsJobStatus(opts.status) as AwsJobStatus) : undefined;
     return fillPage(
       async (token, size) => {
-        const r = await this.ctx.call('Listing jobs', () => this.clients.iot.send(new ListJobsCommand({ status, maxResults: size, nextToken: token })));
+        const r = await this.ctx.call('Listing jobs', (abortSignal) => this.clients.iot.send(new ListJobsCommand({ status, maxResults: size, nextToken: token }), { abortSignal }));
         return { items: (r.jobs ?? []).map(toJobSummary), next: r.nextToken };
       },
       { pageSize: this.size(opts, PAGE_SIZE.jobs), scanSize: PAGE_SIZE.jobs.max, next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
@@ -99,7 +99,7 @@ export class AwsProvider implements CloudProvider {
     const status = opts.status ? (awsExecutionStatus(opts.status) as JobExecutionStatus) : undefined;
     return fillPage(
       async (token, size) => {
-        const r = await this.ctx.call(`Listing executions of ${jobId}`, () => this.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, status, maxResults: size, nextToken: token })));
+        const r = await this.ctx.call(`Listing executions of ${jobId}`, (abortSignal) => this.clients.iot.send(new ListJobExecutionsForJobCommand({ jobId, status, maxResults: size, nextToken: token }), { abortSignal }));
         return { items: (r.executionSummaries ?? []).map((s) => toExecutionSummary(jobId, s)), next: r.nextToken };
       },
       { pageSize: this.size(opts, PAGE_SIZE.executions), scanSize: PAGE_SIZE.executions.max, next: opts.next, match: byPrefix(opts.prefix, (e: Execution) => e.target) },
@@ -108,18 +108,18 @@ export class AwsProvider implements CloudProvider {
 
   /** One execution with its status details (download progress, self-test, failure reason). */
   async describeExecution(jobId: string, target: string): Promise<Execution> {
-    const r = await this.ctx.call(`Reading ${target}'s execution of ${jobId}`, () => this.clients.iot.send(new DescribeJobExecutionCommand({ jobId, thingName: target })));
+    const r = await this.ctx.call(`Reading ${target}'s execution of ${jobId}`, (abortSignal) => this.clients.iot.send(new DescribeJobExecutionCommand({ jobId, thingName: target }), { abortSignal }));
     return toExecution(r.execution!);
   }
 
   async describeJob(jobId: string): Promise<Rollout> {
-    const d = await this.ctx.call(`Reading job ${jobId}`, () => this.clients.iot.send(new DescribeJobCommand({ jobId })));
+    const d = await this.ctx.call(`Reading job ${jobId}`, (abortSignal) => this.clients.iot.send(new DescribeJobCommand({ jobId }), { abortSignal }));
     const list = await this.listExecutions(jobId, { pageSize: PAGE_SIZE.executions.max });
     return rolloutOf(d.job!, list.items);
   }
 
   async getJobDocument(jobId: string): Promise<string> {
-    const r = await this.ctx.call(`Reading the document of ${jobId}`, () => this.clients.iot.send(new GetJobDocumentCommand({ jobId })));
+    const r = await this.ctx.call(`Reading the document of ${jobId}`, (abortSignal) => this.clients.iot.send(new GetJobDocumentCommand({ jobId }), { abortSignal }));
     return r.document ?? '';
   }
 
@@ -127,7 +127,7 @@ export class AwsProvider implements CloudProvider {
     const raw = opts.status as OTAUpdateStatus | undefined;
     return fillPage(
       async (token, size) => {
-        const r = await this.ctx.call('Listing OTA updates', () => this.clients.iot.send(new ListOTAUpdatesCommand({ otaUpdateStatus: raw, maxResults: size, nextToken: token })));
+        const r = await this.ctx.call('Listing OTA updates', (abortSignal) => this.clients.iot.send(new ListOTAUpdatesCommand({ otaUpdateStatus: raw, maxResults: size, nextToken: token }), { abortSignal }));
         return { items: (r.otaUpdates ?? []).map((u) => toOtaUpdate(u, raw)), next: r.nextToken };
       },
       { pageSize: this.size(opts, PAGE_SIZE.otaUpdates), scanSize: PAGE_SIZE.otaUpdates.max, next: opts.next, match: byPrefix(opts.prefix, (j: Job) => j.id) },
@@ -136,7 +136,7 @@ export class AwsProvider implements CloudProvider {
 
   /** An OTA update with its status and `details.awsIotJobId` (expand it to that job). */
   async getOtaUpdate(otaUpdateId: string): Promise<Job> {
-    const r = await this.ctx.call(`Reading OTA update ${otaUpdateId}`, () => this.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId })));
+    const r = await this.ctx.call(`Reading OTA update ${otaUpdateId}`, (abortSignal) => this.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId }), { abortSignal }));
     return toOtaUpdate(r.otaUpdateInfo!);
   }
 
@@ -157,24 +157,24 @@ export class AwsProvider implements CloudProvider {
     if (input.via === 'job') {
       const { request, errors } = buildFleetJob(input);
       if (!request) return { errors };
-      await this.ctx.call(`Creating job ${request.jobId}`, () => this.clients.iot.send(new CreateJobCommand(request)));
+      await this.ctx.call(`Creating job ${request.jobId}`, (abortSignal) => this.clients.iot.send(new CreateJobCommand(request), { abortSignal }));
       return { errors, job: (await this.describeJob(request.jobId!)).job };
     }
     const { request, errors } = buildFleetOtaUpdate(input);
     if (!request) return { errors };
-    await this.ctx.call(`Creating OTA update ${request.otaUpdateId}`, () => this.clients.iot.send(new CreateOTAUpdateCommand(request)));
+    await this.ctx.call(`Creating OTA update ${request.otaUpdateId}`, (abortSignal) => this.clients.iot.send(new CreateOTAUpdateCommand(request), { abortSignal }));
     return { errors, job: await this.getOtaUpdate(request.otaUpdateId!) };
   }
 
   async cancelJob(jobId: string, opts: { force?: boolean; reason?: string } = {}): Promise<void> {
-    await this.ctx.call(`Cancelling job ${jobId}`, () =>
-      this.clients.iot.send(new CancelJobCommand({ jobId, force: opts.force ?? false, reasonCode: 'OTA_BENCH_CANCEL', comment: opts.reason?.slice(0, 2028) })),
+    await this.ctx.call(`Cancelling job ${jobId}`, (abortSignal) =>
+      this.clients.iot.send(new CancelJobCommand({ jobId, force: opts.force ?? false, reasonCode: 'OTA_BENCH_CANCEL', comment: opts.reason?.slice(0, 2028) }), { abortSignal }),
     );
   }
 
   async cancelExecution(jobId: string, target: string, opts: { force?: boolean } = {}): Promise<void> {
-    await this.ctx.call(`Cancelling ${thingOf(target) || target}'s execution of ${jobId}`, () =>
-      this.clients.iot.send(new CancelJobExecutionCommand({ jobId, thingName: target, force: opts.force ?? false })),
+    await this.ctx.call(`Cancelling ${thingOf(target) || target}'s execution of ${jobId}`, (abortSignal) =>
+      this.clients.iot.send(new CancelJobExecutionCommand({ jobId, thingName: target, force: opts.force ?? false }), { abortSignal }),
     );
   }
 

@@ -67,7 +67,7 @@ export function objectKey(ctx: AwsContext, req: PublishRequest, name = basename(
 }
 
 async function ensureVersionedBucket(ctx: AwsContext, bucket: string): Promise<void> {
-  const v = await ctx.call(`Checking bucket ${bucket}`, () => ctx.clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket })));
+  const v = await ctx.call(`Checking bucket ${bucket}`, (abortSignal) => ctx.clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal }));
   if (v.Status !== 'Enabled') {
     throw new CloudError(
       `Bucket ${bucket} does not have versioning enabled (${v.Status ?? 'never enabled'}); OTA jobs and Signer need object versions.`,
@@ -86,7 +86,7 @@ interface Uploaded {
 
 async function findObject(ctx: AwsContext, bucket: string, key: string, sha256Hex: string): Promise<string | undefined> {
   try {
-    const head = await ctx.call(`Looking for s3://${bucket}/${key}`, () => ctx.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+    const head = await ctx.call(`Looking for s3://${bucket}/${key}`, (abortSignal) => ctx.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }));
     return head.Metadata?.sha256 === sha256Hex && head.VersionId ? head.VersionId : undefined;
   } catch (e) {
     if (isNotFound(e)) return undefined;
@@ -126,7 +126,7 @@ async function uploadImage(ctx: AwsContext, req: PublishRequest, bucket: string,
   const onAbort = () => void upload.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const out = await ctx.call(`Uploading ${basename(a.path)} to s3://${bucket}/${key}`, () => upload.done());
+    const out = await ctx.call(`Uploading ${basename(a.path)} to s3://${bucket}/${key}`, () => upload.done(), { timeoutMs: 0 }); // bounded by the socket's idle timeout: a large image may take longer than one call's deadline
     if (signal?.aborted) throw new CloudError('Upload cancelled.', 'canceled');
     const checksum = (out as { ChecksumSHA256?: string }).ChecksumSHA256;
     if (checksum && !checksum.includes('-') && checksum !== Buffer.from(a.sha256Hex, 'hex').toString('base64')) {
@@ -147,7 +147,7 @@ async function uploadImage(ctx: AwsContext, req: PublishRequest, bucket: string,
 async function signWithSigner(ctx: AwsContext, req: PublishRequest, up: Uploaded, opts: PublishOptions, progress?: Progress, signal?: Cancel): Promise<{ jobId: string; bucket: string; key: string; versionId: string }> {
   const profileName = req.cloudSigner!.profileName;
   progress?.({ message: `Signing with AWS Signer profile ${profileName}` });
-  const started = await ctx.call(`Starting signing job (profile ${profileName})`, () =>
+  const started = await ctx.call(`Starting signing job (profile ${profileName})`, (abortSignal) =>
     ctx.clients.signer.send(
       new StartSigningJobCommand({
         source: { s3: { bucketName: up.bucket, key: up.key, version: up.versionId } },
@@ -155,7 +155,7 @@ async function signWithSigner(ctx: AwsContext, req: PublishRequest, up: Uploaded
         profileName,
         // Same object + profile → the same signing job on a re-run.
         clientRequestToken: clientToken('signer', profileName, up.bucket, up.key, up.versionId),
-      }),
+      }), { abortSignal },
     ),
   );
   const jobId = started.jobId!;
@@ -163,19 +163,19 @@ async function signWithSigner(ctx: AwsContext, req: PublishRequest, up: Uploaded
     await waitUntilSuccessfulSigningJob({ client: ctx.clients.signer, maxWaitTime: 600, minDelay: opts.signerPollSeconds ?? 1, maxDelay: Math.max(opts.signerPollSeconds ?? 1, 10), abortSignal: signal }, { jobId });
   } catch (e) {
     if (signal?.aborted) throw new CloudError('Signing cancelled.', 'canceled');
-    const d = await ctx.call('Reading the signing job', () => ctx.clients.signer.send(new DescribeSigningJobCommand({ jobId })));
+    const d = await ctx.call('Reading the signing job', (abortSignal) => ctx.clients.signer.send(new DescribeSigningJobCommand({ jobId }), { abortSignal }));
     throw new CloudError(`AWS Signer job ${jobId} ${d.status ?? 'failed'}: ${d.statusReason ?? (e as Error).message}`, 'invalid', 'Check the signing profile, its certificate and the image size limit of the platform.');
   }
-  const d = await ctx.call('Reading the signing job', () => ctx.clients.signer.send(new DescribeSigningJobCommand({ jobId })));
+  const d = await ctx.call('Reading the signing job', (abortSignal) => ctx.clients.signer.send(new DescribeSigningJobCommand({ jobId }), { abortSignal }));
   const signed = d.signedObject?.s3;
   if (!signed?.bucketName || !signed.key) throw new CloudError(`Signing job ${jobId} reports no signed object.`, 'unknown');
-  const head = await ctx.call('Reading the signed object', () => ctx.clients.s3.send(new HeadObjectCommand({ Bucket: signed.bucketName, Key: signed.key })));
+  const head = await ctx.call('Reading the signed object', (abortSignal) => ctx.clients.s3.send(new HeadObjectCommand({ Bucket: signed.bucketName, Key: signed.key }), { abortSignal }));
   return { jobId, bucket: signed.bucketName, key: signed.key, versionId: head.VersionId ?? '' };
 }
 
 async function getVersion(ctx: AwsContext, packageName: string, version: string): Promise<GetPackageVersionResponse | undefined> {
   try {
-    return await ctx.call(`Reading ${packageName}@${version}`, () => ctx.clients.iot.send(new GetPackageVersionCommand({ packageName, versionName: version })));
+    return await ctx.call(`Reading ${packageName}@${version}`, (abortSignal) => ctx.clients.iot.send(new GetPackageVersionCommand({ packageName, versionName: version }), { abortSignal }));
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
@@ -184,11 +184,11 @@ async function getVersion(ctx: AwsContext, packageName: string, version: string)
 
 async function ensurePackage(ctx: AwsContext, req: PublishRequest): Promise<void> {
   try {
-    await ctx.call(`Reading package ${req.packageName}`, () => ctx.clients.iot.send(new GetPackageCommand({ packageName: req.packageName })));
+    await ctx.call(`Reading package ${req.packageName}`, (abortSignal) => ctx.clients.iot.send(new GetPackageCommand({ packageName: req.packageName }), { abortSignal }));
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    await ctx.call(`Creating package ${req.packageName}`, () =>
-      ctx.clients.iot.send(new CreatePackageCommand({ packageName: req.packageName, description: req.description?.slice(0, TEXT.packageDescription), clientToken: clientToken('package', req.packageName) })),
+    await ctx.call(`Creating package ${req.packageName}`, (abortSignal) =>
+      ctx.clients.iot.send(new CreatePackageCommand({ packageName: req.packageName, description: req.description?.slice(0, TEXT.packageDescription), clientToken: clientToken('package', req.packageName) }), { abortSignal }),
     );
   }
 }
@@ -211,10 +211,10 @@ async function associateSbom(ctx: AwsContext, req: PublishRequest, bucket: strin
   const body = await readFile(path).catch(() => {
     throw new CloudError(`SBOM file not found: ${path}`, 'invalid', 'Generate the SBOM first or clear the SBOM setting.');
   });
-  const put = await ctx.call('Uploading the SBOM', () => ctx.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' })));
-  await ctx.call('Associating the SBOM', () =>
+  const put = await ctx.call('Uploading the SBOM', (abortSignal) => ctx.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' }), { abortSignal }));
+  await ctx.call('Associating the SBOM', (abortSignal) =>
     ctx.clients.iot.send(
-      new AssociateSbomWithPackageVersionCommand({ packageName: req.packageName, versionName: req.version, sbom: { s3Location: { bucket, key, version: put.VersionId } }, clientToken: clientToken('sbom', req.packageName, req.version, key) }),
+      new AssociateSbomWithPackageVersionCommand({ packageName: req.packageName, versionName: req.version, sbom: { s3Location: { bucket, key, version: put.VersionId } }, clientToken: clientToken('sbom', req.packageName, req.version, key) }), { abortSignal },
     ),
   );
 }
@@ -256,7 +256,7 @@ export async function publish(ctx: AwsContext, req: PublishRequest, opts: Publis
   const attributes = versionAttributes(req, { signerJobId, signerProfile: req.cloudSigner?.profileName, imageKey: req.cloudSigner ? up.key : undefined, imageVersionId: req.cloudSigner ? up.versionId : undefined });
   let registered = false;
   try {
-    await ctx.call(`Creating ${req.packageName}@${req.version}`, () =>
+    await ctx.call(`Creating ${req.packageName}@${req.version}`, (abortSignal) =>
       ctx.clients.iot.send(
         new CreatePackageVersionCommand({
           packageName: req.packageName,
@@ -265,7 +265,7 @@ export async function publish(ctx: AwsContext, req: PublishRequest, opts: Publis
           attributes,
           artifact: { s3Location: { bucket: artifact.bucket, key: artifact.key, version: artifact.versionId } },
           clientToken: clientToken('version', req.packageName, req.version, req.artifact.sha256Hex),
-        }),
+        }), { abortSignal },
       ),
     );
     registered = true;
@@ -290,7 +290,7 @@ export async function setState(ctx: AwsContext, packageName: string, version: st
   if (!current) throw new CloudError(`${packageName}@${version} does not exist.`, 'not-found');
   const target = action === 'PUBLISH' ? 'PUBLISHED' : 'DEPRECATED';
   if (current.status === target) return;
-  await ctx.call(`${action === 'PUBLISH' ? 'Publishing' : 'Deprecating'} ${packageName}@${version}`, () =>
-    ctx.clients.iot.send(new UpdatePackageVersionCommand({ packageName, versionName: version, action, clientToken: clientToken('state', packageName, version, action) })),
+  await ctx.call(`${action === 'PUBLISH' ? 'Publishing' : 'Deprecating'} ${packageName}@${version}`, (abortSignal) =>
+    ctx.clients.iot.send(new UpdatePackageVersionCommand({ packageName, versionName: version, action, clientToken: clientToken('state', packageName, version, action) }), { abortSignal }),
   );
 }

@@ -83,7 +83,7 @@ export function verifyJobId(
 
 async function describeExisting(ctx: AwsContext, jobId: string): Promise<Job | undefined> {
   try {
-    const d = await ctx.call(`Reading job ${jobId}`, () => ctx.clients.iot.send(new DescribeJobCommand({ jobId })));
+    const d = await ctx.call(`Reading job ${jobId}`, (abortSignal) => ctx.clients.iot.send(new DescribeJobCommand({ jobId }), { abortSignal }));
     return d.job ? toJob(d.job) : undefined;
   } catch (e) {
     if (isCloudErrorCode(e, 'not-found')) return undefined;
@@ -106,8 +106,8 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     const have = await describeExisting(ctx, req.jobId);
     if (have) return sameThingOrThrow(have, thingName);
   }
-  const version: GetPackageVersionResponse = await ctx.call(`Reading ${req.packageName}@${req.version}`, () =>
-    ctx.clients.iot.send(new GetPackageVersionCommand({ packageName: req.packageName, versionName: req.version })),
+  const version: GetPackageVersionResponse = await ctx.call(`Reading ${req.packageName}@${req.version}`, (abortSignal) =>
+    ctx.clients.iot.send(new GetPackageVersionCommand({ packageName: req.packageName, versionName: req.version }), { abortSignal }),
   );
   if (version.status !== 'PUBLISHED' && version.status !== 'DEPRECATED') {
     throw new CloudError(`${req.packageName}@${req.version} is ${version.status}; jobs can only deploy published versions.`, 'invalid', 'Publish the version first.');
@@ -115,7 +115,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   const attrs = version.attributes ?? {};
   const loc = version.artifact?.s3Location;
   if (!loc?.bucket || !loc.key) throw new CloudError(`${req.packageName}@${req.version} has no S3 artifact.`, 'invalid', 'Publish it again with OTA Bench so the image location is recorded.');
-  const thing = await ctx.call(`Reading thing ${thingName}`, () => ctx.clients.iot.send(new DescribeThingCommand({ thingName })));
+  const thing = await ctx.call(`Reading thing ${thingName}`, (abortSignal) => ctx.clients.iot.send(new DescribeThingCommand({ thingName }), { abortSignal }));
   if (signal?.aborted) throw new CloudError('Verify job cancelled before it was created.', 'canceled');
   const timeout = req.timeoutMinutes ?? 30;
   const expires = req.urlExpiresInSec ?? 3600;
@@ -129,7 +129,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     const signature = req.artifact?.signature ?? (attrs.signature ? Buffer.from(attrs.signature, 'base64') : undefined);
     if (!signerJobId && !signature) throw new CloudError(`${req.packageName}@${req.version} has no signature to send.`, 'invalid', 'Sign the image (local key or AWS Signer) and publish again.');
     try {
-      await ctx.call(`Creating OTA update ${otaUpdateId}`, () =>
+      await ctx.call(`Creating OTA update ${otaUpdateId}`, (abortSignal) =>
         ctx.clients.iot.send(
           new CreateOTAUpdateCommand({
             otaUpdateId,
@@ -156,7 +156,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
             ],
             awsJobPresignedUrlConfig: { expiresInSec: expires },
             awsJobTimeoutConfig: { inProgressTimeoutInMinutes: timeout },
-          }),
+          }), { abortSignal },
         ),
       );
     } catch (e) {
@@ -165,7 +165,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     }
     // The OTA service creates the job asynchronously; wait for it (bounded) so the caller can watch it.
     for (let i = 0; i < 60; i++) {
-      const u = await ctx.call(`Reading OTA update ${otaUpdateId}`, () => ctx.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId })));
+      const u = await ctx.call(`Reading OTA update ${otaUpdateId}`, (abortSignal) => ctx.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId }), { abortSignal }));
       const info = u.otaUpdateInfo;
       if (info?.otaUpdateStatus === 'CREATE_FAILED') throw new CloudError(`OTA update ${otaUpdateId} failed: ${info.errorInfo?.message ?? info.errorInfo?.code ?? 'unknown reason'}`, 'invalid', 'Check the role, the image location and the signing settings.');
       if (info?.otaUpdateStatus === 'CREATE_COMPLETE' && info.awsIotJobId) {
@@ -193,7 +193,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     },
   ]);
   try {
-    const created = await ctx.call(`Creating verify job ${jobId}`, () =>
+    const created = await ctx.call(`Creating verify job ${jobId}`, (abortSignal) =>
       ctx.clients.iot.send(
         new CreateJobCommand({
           jobId,
@@ -204,7 +204,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
           presignedUrlConfig: { roleArn, expiresInSec: expires },
           timeoutConfig: { inProgressTimeoutInMinutes: timeout },
           destinationPackageVersions: version.packageVersionArn ? [version.packageVersionArn] : undefined,
-        }),
+        }), { abortSignal },
       ),
     );
     return (await describeExisting(ctx, created.jobId!)) ?? { cloud: 'aws', id: created.jobId!, arn: created.jobArn, status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify' };
