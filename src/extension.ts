@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerProfileCommands } from './vscode/commands/profileCommands';
 import { log } from './vscode/log';
 import { MonitorPanel } from './vscode/monitor/monitorPanel';
+import { useSaveMemory } from './vscode/monitor/saveLocation';
 import { ProfileStore } from './vscode/profiles/profileStore';
 import { CloudTree } from './vscode/tree/cloudTree';
 import { registerClouds } from './vscode/clouds/register';
@@ -44,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): OtaBenchApi {
   const release = registerRelease(context, { profiles, clouds, serial: serial.manager });
   // One backend for the monitor page: the serial log plus the release's rollout pane.
   const monitorBackend = release.backend(serial.backend);
+  MonitorPanel.useWorkspaceState(context.workspaceState);
+  useSaveMemory(context.workspaceState);
 
   context.subscriptions.push(
     profiles,

@@ -111,6 +111,8 @@ export type HostMessage =
   /** The board list changed (a board connected, went away, was added). */
   | { type: 'boards'; boards: BoardView[]; board: string }
   | { type: 'clear' }
+  /** The send box's text did not go out (port away, board not reading): keep it in the box and show why. */
+  | { type: 'sendFailed'; text: string; reason: string }
   | { type: 'pong'; id: number }
   /** The answer to the page's 'copy': written to the editor's clipboard, or why not. */
   | { type: 'copied'; id: number; error?: string }
@@ -147,16 +149,17 @@ export type MonitorCommand = (typeof MONITOR_COMMANDS)[number];
 export const SEND_EOLS = ['lf', 'cr', 'crlf', 'none'] as const;
 
 /** Named controls of the monitor page that tests can drive through the real DOM handlers. */
-export type MonitorField = 'include' | 'exclude' | 'search' | 'send';
+export type MonitorField = 'include' | 'exclude' | 'search' | 'send' | 'tags';
 export type MonitorControl =
   | 'timestamps' | 'hex' | 'follow' | 'regex' | 'matchCase' | 'sendHex'
-  | 'clear' | 'copy' | 'save' | 'searchNext' | 'searchPrev' | 'pickPort';
+  | 'clear' | 'copy' | 'save' | 'searchNext' | 'searchPrev' | 'pickPort' | 'crashNext' | 'crashPrev';
 
 export type MonitorTestAction =
   | { kind: 'input'; field: MonitorField; value: string }
   | { kind: 'key'; field: MonitorField | 'log'; key: string; ctrl?: boolean }
   | { kind: 'click'; control: MonitorControl }
   | { kind: 'eol'; value: MonitorViewState['sendEol'] }
+  | { kind: 'level'; value: LevelFilter['min'] }
   | { kind: 'scroll'; to: 'top' | 'bottom' | number }
   /** Answer at once, without letting queued lines be absorbed first (to see the backlog). */
   | { kind: 'peek' }
@@ -200,6 +203,12 @@ export interface MonitorQueryResult {
   status: string;
   /** document.activeElement's id, for keyboard tests. */
   focused: string;
+  /** Per rendered row (as visibleRows): its parsed level, whether the gutter marks a crash, and the text's computed colour. */
+  rowMarks?: { level: string; crash: boolean; color: string }[];
+  /** The crash navigation: how many crashes the page holds, which one was navigated to (0: none), and its label. */
+  crashCount?: number;
+  crashPosition?: number;
+  crashLabel?: string;
 }
 
 // --- the release pane (Quick Release: steps, the verify job's rollout, verdict, timeline) ---------

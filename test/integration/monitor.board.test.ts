@@ -71,6 +71,36 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     assert.equal(versionsReceived(), before + 1, 'exactly one `version` reached the board');
   });
 
+  it('the host refuses malformed messages from the page: an unknown line ending or {text: 42} never reaches the board, and the monitor keeps working', async () => {
+    const sentBefore = board.received.length;
+    const rejectedBefore = monitor.rejected.length;
+    const reachedHandlers: string[] = [];
+    const sub = monitor.onMessage((m) => m.type === 'send' && reachedHandlers.push(JSON.stringify(m)));
+    try {
+      for (const message of [
+        { type: 'send', text: 'reboot', eol: 'unix' },
+        { type: 'send', text: 42, eol: 'lf' },
+        { type: 'send', text: 'reboot' },
+        { text: 42 },
+        { type: 'command', command: 'format' },
+      ]) await queryPage(monitor, { kind: 'postRaw', message });
+      await waitFor('the five rejections', () => monitor.rejected.length - rejectedBefore === 5);
+    } finally {
+      sub.dispose();
+    }
+    const why = monitor.rejected.slice(rejectedBefore);
+    assert.match(why[0], /"eol" must be one of lf, cr, crlf, none \(got "unix"\)/);
+    assert.match(why[1], /"text" must be text \(got 42\)/);
+    assert.match(why[3], /unknown message type/);
+    assert.deepEqual(reachedHandlers, [], 'no handler saw a malformed send');
+    await sleep(300);
+    assert.deepEqual(board.received.slice(sentBefore), [], 'nothing reached the board (no "rebootundefined")');
+    // The monitor still works: a well-formed send is answered and rendered.
+    await typeAndSend('version');
+    await untilPage(monitor, 'the version answer after the bad messages', (q) => q.visibleRows.filter((row) => row.endsWith('version: 1.4.2')).length >= 2);
+    assert.equal(board.received.slice(sentBefore).join('|'), 'version');
+  });
+
   it('a line from the board containing <img onerror> renders as text', async () => {
     await typeAndSend(`echo ${XSS}`);
     const r = await untilPage(monitor, 'the echoed markup', (q) => q.visibleRows.some((row) => row.endsWith(XSS) && !row.includes('→')));
@@ -125,16 +155,43 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     await untilPage(monitor, 'the original theme back', (q) => q.themeKind === before.themeKind);
   });
 
-  it('Save writes the host log to the chosen file', async () => {
+  it('Save writes the host log with a metadata header (port, level filter), starts outside the project, remembers the folder and offers Reveal', async () => {
     const target = vscode.Uri.file(path.join(testEnv().out, `monitor-save-${Date.now()}.log`));
     const w = vscode.window as unknown as { showSaveDialog: typeof vscode.window.showSaveDialog };
     const original = w.showSaveDialog;
-    w.showSaveDialog = async () => target;
+    let offered: vscode.SaveDialogOptions | undefined;
+    w.showSaveDialog = async (o) => ((offered = o), target);
+    const dialogs = new DialogScript(['Reveal'], { messages: 'script' });
     try {
+      await typeAndSend('version');
+      await untilPage(monitor, 'the version answer', (q) => q.visibleRows.some((row) => row.endsWith('version: 1.4.2')));
+      await queryPage(monitor, { kind: 'level', value: 'warn' });
+      await waitFor('the host to hold the level filter', () => monitor.viewState.levels?.min === 'warn');
       await queryPage(monitor, { kind: 'click', control: 'save' });
       const text = await waitFor('the saved log', () => fs.existsSync(target.fsPath) && fs.readFileSync(target.fsPath, 'utf8'));
       assert.match(text, /version: 1\.4\.2/);
       assert.match(text, /OTA Bench virtual board bench-ui/);
+      // The metadata header: the port and the monitor's level filter at the time of saving.
+      assert.match(text, /^# OTA Bench serial log\n# saved: \S+\n# port: \S*ttyBENCH @ 115200 baud \(open\)\n# lines: [\d,]+\n# monitor levels: level warn and more severe\n# monitor filter: none\n#\n/);
+      // The dialog starts outside the firmware project (not the workspace root).
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      assert.ok(offered?.defaultUri && path.dirname(offered.defaultUri.fsPath) !== folder, `default: ${offered?.defaultUri?.fsPath}`);
+      // The toast offers Reveal (the script presses it; it throws when there is no such button).
+      const saved = await waitFor('the saved toast', () => dialogs.events.find((e) => e.kind === 'message' && /saved [\d,]+ lines/.test(e.text)));
+      assert.equal(saved.answer, 'Reveal');
+      // Without an OS file manager (code-server), Reveal opens the saved log in the editor.
+      const commands = await vscode.commands.getCommands(true);
+      if (!commands.includes('revealFileInOS')) await waitFor('the saved log opened', () => vscode.window.activeTextEditor?.document.uri.fsPath === target.fsPath);
+    } finally {
+      w.showSaveDialog = original;
+      dialogs.dispose();
+      await queryPage(monitor, { kind: 'level', value: 'all' });
+    }
+    // The next dialog starts where this log was saved.
+    w.showSaveDialog = async (o) => ((offered = o), undefined);
+    try {
+      await queryPage(monitor, { kind: 'click', control: 'save' });
+      await waitFor('the second dialog', () => offered?.defaultUri && path.dirname(offered.defaultUri.fsPath) === path.dirname(target.fsPath));
     } finally {
       w.showSaveDialog = original;
     }

@@ -192,6 +192,102 @@ describe('Bench Monitor log pane (real workbench)', function () {
     await queryPage(monitor, { kind: 'eol', value: 'lf' });
   });
 
+  it('colours lines by level, filters by minimum level and tag, and the workspace remembers the filter after the panel is closed', async () => {
+    monitor.post({ type: 'clear' });
+    const text = (rows: string[]) => rows.map((row) => row.replace(/^\d\d:\d\d:\d\d\.\d{3} {2}/, ''));
+    const lv = (text: string, level?: LogLine['level'], tag?: string): LogLine => ({ ...rx(text), ...(level ? { level } : {}), ...(tag ? { tag } : {}) });
+    monitor.post({
+      type: 'log',
+      lines: [
+        lv('E (10) wifi: auth failed', 'error', 'wifi'),
+        lv('W (11) mqtt: slow broker', 'warn', 'mqtt'),
+        lv('I (12) wifi: connected', 'info', 'wifi'),
+        lv('D (13) ota: chunk 4', 'debug', 'ota'),
+        lv('plain printf without a level'),
+      ],
+    });
+    let r = await untilPage(monitor, 'the five lines', (q) => q.totalLines === 5);
+    const marks = r.rowMarks!;
+    assert.deepEqual(marks.map((m) => m.level), ['error', 'warn', 'info', 'debug', '']);
+    assert.notEqual(marks[0].color, marks[2].color, 'an error line is coloured differently from an info line');
+    assert.notEqual(marks[1].color, marks[2].color, 'a warning too');
+
+    r = await queryPage(monitor, { kind: 'level', value: 'warn' });
+    assert.deepEqual(text(r.visibleRows), ['E (10) wifi: auth failed', 'W (11) mqtt: slow broker']);
+    assert.match(r.status, /2 of 5 lines/);
+    r = await queryPage(monitor, { kind: 'level', value: 'all' });
+    r = await queryPage(monitor, { kind: 'input', field: 'tags', value: 'wifi' });
+    assert.deepEqual(text(r.visibleRows), ['E (10) wifi: auth failed', 'I (12) wifi: connected']);
+    r = await queryPage(monitor, { kind: 'input', field: 'tags', value: '-wifi, -ota' });
+    assert.deepEqual(text(r.visibleRows), ['W (11) mqtt: slow broker', 'plain printf without a level']);
+    assert.deepEqual(r.state.levels, { min: 'all', include: [], exclude: ['wifi', 'ota'] });
+    await screenshot('monitor-levels');
+
+    // Closed and opened again: the page's own state is gone, the workspace still has the filter.
+    await queryPage(monitor, { kind: 'level', value: 'info' });
+    const api = vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.exports;
+    await waitFor('the host to hold the filter', () => monitor.viewState.levels?.min === 'info' && monitor.viewState.levels.exclude.join() === 'wifi,ota');
+    monitor.dispose();
+    await vscode.commands.executeCommand('otaBench.openMonitor');
+    monitor = await waitFor('the new monitor panel', () => api.monitor());
+    await within('the new page handshake', monitor.ready, 20_000);
+    monitor.post({ type: 'log', lines: [lv('E (20) wifi: hidden by tag', 'error', 'wifi'), lv('W (21) mqtt: shown', 'warn', 'mqtt'), lv('D (22) mqtt: below info', 'debug', 'mqtt')] });
+    r = await untilPage(monitor, 'the restored filter', (q) => text(q.visibleRows).includes('W (21) mqtt: shown'));
+    assert.deepEqual(r.state.levels, { min: 'info', include: [], exclude: ['wifi', 'ota'] });
+    assert.ok(!r.visibleRows.some((row) => /hidden by tag|below info/.test(row)), r.visibleRows.join(' | '));
+
+    // Back to everything (the failure path of the memory: a reset filter is remembered as reset).
+    await queryPage(monitor, { kind: 'level', value: 'all' });
+    r = await queryPage(monitor, { kind: 'input', field: 'tags', value: '' });
+    assert.equal(r.filterCount, r.totalLines);
+    await waitFor('the host to hold the reset', () => monitor.viewState.levels?.min === 'all' && monitor.viewState.levels.exclude.length === 0);
+  });
+
+  it('marks crash lines in the gutter and steps through crashes with next/previous; a log without crashes offers no crash navigation', async () => {
+    monitor.post({ type: 'clear' });
+    await queryPage(monitor, { kind: 'level', value: 'all' });
+    let r = await queryPage(monitor, { kind: 'input', field: 'tags', value: '' });
+    r = await untilPage(monitor, 'an empty log', (q) => q.totalLines === 0);
+    assert.equal(r.crashCount, 0);
+    assert.equal(r.crashLabel, '', 'no crash navigation without crashes');
+    const crash = (text: string, kind: string): LogLine => ({ ...rx(text), crash: kind });
+    const filler = (n: number, from: number) => Array.from({ length: n }, (_, i) => rx(`I (${from + i}) app: tick ${from + i}`));
+    monitor.post({
+      type: 'log',
+      lines: [
+        ...filler(120, 0),
+        crash("Guru Meditation Error: Core  0 panic'ed (LoadProhibited). Exception was unhandled.", 'ESP-IDF panic'),
+        crash('PC      : 0x400d1234  PS      : 0x00060030', 'ESP-IDF panic'),
+        crash('Backtrace: 0x400d1234:0x3ffb1f00 0x400d5678:0x3ffb1f20', 'ESP-IDF panic'),
+        ...filler(120, 200),
+        crash('*** FATAL ERROR 0: CPU exception on CPU 0', 'Zephyr fatal error'),
+        ...filler(120, 400),
+      ],
+    });
+    r = await untilPage(monitor, 'the log with two crashes', (q) => q.totalLines === 364);
+    assert.equal(r.crashCount, 2, 'a panic and its dump are one crash; the Zephyr fatal error another');
+    assert.equal(r.crashLabel, '2 crashes');
+    r = await queryPage(monitor, { kind: 'scroll', to: 'top' });
+    r = await queryPage(monitor, { kind: 'click', control: 'crashNext' });
+    assert.equal(r.crashPosition, 1);
+    assert.equal(r.crashLabel, 'Crash 1 of 2');
+    const i = r.visibleRows.findIndex((row) => row.includes('Guru Meditation'));
+    assert.ok(i >= 0, `the first crash is in view: ${r.visibleRows.slice(0, 5).join(' | ')}`);
+    assert.deepEqual(r.rowMarks!.slice(i, i + 4).map((m) => m.crash), [true, true, true, false], 'the gutter marks the panic, its dump and backtrace');
+    await screenshot('monitor-crash');
+    r = await queryPage(monitor, { kind: 'click', control: 'crashNext' });
+    assert.equal(r.crashLabel, 'Crash 2 of 2');
+    assert.ok(r.visibleRows.some((row) => row.includes('FATAL ERROR')));
+    r = await queryPage(monitor, { kind: 'click', control: 'crashPrev' });
+    assert.equal(r.crashLabel, 'Crash 1 of 2');
+    assert.ok(r.visibleRows.some((row) => row.includes('Guru Meditation')));
+    // A level filter never hides a crash (crash lines carry no level).
+    r = await queryPage(monitor, { kind: 'level', value: 'error' });
+    assert.ok(r.visibleRows.some((row) => row.includes('Guru Meditation')) && r.filterCount === 4, `${r.filterCount} shown`);
+    await queryPage(monitor, { kind: 'level', value: 'all' });
+    await queryPage(monitor, { kind: 'scroll', to: 'bottom' });
+  });
+
   it('shows "behind by" while a flood is absorbed, keeps each frame short, and ends on the newest line', async () => {
     monitor.post({ type: 'clear' });
     await queryPage(monitor); // starts the page's frame, long-task and backlog records afresh

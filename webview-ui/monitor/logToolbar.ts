@@ -1,11 +1,14 @@
 // The log pane's toolbar: live include/exclude filter (with regex and match-case toggles, like
 // the workbench's find widget), search with a match count and next/previous, and the view
 // toggles and actions (timestamps, hex, follow, copy, save, clear).
-import type { MonitorViewState } from '../../src/shared/protocol';
+import { formatTagList, LEVEL_LABELS, parseTagList } from '../../src/shared/logview/levels';
+import { DEFAULT_LEVEL_FILTER, type LevelFilter, type MonitorViewState } from '../../src/shared/protocol';
 import { el, iconButton, inputBox, toggleButton } from './dom';
 
 export interface ToolbarEvents {
   filterChanged(): void;
+  levelsChanged(): void;
+  crashNav(dir: 1 | -1): void;
   searchChanged(): void;
   searchNav(dir: 1 | -1): void;
   toggle(name: 'timestamps' | 'hex' | 'follow', on: boolean): void;
@@ -28,6 +31,23 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
   inc.box.classList.add('grow');
   exc.box.classList.add('grow-small');
   for (const i of [inc.input, exc.input]) i.addEventListener('input', () => ev.filterChanged());
+
+  // Level and tag: what the host parsed from each line (ESP-IDF, Zephyr, [WARN], W/tag…).
+  const level = el('select', 'eol level-select');
+  level.id = 'minLevel';
+  level.title = 'Show lines at this level or more severe (crash lines always show)';
+  level.setAttribute('aria-label', 'Minimum level');
+  for (const [k, label] of Object.entries(LEVEL_LABELS)) {
+    const o = el('option', undefined, label);
+    o.value = k;
+    level.append(o);
+  }
+  const tags = inputBox('tags', 'Tags', 'Tags to show, or with a minus to hide');
+  tags.input.dataset.help = 'Tags to show (wifi, ota) and, with a minus, tags to hide (-mqtt)';
+  tags.input.title = tags.input.dataset.help;
+  tags.box.classList.add('tags-box');
+  level.addEventListener('change', () => ev.levelsChanged());
+  tags.input.addEventListener('input', () => ev.levelsChanged());
 
   const search = inputBox('search', 'Find', 'Find in log');
   search.box.classList.add('grow-small');
@@ -53,11 +73,24 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
   const save = iconButton('save', 'save', 'Save Log…', () => ev.action('save'));
   const clear = iconButton('clear', 'clear-all', 'Clear Log', () => ev.action('clear'));
 
+  // Crashes the host recognised: marked in the gutter; these step through them.
+  const crashPrev = iconButton('crashPrev', 'chevron-up', 'Previous Crash', () => ev.crashNav(-1));
+  const crashNext = iconButton('crashNext', 'chevron-down', 'Next Crash', () => ev.crashNav(1));
+  const crashCount = el('span', 'crash-count');
+  crashCount.id = 'crashCount';
+  const crashGroup = el('div', 'group crash-group');
+  crashGroup.setAttribute('role', 'group');
+  crashGroup.setAttribute('aria-label', 'Crashes');
+  crashGroup.append(crashCount, crashPrev, crashNext);
+  crashGroup.hidden = true;
+
   const filterGroup = el('div', 'group filter-group');
   filterGroup.append(inc.box, exc.box);
+  const levelGroup = el('div', 'group level-group');
+  levelGroup.append(level, tags.box);
   const actions = el('div', 'group actions');
   actions.append(timestamps, hex, follow, el('span', 'separator'), copy, save, clear);
-  element.append(filterGroup, searchGroup, actions);
+  element.append(filterGroup, levelGroup, searchGroup, crashGroup, actions);
 
   const tb = {
     element,
@@ -70,7 +103,17 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
     timestamps,
     hex,
     follow,
-    buttons: { searchPrev: prev, searchNext: next, copy, save, clear },
+    level,
+    tags: tags.input,
+    buttons: { searchPrev: prev, searchNext: next, copy, save, clear, crashPrev, crashNext },
+    /** The level/tag filter as the controls say now. */
+    levels(): LevelFilter {
+      return { min: level.value as LevelFilter['min'], ...parseTagList(tags.input.value) };
+    },
+    showCrashes(position: number, count: number) {
+      crashGroup.hidden = count === 0;
+      crashCount.textContent = count === 0 ? '' : position > 0 ? `Crash ${position} of ${count}` : `${count} ${count === 1 ? 'crash' : 'crashes'}`;
+    },
     /** The filter as the fields say now. */
     filter(): MonitorViewState['filter'] {
       return {
@@ -101,6 +144,11 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
       timestamps.setOn(s.timestamps);
       hex.setOn(s.hex);
       follow.setOn(s.follow);
+      const lv = s.levels ?? DEFAULT_LEVEL_FILTER;
+      level.value = lv.min;
+      // Keep what is being typed ("wifi, -") when it means the same filter.
+      const typed = parseTagList(tags.input.value);
+      if (formatTagList(typed) !== formatTagList(lv)) tags.input.value = formatTagList(lv);
     },
   };
   tb.setFrom(state);

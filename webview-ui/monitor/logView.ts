@@ -27,7 +27,7 @@ export class LogView {
   private expectedTop: number | undefined;
   private lastShownAppended = 0;
   private unseen = 0;
-  private pendingReveal: number | undefined;
+  private pendingReveal: { row: number; at: 'center' | 'top' } | undefined;
 
   constructor(
     private readonly model: LogModel,
@@ -106,10 +106,10 @@ export class LogView {
     this.requestRender();
   }
 
-  /** Scrolls so that `row` is in view (centred), e.g. the current search match. Stops following. */
-  reveal(row: number): void {
+  /** Scrolls so that `row` is in view (centred, or near the top for a crash and what follows it). Stops following. */
+  reveal(row: number, at: 'center' | 'top' = 'center'): void {
     this.setFollow(false);
-    this.pendingReveal = row;
+    this.pendingReveal = { row, at };
     this.requestRender();
   }
 
@@ -150,7 +150,8 @@ export class LogView {
     if (this.following) {
       top = Math.max(0, total - this.viewportH);
     } else if (this.pendingReveal !== undefined) {
-      top = scrollTopForRow(this.pendingReveal - Math.floor(this.viewportH / this.rowH / 2), this.viewportH, count, this.rowH);
+      const before = this.pendingReveal.at === 'top' ? 2 : Math.floor(this.viewportH / this.rowH / 2);
+      top = scrollTopForRow(this.pendingReveal.row - before, this.viewportH, count, this.rowH);
     } else if (dropped > 0) {
       top = Math.max(0, top - dropped * this.rowH); // keep the same lines under the eye
     }
@@ -204,7 +205,11 @@ export class LogView {
 
   /** textContent of the rows actually in the DOM, top to bottom (tests). */
   renderedRows(): string[] {
-    return [...this.rows.children].map((r) => r.textContent ?? '');
+    return this.renderedRowElements().map((r) => r.textContent ?? '');
+  }
+
+  renderedRowElements(): HTMLElement[] {
+    return [...this.rows.children] as HTMLElement[];
   }
 
   /** Whether anything executable or loading slipped into the log DOM (it never should). */

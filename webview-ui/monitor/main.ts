@@ -5,8 +5,8 @@
 import { DEFAULT_MAX_LINES } from '../../src/shared/logview/lineStore';
 import { IngestQueue } from '../../src/shared/logview/ingest';
 import { LogModel } from '../../src/shared/logview/logModel';
-import type { HostMessage, LogLine, MonitorViewState } from '../../src/shared/protocol';
-import { PROTOCOL_VERSION, restoreViewState } from '../../src/shared/protocol';
+import type { HostMessage, LevelFilter, LogLine, MonitorViewState } from '../../src/shared/protocol';
+import { DEFAULT_LEVEL_FILTER, PROTOCOL_VERSION, restoreLevelFilter, restoreViewState } from '../../src/shared/protocol';
 import { copyAnswered, copyText, selectedTextIn } from './clipboard';
 import { el } from './dom';
 import { buildHeader } from './header';
@@ -41,6 +41,8 @@ const view = new LogView(model, rowOpts, schedule, (on) => {
 });
 const toolbar = buildLogToolbar(state, {
   filterChanged: () => scheduleFilter(),
+  levelsChanged: () => applyLevels(toolbar.levels()),
+  crashNav: (dir) => crashNav(dir),
   searchChanged: () => applySearch(),
   searchNav: (dir) => searchNav(dir),
   toggle: (name, on) => {
@@ -122,11 +124,12 @@ function frame(): void {
   queue.drain((l) => model.append(l), FRAME_BUDGET_MS, () => performance.now(), 128, inputPending);
   if (!document.hidden) view.render();
   toolbar.showSearchCount(model.search.position, model.search.count, model.search.capped, model.search.active);
+  toolbar.showCrashes(model.crashes.position, model.crashes.count);
   updateEmptyText();
   status.update({
     lines: model.store.size,
     shown: model.view.count,
-    filtering: model.filter.active,
+    filtering: model.filtering,
     backlog: queue.backlog,
     hostDropped,
     skipped: queue.skipped,
@@ -168,6 +171,25 @@ function applyFilter(): void {
   view.invalidate();
   updateEmptyText();
   persist();
+}
+
+function applyLevels(levels: LevelFilter): void {
+  state.levels = levels;
+  model.setLevels(levels);
+  view.invalidate();
+  updateEmptyText();
+  persist();
+}
+
+function crashNav(dir: 1 | -1): void {
+  const from = view.topLine() ?? model.store.start;
+  const c = dir > 0 ? model.crashes.next(from) : model.crashes.prev(from);
+  if (!c) return;
+  // The crash's first line, or the first shown line after it when a text filter hides it.
+  const entry = model.view.entryAtOrAfter(c.line);
+  const line = model.view.lineAt(entry);
+  if (line !== undefined) view.reveal(model.view.rowOfLine(line), 'top');
+  view.invalidate();
 }
 
 function applySearch(): void {
@@ -254,6 +276,13 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       header.setVersion(m.extensionVersion);
       header.setPort(m.port);
       clearLocal();
+      // The workspace remembers the level/tag filter (host workspaceState) even when the panel was closed.
+      if (m.levels) {
+        state.levels = restoreLevelFilter(m.levels);
+        toolbar.setFrom(state);
+        model.setLevels(state.levels);
+        persist();
+      }
       if (m.maxLines && m.maxLines > 0) model.setCapacity(m.maxLines);
       queue.push(m.lines);
       schedule();
@@ -320,6 +349,7 @@ function nextFrame(): Promise<void> {
 
 // --- start --------------------------------------------------------------------------------------
 model.setFilter(state.filter);
+model.setLevels(state.levels ?? DEFAULT_LEVEL_FILTER);
 model.setHex(state.hex);
 toolbar.showErrors(model.filter.includeError, model.filter.excludeError);
 if (!state.follow) view.setFollow(false);

@@ -24,6 +24,12 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
   if (!line) return;
   row.classList.add(line.dir);
   if (ref.sub > 0) row.classList.add('cont');
+  if (line.level) row.classList.add(`lvl-${line.level}`);
+  // The gutter mark of a crash (CSS draws it); its kind in the tooltip.
+  if (line.crash) {
+    row.classList.add('crash');
+    row.title = `Crash: ${line.crash}`;
+  } else row.removeAttribute('title');
   // Separators are real spaces, not CSS margins, so a copied selection reads like the saved log.
   if (opts.timestamps) row.append(el('span', 'ts', ref.sub === 0 ? `${formatTime(line.t)}  ` : ' '.repeat(14)));
   // The direction mark: sent lines and monitor notes. In hex view every row keeps the column so

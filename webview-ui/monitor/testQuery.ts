@@ -29,6 +29,7 @@ function field(ctx: QueryContext, name: string): HTMLElement {
     case 'exclude': return ctx.toolbar.exclude;
     case 'search': return ctx.toolbar.search;
     case 'send': return ctx.sendBox.input;
+    case 'tags': return ctx.toolbar.tags;
     case 'log': return ctx.view.viewport;
   }
   throw new Error(`unknown field ${name}`);
@@ -66,6 +67,10 @@ async function perform(ctx: QueryContext, a: MonitorTestAction): Promise<void> {
     case 'eol':
       ctx.sendBox.eol.value = a.value;
       ctx.sendBox.eol.dispatchEvent(new Event('change', { bubbles: true }));
+      return;
+    case 'level':
+      ctx.toolbar.level.value = a.value;
+      ctx.toolbar.level.dispatchEvent(new Event('change', { bubbles: true }));
       return;
     case 'scroll':
       ctx.view.scrollTo(a.to);
@@ -127,6 +132,14 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
     sendValue: ctx.sendBox.input.value,
     status: ctx.status.text(),
     focused: active?.id ?? '',
+    rowMarks: ctx.view.renderedRowElements().map((row) => {
+      const lvl = [...row.classList].find((c) => c.startsWith('lvl-'));
+      const text = row.querySelector('.text');
+      return { level: lvl ? lvl.slice(4) : '', crash: row.classList.contains('crash'), color: text ? getComputedStyle(text).color : '' };
+    }),
+    crashCount: ctx.model.crashes.count,
+    crashPosition: ctx.model.crashes.position,
+    crashLabel: document.getElementById('crashCount')?.textContent ?? '',
   };
 }
 

@@ -1,7 +1,9 @@
 // The page's log state, DOM-free: the bounded store, the filtered view over it, the search, and
 // what a row shows. The page feeds it lines and asks it for rows; tests drive it directly.
-import type { LogLine } from '../protocol';
+import { DEFAULT_LEVEL_FILTER, type LevelFilter, type LogLine } from '../protocol';
+import { CrashIndex } from './crashes';
 import { compileFilter, compileMatcher, type FilterSpec, type LineFilter } from './filter';
+import { compileLevelFilter, type LevelTest } from './levels';
 import { formatTime } from './format';
 import { decodeBase64, hexRow, utf8Bytes } from './hex';
 import { DEFAULT_MAX_LINES, LineStore, type StoredLine } from './lineStore';
@@ -19,7 +21,10 @@ export class LogModel {
   readonly store: LineStore;
   readonly view: ViewIndex;
   readonly search = new SearchResults();
+  /** Crash runs among all stored lines (shown or not): the gutter marks and next/previous crash. */
+  readonly crashes = new CrashIndex();
   private lineFilter: LineFilter = compileFilter({ include: '', exclude: '', regex: false });
+  private levelTest: LevelTest = compileLevelFilter(DEFAULT_LEVEL_FILTER);
   /** Rows that left the top of the view since the last `takeDroppedRows` (to keep the scroll steady). */
   private droppedRows = 0;
   private hexCache = new Map<number, Uint8Array>();
@@ -35,12 +40,22 @@ export class LogModel {
     return this.lineFilter;
   }
 
+  /** Whether any filter (text, level or tag) hides lines. */
+  get filtering(): boolean {
+    return this.lineFilter.active || this.levelTest.active;
+  }
+
+  private passes(s: StoredLine): boolean {
+    return this.levelTest.test(s) && this.lineFilter.test(s.text);
+  }
+
   append(l: LogLine): void {
     const before = this.store.start;
     const abs = this.store.push(l);
     if (this.store.start !== before) this.evicted();
     const s = this.store.get(abs)!;
-    if (this.lineFilter.test(s.text)) {
+    this.crashes.add(abs, s.crash);
+    if (this.passes(s)) {
       this.view.add(abs);
       this.search.add(abs, s.text);
       this.shownAppended++;
@@ -51,6 +66,7 @@ export class LogModel {
     const start = this.store.start;
     this.droppedRows += this.view.dropBefore(start);
     this.search.dropBefore(start);
+    this.crashes.dropBefore(start);
     if (this.hexCache.size) for (const k of this.hexCache.keys()) if (k < start) this.hexCache.delete(k);
   }
 
@@ -64,6 +80,7 @@ export class LogModel {
     this.store.clear();
     this.view.reset();
     this.search.reset(this.searchMatcher);
+    this.crashes.reset();
     this.hexCache.clear();
     this.droppedRows = 0;
   }
@@ -75,6 +92,11 @@ export class LogModel {
 
   setFilter(spec: FilterSpec): void {
     this.lineFilter = compileFilter(spec);
+    this.rebuild();
+  }
+
+  setLevels(f: LevelFilter): void {
+    this.levelTest = compileLevelFilter(f);
     this.rebuild();
   }
 
@@ -105,7 +127,7 @@ export class LogModel {
     this.search.reset(this.searchMatcher);
     for (let i = this.store.start; i < this.store.end; i++) {
       const s = this.store.get(i)!;
-      if (this.lineFilter.test(s.text)) {
+      if (this.passes(s)) {
         this.view.add(i);
         this.search.add(i, s.text);
       }

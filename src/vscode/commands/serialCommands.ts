@@ -5,6 +5,10 @@ import * as vscode from 'vscode';
 import { lineBytes, renderLine } from '../../core/serial/line';
 import { parseHexBytes } from '../../core/serial/hex';
 import { errorMessage } from '../log';
+import { MonitorPanel } from '../monitor/monitorPanel';
+import { savedLogHeader } from '../monitor/logHeader';
+import { defaultSaveFolder, rememberSaveFolder, showSaved } from '../monitor/saveLocation';
+import { toPortStatus } from '../serial/logLines';
 import { pickPort } from '../serial/portPicker';
 import type { SerialManager } from '../serial/serialManager';
 import type { ChosenPort } from '../serial/settings';
@@ -68,20 +72,24 @@ export function registerSerialCommands(manager: SerialManager): vscode.Disposabl
         void vscode.window.showInformationMessage('OTA Bench: the serial log is empty.');
         return undefined;
       }
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+      const savedAt = new Date();
+      const stamp = savedAt.toISOString().replace(/[:.]/g, '-').slice(0, 19);
       const uri =
         target ??
         (await vscode.window.showSaveDialog({
           title: 'Save Serial Log',
-          defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `serial-${stamp}.log`),
+          defaultUri: vscode.Uri.joinPath(defaultSaveFolder('log'), `serial-${stamp}.log`),
           filters: { 'Log (text with timestamps)': ['log', 'txt'], 'Raw bytes as received': ['bin', 'raw'] },
         }));
       if (!uri) return undefined;
-      // .bin/.raw: the bytes exactly as received; anything else: readable lines with host time.
+      // .bin/.raw: the bytes exactly as received; anything else: readable lines with host time,
+      // after a "# " header saying where they came from and how the monitor was filtering them.
       const raw = /\.(bin|raw)$/i.test(uri.fsPath);
-      const data = raw ? Buffer.concat(lines.filter((l) => l.dir === 'rx').map(lineBytes).filter((b): b is Buffer => !!b)) : lines.map((l) => renderLine(l) + '\n').join('');
+      const header = () => savedLogHeader({ savedAt, port: toPortStatus(manager.status, manager.port), lines: lines.length, view: MonitorPanel.active?.viewState, levels: MonitorPanel.workspaceLevels });
+      const data = raw ? Buffer.concat(lines.filter((l) => l.dir === 'rx').map(lineBytes).filter((b): b is Buffer => !!b)) : header() + lines.map((l) => renderLine(l) + '\n').join('');
       await writeFile(uri.fsPath, data);
-      void vscode.window.showInformationMessage(`OTA Bench: saved ${lines.length.toLocaleString('en-US')} lines to ${vscode.workspace.asRelativePath(uri)}.`);
+      if (!target) rememberSaveFolder('log', uri);
+      void showSaved(`OTA Bench: saved ${lines.length.toLocaleString('en-US')} lines to ${vscode.workspace.asRelativePath(uri)}.`, uri);
       return uri;
     }),
     reg('otaBench.serial.clear', () => manager.clear()),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import {
-  HostMessage, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreViewState, WebviewMessage,
+  HostMessage, LevelFilter, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreLevelFilter, restoreViewState, WebviewMessage,
 } from '../../shared/protocol';
 import { errorMessage, log } from '../log';
 import { checkWebviewMessage } from './messageCheck';
@@ -40,6 +40,20 @@ export class MonitorPanel implements vscode.Disposable {
   readonly rejected: string[] = [];
   /** Where the page's Copy goes (the integration tests put a failing one here for the failure path). */
   clipboard: Pick<vscode.Clipboard, 'writeText'> = vscode.env.clipboard;
+
+  /** Where the monitor's per-workspace choices live (the level/tag filter). */
+  private static memento: vscode.Memento | undefined;
+  static readonly LEVELS_KEY = 'otaBench.monitor.levels';
+
+  static useWorkspaceState(memento: vscode.Memento): void {
+    MonitorPanel.memento = memento;
+  }
+
+  /** The level/tag filter this workspace last used (also written into saved logs). */
+  static get workspaceLevels(): LevelFilter | undefined {
+    const saved = MonitorPanel.memento?.get<unknown>(MonitorPanel.LEVELS_KEY);
+    return saved === undefined ? undefined : restoreLevelFilter(saved);
+  }
 
   static get active(): MonitorPanel | undefined {
     return MonitorPanel.current;
@@ -124,6 +138,7 @@ export class MonitorPanel implements vscode.Disposable {
         break;
       case 'state':
         this.viewState = m.state;
+        this.rememberLevels(m.state.levels);
         break;
       case 'copy':
         void this.copy(m.id, m.text);
@@ -132,6 +147,12 @@ export class MonitorPanel implements vscode.Disposable {
         void Promise.resolve(this.backend.handle(m)).catch((err) => log().error('monitor: ', err));
     }
     this.messageEmitter.fire(m);
+  }
+
+  private rememberLevels(levels: LevelFilter | undefined): void {
+    if (!levels || !MonitorPanel.memento) return;
+    if (JSON.stringify(levels) === JSON.stringify(MonitorPanel.workspaceLevels)) return;
+    void MonitorPanel.memento.update(MonitorPanel.LEVELS_KEY, levels);
   }
 
   /** The page's Copy: the editor's clipboard, written here (works in desktop and browser hosts alike). */
@@ -156,6 +177,7 @@ export class MonitorPanel implements vscode.Disposable {
       port: snap.port,
       profiles: vscode.workspace.getConfiguration('otaBench').get<unknown[]>('profiles')?.length ?? 0,
       lines: snap.lines,
+      ...(MonitorPanel.workspaceLevels ? { levels: MonitorPanel.workspaceLevels } : {}),
     };
     void this.panel.webview.postMessage(msg);
   }
