@@ -27,6 +27,7 @@ import {
   type UpgradeParas,
 } from '../../../../src/core/clouds/huawei/device';
 import type { BoardHandle, CloudAgent } from '../agent';
+import { download, DownloadTimeout } from '../download';
 import { imageVersion } from '../flashProtocol';
 
 export interface HuaweiAgentOptions {
@@ -46,7 +47,6 @@ export interface HuaweiAgentOptions {
 
 const UPGRADE_EVENTS: readonly string[] = ['firmware_upgrade_v2', 'software_upgrade_v2', 'firmware_upgrade', 'software_upgrade'];
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class UpgradeFailed extends Error {
   constructor(
@@ -195,56 +195,28 @@ export class HuaweiOtaAgent implements CloudAgent {
   }
 
   private async download(task: string, p: UpgradeParas, size: number, version: string): Promise<Buffer> {
-    const ac = new AbortController();
-    const onStop = () => ac.abort();
-    this.abort.signal.addEventListener('abort', onStop, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => ac.abort(), this.opts.downloadTimeoutMs);
-    };
-    arm();
-    const chunks: Buffer[] = [];
-    let got = 0;
     let reported = 0;
-    const started = Date.now();
     try {
-      const res = await fetch(p.url, { signal: ac.signal, headers: p.access_token ? { Authorization: `Bearer ${p.access_token}` } : {} });
-      if (!res.ok || !res.body) {
-        const text = await res.text().catch(() => '');
-        const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-        throw new UpgradeFailed(RESULT.internal, `download failed: HTTP ${res.status}${code ? ` ${code}` : ''}`);
-      }
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        chunks.push(Buffer.from(chunk));
-        got += chunk.length;
-        arm();
-        if (this.board.faults.has('download-timeout') && got >= size / 4) {
-          this.board.log('W', 'ota', `task ${task}: download stalled at ${got}/${size} bytes`);
-          await new Promise((_r, reject) => ac.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
-        }
-        if (this.opts.bytesPerSecond) {
-          const due = started + (got / this.opts.bytesPerSecond) * 1000;
-          if (due > Date.now()) await delay(due - Date.now());
-        }
-        const pct = Math.min(100, Math.floor((got / size) * 100));
-        if (pct - reported >= this.opts.progressStep && pct < 100) {
+      return await download(p.url, {
+        size,
+        timeoutMs: this.opts.downloadTimeoutMs,
+        bytesPerSecond: this.opts.bytesPerSecond,
+        stall: this.board.faults.has('download-timeout'),
+        signal: this.abort.signal,
+        headers: p.access_token ? { Authorization: `Bearer ${p.access_token}` } : undefined,
+        onStall: (got) => this.board.log('W', 'ota', `task ${task}: download stalled at ${got}/${size} bytes`),
+        onData: (got) => {
+          const pct = Math.min(100, Math.floor((got / size) * 100));
+          if (pct - reported < this.opts.progressStep || pct >= 100) return;
           reported = pct;
           this.board.log('I', 'ota', `task ${task}: downloaded ${pct}%`);
           this.progress({ result_code: RESULT.success, progress: pct, version, description: 'downloading' });
-        }
-      }
+        },
+      });
     } catch (e) {
-      if (e instanceof UpgradeFailed) throw e;
-      if (ac.signal.aborted && !this.stopped) {
-        throw new UpgradeFailed(RESULT.downloadTimeout, `download timed out after ${Math.round(this.opts.downloadTimeoutMs / 1000)} s without data at ${got}/${size} bytes`);
-      }
+      if (e instanceof DownloadTimeout) throw new UpgradeFailed(RESULT.downloadTimeout, `download ${e.message}`);
       throw new UpgradeFailed(RESULT.internal, `download failed: ${(e as Error).message}`);
-    } finally {
-      clearTimeout(timer);
-      this.abort.signal.removeEventListener('abort', onStop);
     }
-    return Buffer.concat(chunks);
   }
 }
 
