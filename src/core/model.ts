@@ -23,10 +23,25 @@ export interface ListOptions {
 /** Extra facts a cloud attaches (shown in tooltips and details views). Values are display strings. */
 export type Details = Record<string, string | number | boolean | undefined>;
 
-export type VersionStatus = 'draft' | 'published' | 'deprecated' | 'verifying' | 'verified' | 'verify-failed' | 'unknown';
+/**
+ * Where a version stands. AWS: draft → published → deprecated. Alibaba's verification:
+ * verify-not-needed (−1), unverified (0), verified (1), verifying (2), verify-failed (3).
+ */
+export type VersionStatus = 'draft' | 'published' | 'deprecated' | 'unverified' | 'verify-not-needed' | 'verifying' | 'verified' | 'verify-failed' | 'unknown';
 
-export type JobStatus = 'scheduled' | 'in-progress' | 'completed' | 'canceled' | 'deleting' | 'unknown';
+/**
+ * A job's state. 'failed' and 'partial' are endings with failed devices (Huawei Fail /
+ * PartialSuccess): final like 'completed', but never shown as a green success.
+ */
+export type JobStatus = 'scheduled' | 'in-progress' | 'completed' | 'failed' | 'partial' | 'canceled' | 'deleting' | 'unknown';
 
+export const TERMINAL_JOB: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'partial', 'canceled']);
+
+/**
+ * Neutral execution statuses. Non-final waits map to non-terminal ones, with the raw value kept:
+ * Huawei FailWaitRetry (the platform retries) → in-progress; Alibaba CONFIRM (waits for a
+ * confirmation before it is pushed) → queued. So neither ends a watch nor fails a verdict.
+ */
 export const EXECUTION_STATUSES = [
   'queued', 'notified', 'in-progress', 'succeeded', 'failed', 'timed-out', 'rejected', 'canceled', 'removed',
 ] as const;
@@ -74,6 +89,8 @@ export interface Job {
   completedAt?: Date;
   /** 'verify' for single bench-device jobs, 'fleet' otherwise, when the cloud says. */
   kind?: 'verify' | 'fleet' | 'ota-update';
+  /** A wrapper's job (an AWS OTA update runs job AFR_OTA-<id>), once the cloud created it. */
+  runsJob?: string;
   details?: Details;
 }
 
@@ -88,6 +105,8 @@ export interface Execution {
   statusDetails?: Record<string, string>;
   /** 0–100 when the cloud or device reports download progress. */
   progress?: number;
+  /** Why it stands where it does, in the cloud's or the device's words (AWS reason/self_test, Huawei error_msg, Alibaba TaskDesc). */
+  reason?: string;
   queuedAt?: Date;
   startedAt?: Date;
   updatedAt?: Date;

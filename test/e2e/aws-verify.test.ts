@@ -16,6 +16,10 @@ import { SerialSession } from '../../src/core/serial/session';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { AwsJobsAgent } from '../bench/board/agents/aws';
+import { verifyReference } from '../../src/core/clouds/verifyRef';
+
+/** A fresh verify reference, as the release makes one before asking the cloud. */
+const ref = (pkg: string, version: string) => verifyReference(pkg, version);
 
 const MB = 1024 * 1024;
 
@@ -67,7 +71,7 @@ describe('AWS verify job end to end (emulator + virtual board on a pty)', functi
     writeFileSync(path, image);
     const key = await loadSigningKey(join(dir, keyFile));
     const d = await digestFile(path, { key });
-    const artifact: Artifact = { path, size: d.size, sha256Hex: d.sha256Hex, md5Hex: d.md5Hex!, signature: d.signature, signatureAlgorithm: 'ECDSA', certificateName: 'code_sign.crt' };
+    const artifact: Artifact = { path, size: d.size, sha256Hex: d.sha256Hex, md5Hex: d.md5Hex!, signature: d.signature, signatureAlgorithm: 'ECDSA' };
     const published = await provider.publish({ packageName: 'bench-firmware', version, artifact, attributes: { gitCommit: 'e2e' } });
     assert.equal(published.version.status, 'published');
     return artifact;
@@ -86,7 +90,7 @@ describe('AWS verify job end to end (emulator + virtual board on a pty)', functi
 
   it('publishes a 4 MB image, verifies it on the board: SUCCEEDED and the serial port prints the new version', async () => {
     const artifact = await release('1.2.3');
-    const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.2.3', artifact, timeoutMinutes: 30 });
+    const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.2.3', artifact, timeoutMinutes: 30, reference: ref('bench-firmware', '1.2.3') });
     const seen = await watchToEnd(job.id);
     const last = seen[seen.length - 1];
     assert.equal(last.job.status, 'completed');
@@ -114,7 +118,7 @@ describe('AWS verify job end to end (emulator + virtual board on a pty)', functi
 
   it('an image signed with the wrong key: FAILED with the reason, the board stays on its version', async () => {
     const artifact = await release('1.2.4', 'wrong-key.pem');
-    const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.2.4', artifact });
+    const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.2.4', artifact, reference: ref('bench-firmware', '1.2.4') });
     const last = (await watchToEnd(job.id)).at(-1)!;
     const e = last.executions[0];
     assert.equal(e.status, 'failed');
@@ -127,7 +131,7 @@ describe('AWS verify job end to end (emulator + virtual board on a pty)', functi
 
   it('survives throttling during the watch (backs off, then sees SUCCEEDED)', async () => {
     const artifact = await release('1.2.5', 'signing-key.pem', MB);
-    const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.2.5', artifact });
+    const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.2.5', artifact, reference: ref('bench-firmware', '1.2.5') });
     const before = aws.faults.counts.throttle;
     // More than the SDK's own 3 attempts: the watch itself must back off and carry on.
     aws.faults.throttleNext(8, { service: 'iot', pathPrefix: '/jobs' });
@@ -149,7 +153,7 @@ describe('AWS verify job end to end (emulator + virtual board on a pty)', functi
       const artifact = await release(c.version, 'signing-key.pem', 256 * 1024);
       board.setFault(c.fault, true);
       try {
-        const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: c.version, artifact });
+        const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: c.version, artifact, reference: ref('bench-firmware', c.version) });
         const e = (await watchToEnd(job.id)).at(-1)!.executions[0];
         assert.equal(e.status, c.status, c.fault);
         assert.match(e.statusDetails?.reason ?? '', c.reason);
@@ -164,7 +168,7 @@ describe('AWS verify job end to end (emulator + virtual board on a pty)', functi
     const artifact = await release('1.4.0', 'signing-key.pem', 64 * 1024);
     await agent.stop();
     try {
-      const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.4.0', artifact, timeoutMinutes: 1 });
+      const job = await provider.startVerifyJob({ packageName: 'bench-firmware', version: '1.4.0', artifact, timeoutMinutes: 1, reference: ref('bench-firmware', '1.4.0') });
       // Something reports IN_PROGRESS (as a device would) and then goes silent.
       aws.jobs.deviceUpdate('bench-board-01', job.id, { status: 'IN_PROGRESS', statusDetails: { receive: '1/16' } });
       const last = (await watchToEnd(job.id)).at(-1)!;

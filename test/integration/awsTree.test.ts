@@ -246,7 +246,7 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     const jobs = await child(nokeys.node, 'Jobs');
     const shown = await kids(jobs.node);
     assert.deepEqual(shown.map((s) => s.label), ['Could not load jobs', 'Open AWS config']);
-    assert.match(String(shown[0].item.contextValue), /;credentials$/);
+    assert.match(String(shown[0].item.contextValue), /;credentials;help=otaBench\.openAwsConfig$/);
     assert.match(shown[0].description, /no-such-profile|credential|profile/i);
     const open = shown[1].item.command!;
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>(open.command, ...(open.arguments ?? []));

@@ -9,6 +9,10 @@ import type { Artifact } from '../../src/core/clouds/provider';
 import { createProvider, type AwsProvider } from '../../src/core/clouds/aws';
 import { digestFile, parseSigningKey, verifySignature } from '../../src/core/signing';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
+import { verifyReference } from '../../src/core/clouds/verifyRef';
+
+/** A fresh verify reference, as the release makes one before asking the cloud. */
+const ref = (pkg: string, version: string) => verifyReference(pkg, version);
 
 describe('aws provider (on the emulator)', function () {
   this.timeout(30_000);
@@ -32,7 +36,7 @@ describe('aws provider (on the emulator)', function () {
     const path = join(dir, name);
     writeFileSync(path, randomBytes(size));
     const d = await digestFile(path, { key });
-    return { path, size: d.size, sha256Hex: d.sha256Hex, md5Hex: d.md5Hex!, signature: d.signature, signatureAlgorithm: 'ECDSA', certificateName: 'code_sign.crt' };
+    return { path, size: d.size, sha256Hex: d.sha256Hex, md5Hex: d.md5Hex!, signature: d.signature, signatureAlgorithm: 'ECDSA' };
   }
 
   const expectCloudError = (code: string, re?: RegExp) => (e: unknown) => {
@@ -181,7 +185,7 @@ describe('aws provider (on the emulator)', function () {
       const art = await image('fw-7.bin', 4096);
       const sbom = join(dir, 'sbom.spdx.json');
       writeFileSync(sbom, JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'fw' }));
-      await provider.publish({ packageName: 'sbom-fw', version: '1.0.0', artifact: art, sbomPath: sbom });
+      await provider.publish({ packageName: 'sbom-fw', version: '1.0.0', artifact: art, options: { aws: { sbomPath: sbom } } });
       const v = aws.catalog.version('sbom-fw', '1.0.0');
       assert.match(v.sbom!.s3Location.key, /sbom\/sbom\.spdx\.json$/);
       await provider.setVersionState('sbom-fw', '1.0.0', 'deprecate');
@@ -198,9 +202,9 @@ describe('aws provider (on the emulator)', function () {
   describe('verify job', () => {
     it('creates a SNAPSHOT job on the bench thing only, with an afr_ota document the agent can parse', async () => {
       const art = await image('fw-v.bin', 64 * 1024);
-      await provider.publish({ packageName: 'verify-fw', version: '1.0.1', artifact: art });
+      await provider.publish({ packageName: 'verify-fw', version: '1.0.1', artifact: art, options: { aws: { certificateName: 'code_sign.crt' } } });
       aws.seed.thing('other-thing');
-      const job = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', timeoutMinutes: 7 });
+      const job = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', timeoutMinutes: 7, reference: ref('verify-fw', '1.0.1') });
       assert.equal(job.kind, 'verify');
       assert.match(job.id, /^ota-bench-verify-verify-fw-1_0_1-\d{17}[0-9a-f]{6}$/);
       const j = aws.jobs.job(job.id);
@@ -219,29 +223,29 @@ describe('aws provider (on the emulator)', function () {
       assert.match(f.update_data_url, /^\$\{aws:iot:s3-presigned-url:https:\/\/s3\.us-east-1\.amazonaws\.com\/ota-bench-firmware\/ota-bench\/verify-fw\/1\.0\.1\/fw-v\.bin\}$/);
       assert.equal(Buffer.from(f['sig-sha256-ecdsa'], 'base64').toString('hex'), Buffer.from(art.signature!).toString('hex'));
       // Re-running with the same job id returns the job instead of failing.
-      const again = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', jobId: job.id });
+      const again = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', reference: job.id });
       assert.equal(again.id, job.id);
       // The same id for another thing is refused, not silently reused; without an id, a new job.
       await assert.rejects(
-        provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', jobId: job.id, target: 'other-thing' }),
+        provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', reference: job.id, targets: ['other-thing'] }),
         expectCloudError('already-exists', /targets thing\/bench-board-01, not other-thing/),
       );
-      const second = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', target: 'other-thing' });
+      const second = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', targets: ['other-thing'], reference: ref('verify-fw', '1.0.1') });
       assert.notEqual(second.id, job.id);
       assert.deepEqual([...aws.jobs.job(second.id).executions.keys()], ['other-thing']);
     });
 
     it('explains what is missing: no bench thing, draft version, unknown thing', async () => {
       const p2 = await createProvider({ ...aws.profile(), thingName: undefined }, undefined, { credentials: aws.credentials });
-      await assert.rejects(p2.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1' }), expectCloudError('config', /bench thing/));
+      await assert.rejects(p2.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', reference: ref('verify-fw', '1.0.1') }), expectCloudError('config', /bench thing/));
       p2.dispose();
       await aws.seed.packageWithVersions('draft-fw', ['0.1.0'], 0);
-      await assert.rejects(provider.startVerifyJob({ packageName: 'draft-fw', version: '0.1.0' }), expectCloudError('invalid', /DRAFT/));
-      await assert.rejects(provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', target: 'ghost' }), expectCloudError('not-found', /ghost/));
+      await assert.rejects(provider.startVerifyJob({ packageName: 'draft-fw', version: '0.1.0', reference: ref('draft-fw', '0.1.0') }), expectCloudError('invalid', /DRAFT/));
+      await assert.rejects(provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', targets: ['ghost'], reference: ref('verify-fw', '1.0.1') }), expectCloudError('not-found', /ghost/));
     });
 
     it('can verify through CreateOTAUpdate instead (custom code signing)', async () => {
-      const job = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', viaOtaUpdate: true, jobId: 'ota-verify-1' } as never);
+      const job = await provider.startVerifyJob({ packageName: 'verify-fw', version: '1.0.1', viaOtaUpdate: true, reference: 'ota-verify-1' });
       assert.equal(job.kind, 'ota-update');
       assert.equal(job.id, 'AFR_OTA-ota-verify-1');
       const doc = JSON.parse(await provider.getJobDocument(job.id));
@@ -256,17 +260,17 @@ describe('aws provider (on the emulator)', function () {
     it('signs with AWS Signer and verifies through an OTA update carrying the signer job', async () => {
       const cert = aws.seed.signingProfile('bench_signer', 'signer_cert.pem');
       const art = await image('fw-s.bin', 8192);
-      const r = await provider.publish({ packageName: 'signer-fw', version: '1.0.0', artifact: { ...art, signature: undefined }, cloudSigner: { profileName: 'bench_signer' } });
+      const r = await provider.publish({ packageName: 'signer-fw', version: '1.0.0', artifact: { ...art, signature: undefined }, options: { aws: { cloudSigner: { profileName: 'bench_signer' } } } });
       assert.ok(r.location.signerJobId);
       const signing = aws.signer.job(r.location.signerJobId);
       assert.equal(signing.status, 'Succeeded');
-      const job = await provider.startVerifyJob({ packageName: 'signer-fw', version: '1.0.0', location: r.location });
+      const job = await provider.startVerifyJob({ packageName: 'signer-fw', version: '1.0.0', location: r.location, reference: ref('signer-fw', '1.0.0') });
       const doc = JSON.parse(await provider.getJobDocument(job.id));
       const f = doc.afr_ota.files[0];
       assert.equal(f.certfile, 'signer_cert.pem');
       assert.ok(verifySignature(readFileSync(art.path), Buffer.from(f['sig-sha256-ecdsa'], 'base64'), cert.publicKeyPem));
       // A missing signer profile fails clearly.
-      await assert.rejects(provider.publish({ packageName: 'signer-fw', version: '1.0.9', artifact: { ...art, signature: undefined }, cloudSigner: { profileName: 'nope_profile' } }), expectCloudError('not-found', /nope_profile/));
+      await assert.rejects(provider.publish({ packageName: 'signer-fw', version: '1.0.9', artifact: { ...art, signature: undefined }, options: { aws: { cloudSigner: { profileName: 'nope_profile' } } } }), expectCloudError('not-found', /nope_profile/));
     });
   });
 

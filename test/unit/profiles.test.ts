@@ -1,5 +1,8 @@
 import { strict as assert } from 'assert';
-import { parseProfiles, secretKeys, validateProfileName, validateRegion, validators } from '../../src/core/profiles';
+import { descriptorOf } from '../../src/core/clouds/registry';
+import { parseProfiles, secretKeys, validateProfileName, validators, type CloudKind } from '../../src/core/profiles';
+
+const validateRegion = (kind: CloudKind) => descriptorOf(kind).regions.validate;
 
 describe('profiles', () => {
   describe('region validation', () => {
@@ -71,6 +74,6 @@ describe('profiles', () => {
 
   it('names secret keys per profile, none for AWS (credential chain)', () => {
     assert.deepEqual(secretKeys({ kind: 'aws', name: 'a' }), []);
-    assert.deepEqual(secretKeys({ kind: 'huawei', name: 'h' }), ['otaBench.profile/h/accessKey', 'otaBench.profile/h/secretKey']);
+    assert.deepEqual(secretKeys({ kind: 'huawei', name: 'h' }), ['otaBench.profile/h/accessKey', 'otaBench.profile/h/secretKey', 'otaBench.profile/h/securityToken']);
   });
 });

@@ -40,7 +40,7 @@ describe('release pipeline: the step state machine', () => {
     assert.equal(r.artifact?.embeddedVersion, '1.4.2');
     assert.match(r.artifact!.sha256Hex!, /^[0-9a-f]{64}$/);
     assert.equal(r.publish?.status, 'published');
-    assert.ok(r.job?.created && r.job.id.startsWith('otabench-verify-1_4_2-'));
+    assert.ok(r.job?.created && r.job.id.startsWith('ota-bench-verify-bench-fw-1_4_2-'));
     assert.ok(r.job.id.length <= 64 && /^[a-zA-Z0-9_-]+$/.test(r.job.id));
     assertNoDuplicates(b);
     for (const s of r.steps) assert.ok(s.durationMs !== undefined && s.durationMs >= 0 && s.attempts === 1, s.id);
@@ -83,7 +83,7 @@ describe('release pipeline: the step state machine', () => {
     writeFileSync(join(b.root, 'keys/k.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     let seen: { sig?: Uint8Array; cert?: string; alg?: string } = {};
     const publish = b.cloud.publish.bind(b.cloud);
-    b.cloud.publish = async (req, p, s) => ((seen = { sig: req.artifact.signature, cert: req.artifact.certificateName, alg: req.artifact.signatureAlgorithm }), publish(req, p, s));
+    b.cloud.publish = async (req, p, s) => ((seen = { sig: req.artifact.signature, cert: req.options?.aws?.certificateName, alg: req.artifact.signatureAlgorithm }), publish(req, p, s));
     const r = await startRelease(b.config, b.deps);
     assert.equal(r.status, 'passed', r.note);
     assert.equal(seen.alg, 'ECDSA');
@@ -228,7 +228,7 @@ describe('release pipeline: resume after a failure at each step creates nothing 
     const second = await resumeRelease(first, b.deps);
     assert.equal(second.job?.id, id);
     assert.equal(step(second, 'start-verify').reused, true);
-    assert.equal(b.cloud.counts.describeJob, 1, 'looked for the job before creating one');
+    assert.equal(b.cloud.counts.findVerifyJob, 1, 'looked for the job by its reference before creating one');
     assert.equal(b.cloud.counts.jobsCreated, 1);
   });
 
@@ -298,7 +298,7 @@ describe('release pipeline: cancel at each step', () => {
     register: /Uploaded but not registered: re-run resumes at "Register version"/,
     publish: /Registered as a draft but not published: re-run resumes at "Publish version"/,
     'start-verify': /registered but no verify job was started: re-run resumes at "Start verify job"/,
-    watch: /Verify job otabench-verify-\S+ keeps running on the cloud \(it was not cancelled\): re-run resumes at "Watch job"/,
+    watch: /Verify job ota-bench-verify-\S+ keeps running on the cloud \(it was not cancelled\): re-run resumes at "Watch job"/,
     verdict: /did not pass|re-run/,
   };
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'crypto';
 // A bench for the release state machine: a temp workspace with a version header, a build runner
 // that writes a stamped image, the MemoryCloud provider, and a serial watcher the "board" prints to.
 
@@ -12,6 +13,7 @@ import { MemoryReleaseStore } from '../../src/core/release/store';
 import type { ReleaseConfig, ReleaseEvent, SerialLine } from '../../src/core/release/types';
 import type { ReleaseDeps } from '../../src/core/release/steps';
 import { versionStamp } from '../../src/core/version/embedded';
+import { descriptorOf } from '../../src/core/clouds/registry';
 import { MemoryCloud } from './releaseMemoryCloud';
 
 /**
@@ -96,12 +98,23 @@ export function makeBench(profile: CloudProfile = AWS, overrides: Partial<Releas
     packageName: 'bench-fw',
     artifact: 'build/**/*.bin',
     version: { kind: 'file', file: 'include/version.h' },
-    signing: { mode: 'hash-only', hash: 'sha256' },
+    signing: defaultBenchSigning(root, profile),
     watch: { intervalMs: 2, bannerGraceMs: 200 },
     ...overrides,
   };
   const deps: ReleaseDeps = { provider: cloud, store, build, serial, now: benchNow, onEvent: (e) => events.push(e) };
   return { root, cloud, serial, store, events, config, deps, builds };
+}
+
+/**
+ * A cloud whose devices check a signature (AWS) refuses a hash-only release before the upload, so
+ * its bench signs with a fresh ECDSA P-256 key; the others hash.
+ */
+function defaultBenchSigning(root: string, profile: CloudProfile): ReleaseConfig['signing'] {
+  if (!descriptorOf(profile).signing.signatureRequired) return { mode: 'hash-only', hash: 'sha256' };
+  mkdirSync(join(root, '.bench-keys'), { recursive: true });
+  writeFileSync(join(root, '.bench-keys/bench.pem'), generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return { mode: 'local-key', keyFile: join(root, '.bench-keys/bench.pem') }; // absolute: tests may move the release's root
 }
 
 /** Aborts `ctl` when step `step` starts. */

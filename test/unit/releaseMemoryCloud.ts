@@ -30,10 +30,12 @@ interface MemoryJob {
 }
 
 export class MemoryCloud implements CloudProvider {
-  readonly counts = { uploadsStarted: 0, objectsStored: 0, versionsCreated: 0, publishes: 0, jobsCreated: 0, publishCalls: 0, describeJob: 0 };
+  readonly counts = { uploadsStarted: 0, objectsStored: 0, versionsCreated: 0, publishes: 0, jobsCreated: 0, publishCalls: 0, describeJob: 0, jobsCancelled: 0, findVerifyJob: 0 };
   readonly objects = new Map<string, Record<string, string>>();
   readonly versions = new Map<string, StoredVersion>();
   readonly jobs = new Map<string, MemoryJob>();
+  /** Client reference → the job id the cloud assigned. */
+  readonly references = new Map<string, string>();
   private readonly faults = new Set<MemoryFault>();
   /** Outcome of the next verify jobs, in order (then: succeeded). */
   readonly outcomes: MemoryJob['outcome'][] = [];
@@ -143,16 +145,34 @@ export class MemoryCloud implements CloudProvider {
     const v = this.versions.get(this.key(req.packageName, req.version));
     if (!v) throw new CloudError(`No version ${req.version} of ${req.packageName}.`, 'not-found');
     if (this.profile.kind === 'aws' && v.version.status !== 'published') throw new CloudError('destinationPackageVersions must be PUBLISHED.', 'invalid');
-    const id = req.jobId ?? `job-${this.jobs.size + 1}`;
-    if (this.jobs.has(id)) throw new CloudError(`Job ${id} already exists.`, 'already-exists');
+    // AWS jobs are named by the reference; the other clouds assign their own id and keep the reference beside it.
+    const id = this.profile.kind === 'aws' ? req.reference : `job-${this.jobs.size + 1}`;
+    if (this.jobs.has(id) || this.references.has(req.reference)) throw new CloudError(`Job ${req.reference} already exists.`, 'already-exists');
     const job: Job = { cloud: this.profile.kind, id, status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify', createdAt: new Date() };
-    this.jobs.set(id, { job, target: req.target ?? 'bench', version: req.version, polls: 0, outcome: this.outcomes.shift() ?? { status: 'succeeded' } });
+    this.jobs.set(id, { job, target: req.targets?.[0] ?? 'bench', version: req.version, polls: 0, outcome: this.outcomes.shift() ?? { status: 'succeeded' } });
+    this.references.set(req.reference, id);
     this.counts.jobsCreated++;
     if (this.take('start-verify-lost')) throw new CloudError('Socket hang up.', 'unavailable');
     return { ...job };
   }
 
-  async cancelJob(): Promise<void> {}
+  async findVerifyJob(reference: string): Promise<Job | undefined> {
+    this.counts.findVerifyJob++;
+    const id = this.references.get(reference);
+    return id ? { ...this.jobs.get(id)!.job } : undefined;
+  }
+
+  /** Jobs already holding the bench board (tests set it); cancelJob removes one. */
+  pending: Job[] = [];
+
+  async pendingWork(): Promise<Job[]> {
+    return [...this.pending];
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    this.pending = this.pending.filter((j) => j.id !== jobId);
+    this.counts.jobsCancelled++;
+  }
   async cancelExecution(): Promise<void> {}
 
   async *watchJob(jobId: string, opts?: WatchOptions): AsyncIterable<Rollout> {

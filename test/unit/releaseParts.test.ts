@@ -212,9 +212,9 @@ describe('release settings and signing settings', () => {
       assert.ok(!r.ok);
       return r.error;
     };
-    assert.match(err({ mode: 'cloud-signer', signerProfile: 'x_y' }, 'huawei'), /AWS Signer, which Huawei IoTDA profiles cannot use/);
+    assert.match(err({ mode: 'cloud-signer', signerProfile: 'x_y' }, 'huawei'), /needs a cloud signing service, which Huawei Cloud IoTDA does not have/);
     assert.match(err({ mode: 'cloud-signer', signerProfile: 'bad name' }, 'aws'), /AWS Signer profile name/);
-    assert.match(err({ mode: 'hash-only', hash: 'md5' }, 'huawei'), /MD5 is only for Alibaba/);
+    assert.match(err({ mode: 'hash-only', hash: 'md5' }, 'huawei'), /Huawei Cloud IoTDA devices check a SHA-256, not an MD5/);
     assert.match(err({ mode: 'local-key' }, 'aws'), /keyFile" must name the PEM private key/);
     assert.match(err({ mode: 'pgp' }, 'aws'), /must be "local-key", "cloud-signer" or "hash-only"/);
     assert.match(err('yes', 'aws'), /must be an object/);

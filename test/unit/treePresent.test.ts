@@ -27,7 +27,7 @@ describe('tree presentation', () => {
     assert.equal(formatWhen(d), '2025-11-22 14:05');
     assert.equal(formatWhen(undefined), '');
     assert.equal(describeExecution(exec({ status: 'in-progress', rawStatus: 'IN_PROGRESS', progress: 42.4, updatedAt: d })), 'IN_PROGRESS · 42% · 2025-11-22 14:05');
-    assert.equal(describeExecution(exec({ status: 'succeeded', rawStatus: 'SUCCEEDED', statusDetails: { reason: 'accepted  v1.2.3' } })), 'SUCCEEDED · accepted  v1.2.3');
+    assert.equal(describeExecution(exec({ status: 'succeeded', rawStatus: 'SUCCEEDED', statusDetails: { reason: 'accepted  v1.2.3' }, reason: 'accepted  v1.2.3' })), 'SUCCEEDED · accepted  v1.2.3');
     const job: Job = { cloud: 'aws', id: 'verify-1', status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify', createdAt: d };
     assert.equal(describeJob(job), 'IN_PROGRESS · verify · 2025-11-22 14:05');
   });

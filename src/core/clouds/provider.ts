@@ -18,11 +18,25 @@ export interface Artifact {
   size: number;
   sha256Hex: string;
   md5Hex: string;
-  /** DER signature bytes, when signed locally or by a cloud signer. */
+  /** DER signature bytes, when signed locally or by a cloud signer; the algorithm describes those bytes. */
   signature?: Uint8Array;
   signatureAlgorithm?: 'ECDSA' | 'RSA';
-  /** Path/name of the code-signing certificate on the device (AWS `certfile`). */
-  certificateName?: string;
+}
+
+/** Options only one cloud reads; the others ignore them (each cloud's bundle names its own). */
+export interface CloudOptions {
+  aws?: {
+    /** Path/name of the code-signing certificate on the device (job document `certfile`). */
+    certificateName?: string;
+    /** Optional SBOM file to associate with the version. */
+    sbomPath?: string;
+    /** Sign in the cloud with this AWS Signer profile instead of locally. */
+    cloudSigner?: { profileName: string };
+  };
+  aliyun?: {
+    /** FirmwareSign's hash (the profile's signing.hash). */
+    signMethod?: 'MD5' | 'SHA256';
+  };
 }
 
 export interface PublishRequest {
@@ -32,10 +46,7 @@ export interface PublishRequest {
   description?: string;
   /** Extra attributes (e.g. git commit); providers enforce the cloud's size limits. */
   attributes?: Record<string, string>;
-  /** Optional SBOM file to associate (AWS). */
-  sbomPath?: string;
-  /** How to sign, when the cloud signs (AWS Signer profile name). */
-  cloudSigner?: { profileName: string };
+  options?: CloudOptions;
 }
 
 /** What a publish created or found, so re-runs reuse it instead of duplicating. */
@@ -50,14 +61,21 @@ export interface PublishResult {
 export interface VerifyRequest {
   packageName: string;
   version: string;
-  /** Bench device id; defaults to the profile's bench device. */
-  target?: string;
-  /** Job id to use (idempotency); providers generate one when absent. */
-  jobId?: string;
+  /** The cloud's id of the version (AWS versionName, Huawei package_id, Alibaba FirmwareId), when known. */
+  versionId?: string;
+  /** Bench devices; default: the profile's (see benchTargets). */
+  targets?: string[];
+  /**
+   * The client reference, stored by the caller BEFORE the call (verifyReference): AWS uses it as
+   * the job id, Huawei as task_name, Alibaba as a Tag. findVerifyJob finds the job by it after a
+   * lost reply, since Huawei and Alibaba assign the job's id themselves.
+   */
+  reference: string;
   timeoutMinutes?: number;
   /** From PublishResult.location: lets the verify job reuse the published object. */
   location?: Record<string, string>;
   artifact?: Artifact;
+  options?: CloudOptions;
 }
 
 export interface WatchOptions {
@@ -71,17 +89,34 @@ export interface CloudProvider {
 
   listPackages(opts?: ListOptions): Promise<Page<Package>>;
   listVersions(packageId: string, opts?: ListOptions): Promise<Page<PackageVersion>>;
-  listJobs(opts?: ListOptions): Promise<Page<Job>>;
+  /** Jobs of the account, or of one version where the cloud lists them only there (descriptor jobScope). */
+  listJobs(opts?: ListOptions & { version?: { packageId: string; versionId: string } }): Promise<Page<Job>>;
   listExecutions(jobId: string, opts?: ListOptions): Promise<Page<Execution>>;
   describeJob(jobId: string): Promise<Rollout>;
   getJobDocument(jobId: string): Promise<string>;
 
   publish(req: PublishRequest, progress?: Progress, signal?: Cancel): Promise<PublishResult>;
-  /** Makes a version usable/unusable (AWS PUBLISH/DEPRECATE). */
-  setVersionState(packageId: string, versionId: string, action: 'publish' | 'deprecate'): Promise<void>;
   startVerifyJob(req: VerifyRequest, signal?: Cancel): Promise<Job>;
+  /** The verify job started with `reference`, or undefined when the cloud has none (a lost create). */
+  findVerifyJob(reference: string, hint: { packageName: string; version: string; versionId?: string }, signal?: Cancel): Promise<Job | undefined>;
+  /** Jobs, queued or running, that already hold these bench devices (they would delay a verify job). */
+  pendingWork(targets: string[], signal?: Cancel): Promise<Job[]>;
   cancelJob(jobId: string, opts?: { force?: boolean; reason?: string }): Promise<void>;
-  cancelExecution(jobId: string, target: string, opts?: { force?: boolean }): Promise<void>;
+
+  // Optional operations: present exactly when the cloud's descriptor lists the capability.
+  /** 'version-lifecycle': makes a version usable/unusable (AWS PUBLISH/DEPRECATE). */
+  setVersionState?(packageId: string, versionId: string, action: 'publish' | 'deprecate'): Promise<void>;
+  /** 'cancel-execution'. */
+  cancelExecution?(jobId: string, target: string, opts?: { force?: boolean }): Promise<void>;
+  /** 'describe-version': one version with its reference, artifact and attributes. */
+  getVersion?(packageId: string, versionId: string): Promise<PackageVersion>;
+  /** 'describe-execution': one execution with the device's full status details. */
+  describeExecution?(jobId: string, target: string): Promise<Execution>;
+  /** 'ota-updates'. */
+  listOtaUpdates?(opts?: ListOptions): Promise<Page<Job>>;
+  getOtaUpdate?(id: string): Promise<Job>;
+  /** 'retry-job': retry the failed devices of a job. */
+  retryJob?(jobId: string): Promise<void>;
 
   /** Rollout snapshots until the job is done or `signal` aborts. */
   watchJob(jobId: string, opts?: WatchOptions): AsyncIterable<Rollout>;

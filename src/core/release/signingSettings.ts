@@ -5,6 +5,7 @@
 //   { "mode": "cloud-signer", "signerProfile": "bench_signer" }   (AWS Signer, AWS only)
 //   { "mode": "hash-only", "hash": "sha256" }                     (Huawei SHA-256; Alibaba MD5/SHA256)
 
+import { descriptorOf } from '../clouds/registry';
 import type { CloudKind, CloudProfile } from '../profiles';
 
 export type SigningSettings =
@@ -12,9 +13,21 @@ export type SigningSettings =
   | { mode: 'cloud-signer'; signerProfile: string }
   | { mode: 'hash-only'; hash?: 'sha256' | 'md5' };
 
-/** What each cloud does when nothing is set: AWS devices need a signature, the others a hash. */
+/** What a cloud does when nothing is set: its descriptor's hash (a cloud that needs a signature fails its preflight). */
 export function defaultSigning(cloud: CloudKind): SigningSettings {
-  return cloud === 'aliyun' ? { mode: 'hash-only', hash: 'md5' } : { mode: 'hash-only', hash: 'sha256' };
+  return { mode: 'hash-only', hash: descriptorOf(cloud).signing.defaultHash };
+}
+
+/**
+ * Why a release with these settings could not be verified on `cloud`, before anything is uploaded
+ * (a cloud whose devices check a signature cannot verify a hash-only image); undefined when fine.
+ */
+export function signingProblem(s: SigningSettings, cloud: CloudKind): string | undefined {
+  const d = descriptorOf(cloud);
+  if (d.signing.signatureRequired && s.mode === 'hash-only') {
+    return `${d.label} devices check a signature, but this profile only hashes the image: its verify job could not be started. Set the profile's signing to a key file${d.signing.cloudSigner ? ` or a ${d.signing.cloudSigner} profile` : ''} (OTA Bench: Edit Cloud Profile).`;
+  }
+  return undefined;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -31,7 +44,8 @@ export function parseSigningSettings(raw: unknown, cloud: CloudKind): Parsed<Sig
       return { ok: true, value: { mode: 'local-key', keyFile: r.keyFile, ...(r.certificateName ? { certificateName: r.certificateName as string } : {}) } };
     }
     case 'cloud-signer': {
-      if (cloud !== 'aws') return { ok: false, error: `"signing.mode": "cloud-signer" uses AWS Signer, which ${cloud === 'huawei' ? 'Huawei IoTDA' : 'Alibaba IoT'} profiles cannot use. Use "local-key" or "hash-only".` };
+      const d = descriptorOf(cloud);
+      if (!d.signing.cloudSigner) return { ok: false, error: `"signing.mode": "cloud-signer" needs a cloud signing service, which ${d.label} does not have. Use "local-key" or "hash-only".` };
       if (typeof r.signerProfile !== 'string' || !/^[a-zA-Z0-9_]{2,64}$/.test(r.signerProfile)) {
         return { ok: false, error: '"signing.signerProfile" must be an AWS Signer profile name (2–64 letters, digits or "_").' };
       }
@@ -39,8 +53,9 @@ export function parseSigningSettings(raw: unknown, cloud: CloudKind): Parsed<Sig
     }
     case 'hash-only': {
       if (r.hash !== undefined && r.hash !== 'sha256' && r.hash !== 'md5') return { ok: false, error: '"signing.hash" must be "sha256" or "md5".' };
-      if (r.hash === 'md5' && cloud !== 'aliyun') return { ok: false, error: `MD5 is only for Alibaba IoT; ${cloud === 'aws' ? 'AWS' : 'Huawei IoTDA'} packages carry a SHA-256.` };
-      return { ok: true, value: { mode: 'hash-only', hash: (r.hash as 'sha256' | 'md5' | undefined) ?? (cloud === 'aliyun' ? 'md5' : 'sha256') } };
+      const d = descriptorOf(cloud);
+      if (r.hash === 'md5' && d.signing.deviceChecks !== 'md5-or-sha256') return { ok: false, error: `${d.label} devices check a SHA-256, not an MD5: use "sha256".` };
+      return { ok: true, value: { mode: 'hash-only', hash: (r.hash as 'sha256' | 'md5' | undefined) ?? d.signing.defaultHash } };
     }
     default:
       return { ok: false, error: '"signing.mode" must be "local-key", "cloud-signer" or "hash-only".' };

@@ -2,9 +2,13 @@
 // during it leaves half-done. The runner (pipeline.ts) owns order, events, persistence and cancel.
 
 import { resolve } from 'path';
-import { isCloudErrorCode, isNamedError } from '../errors';
-import type { Artifact, CloudProvider, PublishRequest, PublishResult } from '../clouds/provider';
-import { CLOUD_LABELS, type CloudProfile } from '../profiles';
+import { isNamedError } from '../errors';
+import type { Artifact, CloudOptions, CloudProvider, PublishRequest, PublishResult } from '../clouds/provider';
+import type { Job } from '../model';
+import type { CloudProfile } from '../profiles';
+import { benchTargets, can, descriptorOf } from '../clouds/registry';
+import { verifyReference } from '../clouds/verifyRef';
+import { splitList } from '../validators';
 import { digestFile, loadSigningKey, type SigningError, type SigningKey } from '../signing';
 import { readVersion, type VersionPrompt } from '../version/read';
 import { packageNameProblems, versionProblems, versionValidator } from '../version/rules';
@@ -14,7 +18,7 @@ import type { BuildRunner } from './build';
 import { abortError, StepFailure } from './errors';
 import { bannerMatcher, type SerialTap, type SerialWatcher } from './serialWatch';
 import { askBoardVersion, boardVersionBefore, crashEvidence, levelNotes, watchBoard } from './evidence';
-import { describeSigning } from './signingSettings';
+import { describeSigning, signingProblem } from './signingSettings';
 import type { ReleaseStore } from './store';
 import { benchExecution, decideVerdict, summarizeRollout } from './verdict';
 import { STEP_TITLES, type PublishRecord, type ReleaseConfig, type ReleaseEvent, type ReleaseRecord, type SerialLine, type StepId, type StepRecord } from './types';
@@ -30,6 +34,8 @@ export interface ReleaseDeps {
   askVersion?: VersionPrompt;
   /** Asked only when the signing key file is encrypted; undefined = the user dismissed it. */
   keyPassphrase?: () => Promise<string | undefined>;
+  /** The bench board already has queued or running jobs: cancel them, let the verify job wait, or stop. Absent: wait (and say so). */
+  onPendingWork?: (jobs: Job[], targets: string[]) => Promise<'cancel' | 'wait' | 'stop'>;
   serial?: SerialWatcher;
   onEvent?: (e: ReleaseEvent) => void;
   now?: () => number;
@@ -77,9 +83,9 @@ const resumesHere = (id: StepId) => `re-run resumes at "${STEP_TITLES[id]}".`;
 /** For the steps before the upload: nothing outside the workspace exists yet. */
 const nothingUploaded = (id: StepId) => (ctx: StepContext) => `Nothing was uploaded: ${resumesHere(ctx.record.resumeAt ?? id)}`;
 
-/** The bench device a profile names. */
-export function profileTarget(p: CloudProfile): string | undefined {
-  return p.kind === 'aws' ? p.thingName : p.kind === 'huawei' ? p.deviceId : p.deviceName;
+/** The bench device(s) a release targets: the config's, else the profile's. */
+export function releaseTargets(config: ReleaseConfig, profile: CloudProfile): string[] {
+  return config.target ? splitList(config.target) : benchTargets(profile);
 }
 
 /**
@@ -97,12 +103,6 @@ export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> 
   return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
-/** AWS jobId: 1–64 of [a-zA-Z0-9_-]; unique per attempt, recognisable in the tree. */
-export function verifyJobId(version: string, now: number): string {
-  const slug = version.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 36);
-  const rand = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
-  return `otabench-verify-${slug}-${now.toString(36)}${rand}`.slice(0, 64);
-}
 
 export function artifactOf(r: ReleaseRecord): Artifact {
   const a = r.artifact!;
@@ -112,7 +112,19 @@ export function artifactOf(r: ReleaseRecord): Artifact {
     sha256Hex: a.sha256Hex!,
     md5Hex: a.md5Hex!,
     ...(a.signatureBase64 ? { signature: new Uint8Array(Buffer.from(a.signatureBase64, 'base64')), signatureAlgorithm: a.signatureAlgorithm } : {}),
-    ...(a.certificateName ? { certificateName: a.certificateName } : {}),
+  };
+}
+
+/** The per-cloud request options a release's settings imply (each cloud reads its own). */
+export function cloudOptions(config: ReleaseConfig, record: ReleaseRecord): CloudOptions {
+  const s = config.signing;
+  const certificateName = record.artifact?.certificateName;
+  return {
+    aws: {
+      ...(certificateName ? { certificateName } : {}),
+      ...(s.mode === 'cloud-signer' ? { cloudSigner: { profileName: s.signerProfile } } : {}),
+    },
+    aliyun: { signMethod: s.mode === 'hash-only' && s.hash === 'sha256' ? 'SHA256' : 'MD5' },
   };
 }
 
@@ -124,7 +136,7 @@ function publishRequest(ctx: StepContext): PublishRequest {
     artifact: artifactOf(record),
     ...(config.description ? { description: config.description } : {}),
     ...(config.attributes ? { attributes: config.attributes } : {}),
-    ...(config.signing.mode === 'cloud-signer' ? { cloudSigner: { profileName: config.signing.signerProfile } } : {}),
+    options: cloudOptions(config, record),
   };
 }
 
@@ -220,6 +232,9 @@ const sign: StepDef = {
   async run(ctx) {
     const { config, record } = ctx;
     const s = config.signing;
+    // Before anything is uploaded: a version the cloud's devices cannot verify must not be published.
+    const problem = signingProblem(s, config.cloud);
+    if (problem) throw new StepFailure(problem, 'Edit the profile (OTA Bench: Edit Cloud Profile) and choose how to sign, then re-run.');
     let key: SigningKey | undefined;
     if (s.mode === 'local-key') {
       const path = resolve(config.root, s.keyFile);
@@ -325,9 +340,15 @@ const publish: StepDef = {
   action: 'Check the permissions to publish package versions, then re-run.',
   async run(ctx) {
     const p = ctx.record.publish!;
-    // Only AWS keeps new versions as drafts that jobs cannot use; IoTDA and Alibaba packages are usable once created.
-    if (ctx.config.cloud !== 'aws' || p.status !== 'draft') {
-      return { summary: p.status === 'published' ? 'Already published.' : `Not needed: ${CLOUD_LABELS[ctx.config.cloud]} versions are usable once registered.`, skipped: true };
+    const provider = ctx.deps.provider;
+    // Only clouds with a version lifecycle (AWS) keep new versions as drafts that jobs cannot use.
+    if (!can(provider.profile, 'version-lifecycle') || !provider.setVersionState) {
+      return { summary: `Not needed: ${descriptorOf(provider.profile).label} versions are usable once registered.`, skipped: true };
+    }
+    if (p.status !== 'draft') {
+      // Say what happened: the register call publishes a new version in the same go; only a reused one was "already" so.
+      const already = ctx.record.publish!.reused.register || ctx.step.attempts > 1;
+      return { summary: already ? `Already ${p.status}.` : `Published ${p.version} when it was registered.`, skipped: true };
     }
     if (ctx.step.attempts > 1) {
       // An earlier attempt may have published it before it stopped.
@@ -338,7 +359,7 @@ const publish: StepDef = {
         return { summary: `Already ${now.status}.`, reused: true };
       }
     }
-    await ctx.deps.provider.setVersionState(p.packageId, p.versionId, 'publish');
+    await provider.setVersionState(p.packageId, p.versionId, 'publish');
     p.status = 'published';
     return { summary: `Published ${p.version}.` };
   },
@@ -351,58 +372,75 @@ const startVerify: StepDef = {
   action: 'Check the bench device setting of the profile and re-run; the published version is reused.',
   async run(ctx) {
     const { record, config, deps } = ctx;
-    const target = config.target ?? profileTarget(deps.provider.profile);
+    const provider = deps.provider;
+    const targets = releaseTargets(config, provider.profile);
+    const version = record.version!.value;
+    const hint = { packageName: config.packageName, version, ...(record.publish ? { versionId: record.publish.versionId } : {}) };
     let job = record.job;
     if (job && !job.created) {
-      // The last attempt stopped between asking and hearing back: look before creating another.
-      try {
-        const r = await deps.provider.describeJob(job.id);
-        Object.assign(job, { created: true, ...(r.job.arn ? { arn: r.job.arn } : {}) });
+      // The last attempt stopped between asking and hearing back: look for the job by its reference before creating another.
+      const found = await untilAborted(provider.findVerifyJob(job.reference ?? job.id, hint, ctx.signal), ctx.signal);
+      if (found) {
+        Object.assign(job, { id: found.id, created: true, ...(found.arn ? { arn: found.arn } : {}) });
         return { summary: `Reused verify job ${job.id}, created by the interrupted attempt.`, reused: true };
-      } catch (e) {
-        if (!isCloudErrorCode(e, 'not-found')) throw e;
       }
     }
-    if (!job) {
+    if (!job || job.created) {
+      await clearPendingWork(ctx, targets);
       // What the board runs now: a verify of the version it already runs proves nothing.
-      record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, record.version!.value, ctx.now(), ctx.signal);
-      job = record.job = { id: verifyJobId(record.version!.value, ctx.now()), requestedAt: ctx.now(), created: false };
-      await ctx.save(); // the id is on disk before the cloud hears of it
+      record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, version, ctx.now(), ctx.signal);
+      const reference = verifyReference(config.packageName, version, new Date(ctx.now()));
+      job = record.job = { id: reference, reference, requestedAt: ctx.now(), created: false };
+      await ctx.save(); // the reference is on disk before the cloud hears of it
     }
-    try {
-      const j = await untilAborted(
-        deps.provider.startVerifyJob(
-          {
-            packageName: config.packageName,
-            version: record.version!.value,
-            ...(target ? { target } : {}),
-            jobId: job.id,
-            timeoutMinutes: config.jobTimeoutMinutes ?? DEFAULT_JOB_TIMEOUT_MINUTES,
-            location: record.publish?.location,
-            // A verify of an already published version has no local artifact: the cloud's record describes it.
-            ...(record.artifact?.sha256Hex ? { artifact: artifactOf(record) } : {}),
-          },
-          ctx.signal,
-        ),
+    const j = await untilAborted(
+      provider.startVerifyJob(
+        {
+          ...hint,
+          ...(targets.length ? { targets } : {}),
+          reference: job.reference ?? job.id,
+          timeoutMinutes: config.jobTimeoutMinutes ?? DEFAULT_JOB_TIMEOUT_MINUTES,
+          location: record.publish?.location,
+          // A verify of an already published version has no local artifact: the cloud's record describes it.
+          ...(record.artifact?.sha256Hex ? { artifact: artifactOf(record) } : {}),
+          options: cloudOptions(config, record),
+        },
         ctx.signal,
-      );
-      Object.assign(job, { id: j.id, created: true, ...(j.arn ? { arn: j.arn } : {}) });
-    } catch (e) {
-      if (isCloudErrorCode(e, 'already-exists')) {
-        job.created = true;
-        return { summary: `Reused verify job ${job.id}.`, reused: true };
-      }
-      throw e;
-    }
-    return { summary: `Started verify job ${job.id}${target ? ` on ${target}` : ''}.` };
+      ),
+      ctx.signal,
+    );
+    Object.assign(job, { id: j.id, created: true, ...(j.arn ? { arn: j.arn } : {}) });
+    return { summary: `Started verify job ${job.id}${targets.length ? ` on ${targets.join(', ')}` : ''}.` };
   },
   halfDone(ctx) {
     const j = ctx.record.job;
     return j && !j.created
-      ? `The version is registered; verify job ${j.id} may or may not exist yet: re-run looks for it before creating one.`
+      ? `The version is registered; verify job ${j.reference ?? j.id} may or may not exist yet: re-run looks for it before creating one.`
       : `The version is registered but no verify job was started: ${resumesHere('start-verify')}`;
   },
 };
+
+/**
+ * A bench board takes one job at a time on Huawei and Alibaba, and AWS queues a new job behind
+ * pending ones: a verify job started now would wait silently. Say so, and cancel only with consent.
+ */
+async function clearPendingWork(ctx: StepContext, targets: string[]): Promise<void> {
+  if (!targets.length) return;
+  const pending = await untilAborted(ctx.deps.provider.pendingWork(targets, ctx.signal), ctx.signal);
+  if (!pending.length) return;
+  const names = pending.map((j) => `${j.id} (${j.rawStatus})`).join(', ');
+  ctx.emit({ type: 'log', at: ctx.now(), step: 'start-verify', text: `${targets.join(', ')} already ${pending.length > 1 ? 'have' : 'has'} pending work: ${names}.` });
+  const choice = (await ctx.deps.onPendingWork?.(pending, targets)) ?? 'wait';
+  if (choice === 'stop') {
+    throw new StepFailure(`The bench board already has pending work (${names}); a verify job would wait behind it.`, 'Cancel those jobs (from the tree or by re-running and choosing Cancel), then re-run.');
+  }
+  if (choice === 'cancel') {
+    for (const j of pending) await untilAborted(ctx.deps.provider.cancelJob(j.id, { force: true, reason: 'Cancelled by OTA Bench to verify a new version on the bench board.' }), ctx.signal);
+    ctx.emit({ type: 'log', at: ctx.now(), step: 'start-verify', text: `Cancelled ${names}.` });
+  } else {
+    ctx.emit({ type: 'log', at: ctx.now(), step: 'start-verify', text: `The verify job will wait behind ${names}.` });
+  }
+}
 
 /** Steps through an async iterator, giving up (and closing it) as soon as `signal` aborts. */
 async function* abortable<T>(it: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
@@ -426,7 +464,7 @@ const watch: StepDef = {
     const { record, config, deps } = ctx;
     const job = record.job!;
     const version = record.version!.value;
-    const target = config.target ?? profileTarget(deps.provider.profile);
+    const target = releaseTargets(config, deps.provider.profile)[0];
     const timeoutMs = config.watch?.timeoutMs ?? (config.jobTimeoutMinutes ?? DEFAULT_JOB_TIMEOUT_MINUTES) * 60_000 + 60_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
@@ -502,7 +540,7 @@ const verdict: StepDef = {
     const bannerLine = ctx.bannerLine ?? lines.find((l) => l.t < queryAt && banner(l.text));
     const v = decideVerdict({
       rollout: record.rollout,
-      target: config.target ?? profileTarget(ctx.deps.provider.profile),
+      target: releaseTargets(config, ctx.deps.provider.profile)[0],
       version,
       bannerLine,
       lines,

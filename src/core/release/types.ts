@@ -67,7 +67,7 @@ export interface ReleaseConfig {
    * version (escaped); without it, the pattern's first group must capture a version equal to it.
    */
   banner?: string;
-  /** Crashes patterns, boot loop, log-level pattern, version query, ELF (see evidence.ts). */
+  /** Crash patterns, boot loop, log-level pattern, version query, ELF (see evidence.ts). */
   evidence?: EvidenceConfig;
   watch?: { intervalMs?: number; /** Give up watching (resumable) after this long. */ timeoutMs?: number; /** After the job succeeds, how long to wait for the banner. */ bannerGraceMs?: number };
 }
@@ -98,8 +98,10 @@ export interface PublishRecord {
 }
 
 export interface JobRecord {
-  /** The id we chose before asking the cloud (idempotency), or the cloud's own once known. */
+  /** The cloud's id of the job once it answered (AWS: the reference itself). */
   id: string;
+  /** The client reference stored before asking the cloud (verifyReference); resume finds the job by it. */
+  reference?: string;
   arn?: string;
   /** When we asked for it: serial lines from then on count for the verdict. */
   requestedAt: number;

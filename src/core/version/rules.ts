@@ -2,7 +2,8 @@
 // uploaded so a release never stops half-way on a name the cloud refuses. Limits: cloud-apis.md
 // (AWS CreatePackageVersion.versionName, IoTDA CreateOtaPackage.version, Alibaba DestVersion).
 
-import { CLOUD_LABELS, type CloudKind } from '../profiles';
+import { descriptorOf } from '../clouds/registry';
+import type { CloudKind } from '../profiles';
 
 export interface NameRule {
   /** The cloud's own field name, so messages point at what the cloud would reject. */
@@ -35,7 +36,7 @@ export interface NameProblem {
 }
 
 function check(value: string, cloud: CloudKind, rule: NameRule, what: string): NameProblem | undefined {
-  const label = `${CLOUD_LABELS[cloud]} ${rule.field}`;
+  const label = `${descriptorOf(cloud).label} ${rule.field}`;
   const length = [...value].length;
   if (length < rule.min || length > rule.max) {
     return { cloud, message: `${label} must be ${rule.min}–${rule.max} characters; the ${what} "${value}" has ${length}.` };

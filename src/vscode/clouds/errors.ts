@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { isCloudError } from '../../core/model';
 import type { CloudKind } from '../../core/profiles';
+import { descriptorOf } from '../../core/clouds/registry';
 import { errorMessage, log } from '../log';
 
 /** What a failure says to the user: the message, what to do, and whether AWS config could fix it. */
@@ -26,18 +27,19 @@ export function errorText(err: unknown): ErrorText {
 export const oneLine = (t: ErrorText) => (t.hint ? `${t.message} ${t.hint}` : t.message);
 
 const RETRY = 'Retry';
-const OPEN_AWS_CONFIG = 'Open AWS config';
 
 /**
- * Shows a failed action as an error message with "Retry" (when the action can be repeated) and
- * "Open AWS config" (credential errors on AWS). Resolves with what `retry` returned, if retried.
+ * Shows a failed action as an error message with "Retry" (when the action can be repeated) and the
+ * cloud's credentials help (its descriptor's: Open AWS Config, Edit Profile Keys) on credential
+ * errors. Resolves with what `retry` returned, if retried.
  */
 export async function showCloudError<R>(what: string, err: unknown, opts: { kind?: CloudKind; retry?: () => Promise<R> } = {}): Promise<R | undefined> {
   const t = errorText(err);
   log().error(`${what}: ${oneLine(t)}`);
-  const buttons = [...(opts.retry ? [RETRY] : []), ...(t.credentials && opts.kind === 'aws' ? [OPEN_AWS_CONFIG] : [])];
+  const help = t.credentials && opts.kind ? descriptorOf(opts.kind).credentialsHelp : undefined;
+  const buttons = [...(opts.retry ? [RETRY] : []), ...(help ? [help.title] : [])];
   const pick = await vscode.window.showErrorMessage(`${what}: ${oneLine(t)}`, ...buttons);
-  if (pick === OPEN_AWS_CONFIG) await openAwsConfig();
+  if (help && pick === help.title) await vscode.commands.executeCommand(help.command);
   if (pick === RETRY && opts.retry) return opts.retry();
   return undefined;
 }

@@ -7,7 +7,8 @@ import { ProfileStore } from '../profiles/profileStore';
 import { CloudTree } from '../tree/cloudTree';
 import { ProfileContext } from '../tree/itemNodes';
 import { BenchNode } from '../tree/node';
-import { awsFolders } from '../tree/profileFolders';
+import { profileFolders } from '../tree/profileFolders';
+import { CLOUD_KINDS } from '../../core/clouds/registry';
 import { CloudProviders } from './providers';
 
 /** Items per page in the Clouds view (the providers clamp it to each API's limits). */
@@ -29,10 +30,13 @@ export function registerClouds(
   const clouds = new CloudProviders(context.extensionPath, profiles);
   const documents = new CloudDocuments((name) => clouds.byName(name));
 
-  tree.registerCloud('aws', async () => async (profile, events, parent) => {
-    const ctx: ProfileContext = { profile, provider: await clouds.get(profile), tree: events, pageSize: pageSize() };
-    return awsFolders(ctx, parent);
-  });
+  // One builder for every cloud: the folders come from its descriptor (the tree explains a cloud that cannot browse yet).
+  for (const kind of CLOUD_KINDS) {
+    tree.registerCloud(kind, async () => async (profile, events, parent) => {
+      const ctx: ProfileContext = { profile, provider: await clouds.get(profile), tree: events, pageSize: pageSize() };
+      return profileFolders(ctx, parent);
+    });
+  }
 
   context.subscriptions.push(
     clouds,

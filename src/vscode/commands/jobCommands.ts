@@ -77,7 +77,9 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
       force = pick === FORCE_EXEC;
     }
     try {
-      await node.ctx.provider.cancelExecution(e.jobId, e.target, { force });
+      const cancel = node.ctx.provider.cancelExecution?.bind(node.ctx.provider);
+      if (!cancel) throw new Error(`${node.ctx.profile.name}'s cloud cannot cancel one device's execution.`);
+      await cancel(e.jobId, e.target, { force });
       log().info(`Canceled the execution of ${e.jobId} on ${e.target}${force ? ' (forced)' : ''}`);
       if (node.parent instanceof JobNode) tree.refresh(node.parent);
       return true;

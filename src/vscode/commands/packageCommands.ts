@@ -25,7 +25,9 @@ export function registerPackageCommands(tree: CloudTree, view: vscode.TreeView<B
       if (pick !== verb) return false;
     }
     try {
-      await node.ctx.provider.setVersionState(v.packageId, v.id, action);
+      const setVersionState = node.ctx.provider.setVersionState?.bind(node.ctx.provider);
+      if (!setVersionState) throw new Error(`${node.ctx.profile.name}'s cloud has no version lifecycle to ${action} in.`);
+      await setVersionState(v.packageId, v.id, action);
       log().info(`${verb}ed ${v.packageId} ${v.version} on "${node.ctx.profile.name}"`);
       tree.refresh(node.parent instanceof PackageNode ? node.parent : undefined);
       return true;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CLOUD_LABELS } from '../../core/profiles';
+import { descriptorOf } from '../../core/clouds/registry';
 import { log } from '../log';
 import { ProfileStore } from '../profiles/profileStore';
 import { runProfileWizard } from '../profiles/profileWizard';
@@ -15,7 +15,7 @@ export function registerProfileCommands(store: ProfileStore, tree: CloudTree): v
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
-      profiles.map((p) => ({ label: p.name, description: `${CLOUD_LABELS[p.kind]} · ${p.region}`, profile: p })),
+      profiles.map((p) => ({ label: p.name, description: `${descriptorOf(p).label} · ${p.region}`, profile: p })),
       { title: 'OTA Bench: choose a cloud profile' },
     );
     return pick?.profile;
@@ -23,7 +23,7 @@ export function registerProfileCommands(store: ProfileStore, tree: CloudTree): v
 
   return [
     vscode.commands.registerCommand('otaBench.addProfile', async () => {
-      const p = await runProfileWizard(store);
+      const p = await runProfileWizard(store, undefined, { workspaceRoot: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
       if (p) {
         log().info(`Added ${p.kind} profile "${p.name}" (${p.region})`);
         void vscode.window.showInformationMessage(`Cloud profile "${p.name}" added.`);
@@ -33,7 +33,7 @@ export function registerProfileCommands(store: ProfileStore, tree: CloudTree): v
     vscode.commands.registerCommand('otaBench.editProfile', async (node?: ProfileNode) => {
       const existing = await pickProfile(node);
       if (!existing) return undefined;
-      const p = await runProfileWizard(store, existing);
+      const p = await runProfileWizard(store, existing, { workspaceRoot: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
       if (p) log().info(`Updated profile "${p.name}"`);
       return p?.name;
     }),

@@ -37,6 +37,8 @@ export interface VerifyOptions {
   onJob?: (job: Job) => void | Promise<void>;
 }
 
+const RELEASE = { capability: 'release', what: 'release support' } as const;
+
 export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseController): vscode.Disposable[] {
   const busy = (): boolean => {
     if (!controller.isRunning) return false;
@@ -71,7 +73,7 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
     if (busy()) return undefined;
     const fs = folderAndSettings();
     if (!fs) return undefined;
-    const profile = await pickProfile(s, title);
+    const profile = await pickProfile(s, title, RELEASE);
     if (!profile) return undefined;
     const config = configFor(fs.settings, profile, fs.folder.uri.fsPath);
     if (!config) return undefined;
@@ -143,7 +145,7 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
     if (busy()) return undefined;
     const fs = verifySettings();
     if (!fs) return undefined;
-    const profile = isVersionNode(node) ? s.profiles.get(node.ctx.profile.name) ?? node.ctx.profile : await pickProfile(s, title);
+    const profile = isVersionNode(node) ? s.profiles.get(node.ctx.profile.name) ?? node.ctx.profile : await pickProfile(s, title, RELEASE);
     if (!profile) return undefined;
     const config = configFor(fs.settings, profile, fs.root);
     if (!config) return undefined;
@@ -187,6 +189,7 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
       if (b !== 'Publish and Verify') return undefined;
       const provider = await s.providerFor(profile);
       try {
+        if (!provider.setVersionState) throw new Error(`${chosen.packageId} ${chosen.version} is a draft, and this cloud cannot publish versions.`);
         await provider.setVersionState(chosen.packageId, chosen.id, 'publish');
       } catch (e) {
         void showCloudError(`Could not publish ${chosen.packageId} ${chosen.version}`, e, { kind: profile.kind });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { CloudProfile, ParsedProfiles, parseProfiles, secretKey, SECRET_FIELDS } from '../../core/profiles';
+import { descriptorOf } from '../../core/clouds/registry';
+import { CloudProfile, ParsedProfiles, parseProfiles, secretKey } from '../../core/profiles';
 import { rememberSecret } from '../log';
 
 const SECTION = 'otaBench';
@@ -62,7 +63,7 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   private async deleteSecrets(kind: CloudProfile['kind'], name: string): Promise<void> {
-    for (const f of SECRET_FIELDS[kind]) await this.secrets.delete(secretKey(name, f.key));
+    for (const f of descriptorOf(kind).secretFields) await this.secrets.delete(secretKey(name, f.key));
   }
 
   private rawList(): unknown[] {

@@ -44,7 +44,7 @@ interface Pick<T> extends vscode.QuickPickItem {
 
 export async function releaseToFleet(s: ReleaseServices): Promise<Job | undefined> {
   const TITLE = 'OTA Bench: Release to Fleet';
-  const profile = (await pickProfile(s, TITLE, (p) => (p.kind !== 'aws' ? `Release to Fleet creates AWS IoT jobs; "${p.name}" is ${p.kind}.` : !p.roleArn ? `Profile "${p.name}" has no IAM role for presigned URLs (roleArn).` : undefined))) as AwsProfile | undefined;
+  const profile = (await pickProfile(s, TITLE, { capability: 'fleet-rollout', what: 'fleet rollouts' }, (p) => (!(p as AwsProfile).roleArn ? `Profile "${p.name}" has no IAM role for presigned URLs (roleArn).` : undefined))) as AwsProfile | undefined;
   if (!profile) return undefined;
   const passed = s.store.passed().filter((p) => p.profile === profile.name);
   if (!passed.length) {

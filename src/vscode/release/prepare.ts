@@ -5,8 +5,10 @@
 // prompts, serial watcher).
 import * as vscode from 'vscode';
 import type { CloudProvider } from '../../core/clouds/provider';
-import { CLOUD_LABELS, validators, type CloudProfile } from '../../core/profiles';
-import { describeSigning, profileTarget, releaseConfig, signingOf, type ReleaseConfig, type ReleaseSettings, type SerialWatcher } from '../../core/release';
+import { benchTargets, descriptorOf, missingCapability } from '../../core/clouds/registry';
+import type { Capability } from '../../core/clouds/descriptor';
+import type { CloudProfile } from '../../core/profiles';
+import { describeSigning, releaseConfig, signingOf, type ReleaseConfig, type ReleaseSettings, type SerialWatcher } from '../../core/release';
 import type { SerialLine } from '../../core/serial/line';
 import { readVersion, type VersionSource } from '../../core/version/read';
 import { versionValidator } from '../../core/version/rules';
@@ -80,8 +82,11 @@ interface ProfileItem extends vscode.QuickPickItem {
   profile: CloudProfile;
 }
 
-/** One QuickPick of the profiles, the last one used first. Undefined: none or dismissed. */
-export async function pickProfile(s: ReleaseServices, title: string, filter?: (p: CloudProfile) => string | undefined): Promise<CloudProfile | undefined> {
+/**
+ * One QuickPick of the profiles that can do `need`, the last one used first; the others are listed
+ * last with the one sentence that says why not, and picking one only explains. Undefined: none or dismissed.
+ */
+export async function pickProfile(s: ReleaseServices, title: string, need: { capability: Capability; what: string }, filter?: (p: CloudProfile) => string | undefined): Promise<CloudProfile | undefined> {
   const { profiles, errors } = s.profiles.read();
   if (!profiles.length) {
     const why = errors.length ? ` (${errors.length} profile entr${errors.length > 1 ? 'ies are' : 'y is'} invalid: ${errors[0].message})` : '';
@@ -89,22 +94,25 @@ export async function pickProfile(s: ReleaseServices, title: string, filter?: (p
     if (b) await vscode.commands.executeCommand('otaBench.addProfile');
     return undefined;
   }
+  const why = (p: CloudProfile) => missingCapability(p, need.capability, need.what) ?? filter?.(p);
   const last = s.store.choice().profile;
-  const ordered = [...profiles].sort((a, b) => Number(b.name === last) - Number(a.name === last));
+  const rank = (p: CloudProfile) => (why(p) ? 2 : p.name === last ? 0 : 1);
+  const ordered = [...profiles].sort((a, b) => rank(a) - rank(b));
   const items: ProfileItem[] = ordered.map((p) => {
     const signing = signingOf(p);
-    const problem = filter?.(p);
-    const device = profileTarget(p);
+    const problem = why(p);
+    const devices = benchTargets(p);
+    const noun = descriptorOf(p).nouns;
     return {
-      label: p.name,
-      description: `${CLOUD_LABELS[p.kind]} · ${p.region}${p.name === last ? ' · last used' : ''}`,
-      detail: problem ? `$(warning) ${problem}` : `${device ? `bench device ${device}` : 'no bench device set'} · ${signing.ok ? describeSigning(signing.value) : `$(warning) ${signing.error}`}`,
+      label: `${problem ? '$(circle-slash) ' : ''}${p.name}`,
+      description: `${descriptorOf(p).label} · ${p.region}${p.name === last ? ' · last used' : ''}`,
+      detail: problem ? problem : `${devices.length ? `bench ${devices.length > 1 ? noun.devices : noun.device} ${devices.join(', ')}` : 'no bench device set'} · ${signing.ok ? describeSigning(signing.value) : `$(warning) ${signing.error}`}`,
       profile: p,
     };
   });
   const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Cloud profile to release to', ignoreFocusOut: true, matchOnDescription: true });
   if (!pick) return undefined;
-  const problem = filter?.(pick.profile);
+  const problem = why(pick.profile);
   if (problem) {
     void vscode.window.showErrorMessage(`OTA Bench: ${problem}`);
     return undefined;
@@ -112,12 +120,14 @@ export async function pickProfile(s: ReleaseServices, title: string, filter?: (p
   return pick.profile;
 }
 
-/** The bench device a verify job targets: the profile's, else asked (checked as the cloud names devices). */
+/** The bench device(s) a verify job targets: the profile's, else asked (checked as the cloud names devices). */
 export async function benchDeviceFor(profile: CloudProfile): Promise<string | undefined> {
-  const named = profileTarget(profile);
-  if (named) return named;
-  const what = profile.kind === 'aws' ? 'thing name' : profile.kind === 'huawei' ? 'device_id' : 'DeviceName';
-  const check = profile.kind === 'aws' ? validators.thingName : profile.kind === 'huawei' ? validators.deviceId : validators.deviceName;
+  const named = benchTargets(profile);
+  if (named.length) return named.join(', ');
+  const d = descriptorOf(profile);
+  const field = d.profileFields.find((f) => f.key === d.bench.field)!;
+  const what = `${d.nouns.device} (${d.bench.field})`;
+  const check = field.validate;
   const value = await vscode.window.showInputBox({
     title: 'Bench device for the verify job',
     prompt: `Profile "${profile.name}" names no bench device. Enter its ${what} (add it to the profile to skip this question).`,
@@ -218,6 +228,18 @@ export async function runDeps(s: ReleaseServices, profile: CloudProfile, setting
     serial: watcher,
     askVersion: async ({ prompt, validate }) =>
       (await vscode.window.showInputBox({ title: 'OTA Bench: release version', prompt, validateInput: (v) => validate(v.trim()), ignoreFocusOut: true }))?.trim(),
+    onPendingWork: async (jobs, targets) => {
+      const CANCEL = 'Cancel Them and Verify';
+      const WAIT = 'Let It Wait';
+      const names = jobs.map((j) => `${j.id} (${j.rawStatus})`).join(', ');
+      const b = await vscode.window.showWarningMessage(
+        `OTA Bench: ${targets.join(', ')} already ${jobs.length > 1 ? 'have' : 'has'} ${jobs.length} pending job${jobs.length > 1 ? 's' : ''}: ${names}.`,
+        { modal: true, detail: 'A board takes one job at a time: the verify job would wait at QUEUED behind them until it times out.' },
+        CANCEL,
+        WAIT,
+      );
+      return b === CANCEL ? 'cancel' : b === WAIT ? 'wait' : 'stop';
+    },
     keyPassphrase: () =>
       Promise.resolve(vscode.window.showInputBox({ title: 'OTA Bench: signing key', prompt: 'The signing key file is encrypted. Enter its passphrase (used once, never stored).', password: true, ignoreFocusOut: true })),
   };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { CLOUD_LABELS, CloudKind, CloudProfile } from '../../core/profiles';
+import { descriptorOf } from '../../core/clouds/registry';
+import { CloudKind, CloudProfile } from '../../core/profiles';
 import { errorText, oneLine } from '../clouds/errors';
 import { ProfileStore } from '../profiles/profileStore';
 import { BenchNode, ErrorNode, InfoNode } from './node';
@@ -29,7 +30,7 @@ export class ProfileNode implements BenchNode {
       light: vscode.Uri.joinPath(this.media, 'clouds', `${p.kind}-light.svg`),
       dark: vscode.Uri.joinPath(this.media, 'clouds', `${p.kind}-dark.svg`),
     };
-    const md = new vscode.MarkdownString(`**${p.name}** — ${CLOUD_LABELS[p.kind]}\n\nRegion: \`${p.region}\``);
+    const md = new vscode.MarkdownString(`**${p.name}** — ${descriptorOf(p).label}\n\nRegion: \`${p.region}\``);
     for (const [k, v] of Object.entries(p)) {
       if (!['name', 'kind', 'region'].includes(k) && typeof v === 'string') md.appendMarkdown(`\n\n${k}: \`${v}\``);
     }
@@ -105,9 +106,10 @@ export class CloudTree implements vscode.TreeDataProvider<BenchNode>, vscode.Dis
   }
 
   async childrenOf(profile: CloudProfile, node?: ProfileNode): Promise<BenchNode[]> {
+    const d = descriptorOf(profile);
     const load = this.builders.get(profile.kind);
-    if (!load) {
-      return [new InfoNode(`profile/${profile.name}/unsupported`, `${CLOUD_LABELS[profile.kind]}: browsing is not available in this version`, 'circle-slash')];
+    if (!load || !d.capabilities.has('browse')) {
+      return [new InfoNode(`profile/${profile.name}/unsupported`, d.unavailable ?? `${d.label}: browsing is not available in this version`, 'circle-slash')];
     }
     try {
       const build = await load();
@@ -115,12 +117,13 @@ export class CloudTree implements vscode.TreeDataProvider<BenchNode>, vscode.Dis
     } catch (err) {
       const t = errorText(err);
       const nodes: BenchNode[] = [
-        new ErrorNode(`profile/${profile.name}/error`, `Could not load ${CLOUD_LABELS[profile.kind]}`, oneLine(t), {
+        new ErrorNode(`profile/${profile.name}/error`, `Could not load ${descriptorOf(profile).label}`, oneLine(t), {
           command: 'otaBench.refresh', title: 'Retry', arguments: [node],
-        }, { parent: node, flags: t.credentials ? ['credentials'] : [] }),
+        }, { parent: node, flags: t.credentials ? ['credentials', `help=${d.credentialsHelp.command}`] : [] }),
       ];
-      if (t.credentials && profile.kind === 'aws') {
-        nodes.push(new InfoNode(`profile/${profile.name}/aws-config`, 'Open AWS config', 'gear', { command: 'otaBench.openAwsConfig', title: 'Open AWS config' }, node));
+      if (t.credentials) {
+        const help = d.credentialsHelp;
+        nodes.push(new InfoNode(`profile/${profile.name}/credentials-help`, help.title, 'gear', { command: help.command, title: help.title, arguments: [node] }, node));
       }
       return nodes;
     }

@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import type { CloudProvider } from '../../core/clouds/provider';
+import type { Capability, ListSpec } from '../../core/clouds/descriptor';
+import { can, descriptorOf } from '../../core/clouds/registry';
 import type { Execution, Job, Package, PackageVersion, Page } from '../../core/model';
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 import type { CloudProfile } from '../../core/profiles';
 import { contextValue, fieldsTooltip, themeIcon, treeItem } from './look';
 import { BenchNode } from './node';
@@ -10,18 +14,23 @@ import {
   lookOfVersion, packageFields, versionFields,
 } from './present';
 
-/** Providers that can read one version in full (AWS: its ARN, attributes and artifact). */
-export interface VersionReader {
-  getVersion(packageId: string, versionId: string): Promise<PackageVersion>;
-}
-export const canGetVersion = (p: CloudProvider): p is CloudProvider & VersionReader => typeof (p as Partial<VersionReader>).getVersion === 'function';
+/** Providers that can read one version in full (its cloud reference, attributes and artifact). */
+export const canGetVersion = (p: CloudProvider): p is CloudProvider & Required<Pick<CloudProvider, 'getVersion'>> =>
+  can(p.profile, 'describe-version') && typeof p.getVersion === 'function';
 
 /** Providers that can read one execution with the device's status details (AWS DescribeJobExecution). */
-export interface ExecutionReader {
-  describeExecution(jobId: string, target: string): Promise<Execution>;
+export const canDescribeExecution = (p: CloudProvider): p is CloudProvider & Required<Pick<CloudProvider, 'describeExecution'>> =>
+  can(p.profile, 'describe-execution') && typeof p.describeExecution === 'function';
+
+/** The menu flag for "Copy <cloud reference>" (ARN): only where the cloud has such references and the item carries one. */
+export function refFlag(ctx: ProfileContext, ref: string | undefined): string | undefined {
+  return ref && descriptorOf(ctx.profile).nouns.cloudRef ? 'arn' : undefined;
 }
-export const canDescribeExecution = (p: CloudProvider): p is CloudProvider & ExecutionReader =>
-  typeof (p as Partial<ExecutionReader>).describeExecution === 'function';
+
+/** Menu flags for the optional operations the profile's cloud offers (package.json menus match them). */
+function capabilityFlags(ctx: ProfileContext, pairs: [Capability, string][]): string[] {
+  return pairs.filter(([c]) => can(ctx.profile, c)).map(([, flag]) => flag);
+}
 
 /** Executions whose status details matter (download progress, failure reason), read per page at most. */
 const DETAIL_WORTHY = new Set(['in-progress', 'failed', 'rejected', 'timed-out']);
@@ -55,9 +64,7 @@ export interface ProfileContext {
   readonly pageSize?: number;
 }
 
-export const VERSION_STATUSES = ['draft', 'published', 'deprecated'] as const;
-export const JOB_STATUSES = ['in-progress', 'scheduled', 'completed', 'canceled'] as const;
-export const EXECUTION_STATUS_FILTER = ['queued', 'in-progress', 'succeeded', 'failed', 'timed-out', 'rejected', 'canceled', 'removed'] as const;
+const statusesOf = (list: ListSpec) => (list.statuses.length ? { statuses: list.statuses } : {});
 
 /** A node showing one listed cloud object; its id is its parent's id plus kind and key. */
 export abstract class CloudItemNode<T> implements ItemNode<T> {
@@ -91,12 +98,13 @@ export class PackageNode extends CloudItemNode<Package> implements PagedOwner {
 
   constructor(item: Package, ctx: ProfileContext, parent: BenchNode) {
     super(item, ctx, parent, 'package', item.id);
+    const d = descriptorOf(ctx.profile);
     this.paged = pagedUnder(this, ctx, {
-      noun: 'versions',
+      noun: `${d.nouns.version}s`,
       fetch: (opts) => ctx.provider.listVersions(item.id, opts),
       key: (v) => v.id,
       node: (v, owner) => new VersionNode(v, ctx, owner),
-      statuses: VERSION_STATUSES,
+      ...statusesOf(d.lists.versions),
     });
   }
 
@@ -108,8 +116,8 @@ export class PackageNode extends CloudItemNode<Package> implements PagedOwner {
       expandable: true,
       icon: new vscode.ThemeIcon(this.paged.filtered ? 'filter-filled' : 'package'),
       description: [describePackage(p), this.paged.filtered ? `versions: ${this.paged.filterText()}` : ''].filter(Boolean).join(' · '),
-      tooltip: fieldsTooltip('Package', packageFields(p)),
-      contextValue: contextValue('package', [p.arn && 'arn', 'paged', 'statuses', this.paged.filtered && 'filtered']),
+      tooltip: fieldsTooltip(capitalised(descriptorOf(this.ctx.profile).nouns.package), packageFields(p)),
+      contextValue: contextValue('package', [refFlag(this.ctx, p.arn), 'paged', this.paged.spec.statuses && 'statuses', this.paged.filtered && 'filtered']),
     });
   }
 
@@ -122,24 +130,52 @@ export class PackageNode extends CloudItemNode<Package> implements PagedOwner {
   }
 }
 
-/** One version of a package: DRAFT / PUBLISHED / DEPRECATED, the object commands act on. */
-export class VersionNode extends CloudItemNode<PackageVersion> {
+/**
+ * One version of a package, the object commands act on. Where the cloud lists jobs per version
+ * (Alibaba: ListOTAJobByFirmware), it expands to its jobs.
+ */
+export class VersionNode extends CloudItemNode<PackageVersion> implements Partial<PagedOwner> {
+  readonly paged?: PagedChildren<Job>;
 
   constructor(item: PackageVersion, ctx: ProfileContext, parent: BenchNode) {
     super(item, ctx, parent, 'version', item.id);
+    const d = descriptorOf(ctx.profile);
+    if (d.jobScope === 'version') {
+      this.paged = pagedUnder(this as PagedOwner, ctx, {
+        noun: d.nouns.jobs,
+        fetch: (opts) => ctx.provider.listJobs({ ...opts, version: { packageId: item.packageId, versionId: item.id } }),
+        key: (j) => j.id,
+        node: (j, owner) => new JobNode(j, ctx, owner),
+        ...statusesOf(d.lists.jobs),
+      });
+    }
   }
 
   getTreeItem(): vscode.TreeItem {
     const v = this.item;
+    const ctx = this.ctx;
     return treeItem({
       id: this.id,
       label: v.version,
-      expandable: false,
+      expandable: !!this.paged,
       icon: themeIcon(lookOfVersion(v.status)),
       description: describeVersion(v),
-      tooltip: fieldsTooltip(`Version ${v.version}`, versionFields(v)),
-      contextValue: contextValue('version', [`status=${v.status}`, (v.arn || canGetVersion(this.ctx.provider)) && 'arn']),
+      tooltip: fieldsTooltip(`${capitalised(descriptorOf(ctx.profile).nouns.version)} ${v.version}`, versionFields(v)),
+      contextValue: contextValue('version', [
+        `status=${v.status}`,
+        (v.arn || canGetVersion(ctx.provider)) && refFlag(ctx, v.arn ?? 'on-demand'),
+        ...capabilityFlags(ctx, [['version-lifecycle', 'lifecycle'], ['release', 'verify']]),
+        ...(this.paged ? ['paged', this.paged.spec.statuses && 'statuses', this.paged.filtered && 'filtered'] : []),
+      ]),
     });
+  }
+
+  getChildren(): Promise<BenchNode[]> {
+    return this.paged ? this.paged.children() : Promise.resolve([]);
+  }
+
+  reset(): void {
+    this.paged?.reset();
   }
 }
 
@@ -150,12 +186,13 @@ export class JobNode extends CloudItemNode<Job> implements PagedOwner {
 
   constructor(item: Job, ctx: ProfileContext, parent: BenchNode) {
     super(item, ctx, parent, 'job', item.id);
+    const d = descriptorOf(ctx.profile);
     this.paged = pagedUnder(this, ctx, {
-      noun: 'executions',
+      noun: d.nouns.executions,
       fetch: (opts) => ctx.provider.listExecutions(item.id, opts).then((page) => withStatusDetails(ctx.provider, page)),
       key: (e) => e.target,
       node: (e, owner) => new ExecutionNode(e, ctx, owner),
-      statuses: EXECUTION_STATUS_FILTER,
+      ...statusesOf(d.lists.executions),
     });
   }
 
@@ -172,8 +209,15 @@ export class JobNode extends CloudItemNode<Job> implements PagedOwner {
       expandable: true,
       icon: themeIcon(lookOfJob(j.status)),
       description: [describeJob(j), this.paged.filtered ? `executions: ${this.paged.filterText()}` : ''].filter(Boolean).join(' · '),
-      tooltip: fieldsTooltip(j.kind === 'verify' ? 'Verify job' : 'Job', jobFields(j)),
-      contextValue: contextValue('job', [`status=${j.status}`, j.arn && 'arn', 'paged', 'statuses', this.paged.filtered && 'filtered']),
+      tooltip: fieldsTooltip(`${j.kind === 'verify' ? 'Verify ' : ''}${j.kind === 'verify' ? descriptorOf(this.ctx.profile).nouns.job : capitalised(descriptorOf(this.ctx.profile).nouns.job)}`, jobFields(j)),
+      contextValue: contextValue('job', [
+        `status=${j.status}`,
+        refFlag(this.ctx, j.arn),
+        ...capabilityFlags(this.ctx, [['job-document', 'document'], ['cancel-job', 'cancel'], ['cancel-job-tasks', 'cancel-tasks'], ['retry-job', 'retry']]),
+        'paged',
+        this.paged.spec.statuses && 'statuses',
+        this.paged.filtered && 'filtered',
+      ]),
     });
   }
 
@@ -209,7 +253,7 @@ export class ExecutionNode extends CloudItemNode<Execution> {
       icon: themeIcon(lookOfExecution(e.status)),
       description: describeExecution(e),
       tooltip: fieldsTooltip(`Execution on ${e.target}`, executionFields(e)),
-      contextValue: contextValue('execution', [`status=${e.status}`]),
+      contextValue: contextValue('execution', [`status=${e.status}`, ...capabilityFlags(this.ctx, [['cancel-execution', 'cancel']])]),
       command: { command: 'otaBench.openExecutionDetails', title: 'Open Execution Details', arguments: [this] },
     });
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CloudKind } from '../../core/profiles';
 import { errorText } from '../clouds/errors';
+import { descriptorOf } from '../../core/clouds/registry';
 import { BenchNode, ErrorNode, InfoNode } from './node';
 import { FetchPage, Pager, PagerFilter } from './pager';
 
@@ -32,7 +33,7 @@ export interface PagedSpec<T> {
   /** Neutral statuses the list can be filtered by (server-side where the cloud can). */
   statuses?: readonly string[];
   pageSize?: number;
-  /** The profile's cloud: credential errors on AWS offer "Open AWS config". */
+  /** The profile's cloud: credential errors offer its descriptor's credentials help. */
   cloud: CloudKind;
 }
 
@@ -178,17 +179,16 @@ export class PagedChildren<T> {
 
   private errorNodes(err: unknown): BenchNode[] {
     const t = errorText(err);
+    const help = descriptorOf(this.spec.cloud).credentialsHelp;
     const what = this.pager.items.length ? `Could not load more ${this.spec.noun}` : `Could not load ${this.spec.noun}`;
     const detail = t.hint ? `${t.message} ${t.hint}` : t.message;
     const nodes: BenchNode[] = [
       new ErrorNode(`${this.owner.id}/#error`, what, detail, { command: 'otaBench.tree.retry', title: 'Retry', arguments: [this.owner] }, {
         parent: this.owner,
-        flags: t.credentials ? ['credentials'] : [],
+        flags: t.credentials ? ['credentials', `help=${help.command}`] : [],
       }),
     ];
-    if (t.credentials && this.spec.cloud === 'aws') {
-      nodes.push(new InfoNode(`${this.owner.id}/#aws-config`, 'Open AWS config', 'gear', { command: 'otaBench.openAwsConfig', title: 'Open AWS config' }, this.owner, '~/.aws/config'));
-    }
+    if (t.credentials) nodes.push(new InfoNode(`${this.owner.id}/#credentials-help`, help.title, 'gear', { command: help.command, title: help.title }, this.owner));
     return nodes;
   }
 }

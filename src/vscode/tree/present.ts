@@ -20,6 +20,8 @@ export const VERSION_LOOK: Record<VersionStatus, Look> = {
   draft: { icon: 'circle-large-outline', color: YELLOW },
   published: { icon: 'pass', color: GREEN },
   deprecated: { icon: 'archive', color: GREY },
+  unverified: { icon: 'circle-large-outline', color: YELLOW },
+  'verify-not-needed': { icon: 'pass', color: GREEN },
   verifying: { icon: 'sync~spin', color: BLUE },
   verified: { icon: 'verified', color: GREEN },
   'verify-failed': { icon: 'error', color: RED },
@@ -30,6 +32,9 @@ export const JOB_LOOK: Record<JobStatus, Look> = {
   scheduled: { icon: 'clock', color: YELLOW },
   'in-progress': { icon: 'sync~spin', color: BLUE },
   completed: { icon: 'pass', color: GREEN },
+  // Ended, but with failed devices: never the green of a success.
+  failed: { icon: 'error', color: RED },
+  partial: { icon: 'warning', color: YELLOW },
   canceled: { icon: 'circle-slash', color: GREY },
   deleting: { icon: 'trash', color: GREY },
   unknown: { icon: 'question' },
@@ -75,8 +80,7 @@ export function describeJob(j: Job): string {
 
 /** Status, download progress or the device's reason, then the time of the last change. */
 export function describeExecution(e: Execution): string {
-  const sd = e.statusDetails ?? {};
-  const extra = e.progress !== undefined && e.status === 'in-progress' ? `${Math.round(e.progress)}%` : sd.reason || sd.self_test;
+  const extra = e.progress !== undefined && e.status === 'in-progress' ? `${Math.round(e.progress)}%` : e.reason;
   return join(e.rawStatus, extra?.trim(), formatWhen(e.updatedAt ?? e.startedAt ?? e.queuedAt));
 }
 

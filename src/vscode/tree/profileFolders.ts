@@ -1,62 +1,53 @@
 import * as vscode from 'vscode';
-import type { CloudProvider } from '../../core/clouds/provider';
-import type { Job, ListOptions, Page } from '../../core/model';
+import { can, descriptorOf } from '../../core/clouds/registry';
+import type { Job } from '../../core/model';
 import { errorText, oneLine } from '../clouds/errors';
-import { CloudItemNode, JobNode, JOB_STATUSES, PackageNode, ProfileContext } from './itemNodes';
+import { CloudItemNode, JobNode, PackageNode, ProfileContext, refFlag } from './itemNodes';
 import { contextValue, fieldsTooltip, themeIcon, treeItem } from './look';
 import { BenchNode, ErrorNode, InfoNode } from './node';
 import { PagedFolderNode } from './paged';
 import { formatWhen, jobFields, Look } from './present';
 
-/** AWS (and any cloud that has them): OTA updates, each the wrapper of one job. */
-export interface OtaUpdateSource {
-  listOtaUpdates(opts?: ListOptions): Promise<Page<Job>>;
-  /** The full update (the list's summaries do not name the job). */
-  getOtaUpdate?(id: string): Promise<Job>;
-}
-
-export const hasOtaUpdates = (p: CloudProvider): p is CloudProvider & OtaUpdateSource =>
-  typeof (p as Partial<OtaUpdateSource>).listOtaUpdates === 'function';
-
 const fromProfile = (ctx: ProfileContext) => ({ pageSize: ctx.pageSize, cloud: ctx.profile.kind });
 
-/** The folders every cloud has: Packages (→ versions) and Jobs (→ executions). */
-export function cloudFolders(ctx: ProfileContext, parent: BenchNode): PagedFolderNode<unknown>[] {
-  const base = parent.id;
-  const packages = new PagedFolderNode(`${base}/packages`, 'Packages', 'package', 'packages', {
-    noun: 'packages',
-    fetch: (opts) => ctx.provider.listPackages(opts),
-    key: (p) => p.id,
-    node: (p, owner) => new PackageNode(p, ctx, owner),
-    ...fromProfile(ctx),
-  }, ctx.tree, parent);
-  const jobs = new PagedFolderNode(`${base}/jobs`, 'Jobs', 'tasklist', 'jobs', {
-    noun: 'jobs',
-    fetch: (opts) => ctx.provider.listJobs(opts),
-    key: (j) => j.id,
-    node: (j, owner) => new JobNode(j, ctx, owner),
-    statuses: JOB_STATUSES,
-    ...fromProfile(ctx),
-  }, ctx.tree, parent);
-  return [packages, jobs] as PagedFolderNode<unknown>[];
-}
-
-/** AWS: Packages · Jobs · OTA updates. */
-export function awsFolders(ctx: ProfileContext, parent: BenchNode): BenchNode[] {
-  const folders: BenchNode[] = cloudFolders(ctx, parent);
+/** A profile's folders, as its cloud's descriptor lists them (AWS: Packages · Jobs · OTA updates; Huawei: Packages · Upgrade tasks; Alibaba: Firmware). */
+export function profileFolders(ctx: ProfileContext, parent: BenchNode): BenchNode[] {
+  const d = descriptorOf(ctx.profile);
   const provider = ctx.provider;
-  if (hasOtaUpdates(provider)) {
-    folders.push(
-      new PagedFolderNode(`${parent.id}/ota`, 'OTA updates', 'rocket', 'otaUpdates', {
-        noun: 'OTA updates',
-        fetch: (opts) => provider.listOtaUpdates(opts),
-        key: (u) => u.id,
-        node: (u, owner) => new OtaUpdateNode(u, ctx, owner),
-        ...fromProfile(ctx),
-      }, ctx.tree, parent),
-    );
-  }
-  return folders;
+  return d.folders.map((f): BenchNode => {
+    const id = `${parent.id}/${f.id === 'ota-updates' ? 'ota' : f.id}`;
+    switch (f.id) {
+      case 'packages':
+        return new PagedFolderNode(id, f.label, f.icon, 'packages', {
+          noun: d.nouns.packages,
+          fetch: (opts) => provider.listPackages(opts),
+          key: (p) => p.id,
+          node: (p, owner) => new PackageNode(p, ctx, owner),
+          ...(d.lists.packages.statuses.length ? { statuses: d.lists.packages.statuses } : {}),
+          ...fromProfile(ctx),
+        }, ctx.tree, parent);
+      case 'jobs':
+        return new PagedFolderNode(id, f.label, f.icon, 'jobs', {
+          noun: d.nouns.jobs,
+          fetch: (opts) => provider.listJobs(opts),
+          key: (j) => j.id,
+          node: (j, owner) => new JobNode(j, ctx, owner),
+          ...(d.lists.jobs.statuses.length ? { statuses: d.lists.jobs.statuses } : {}),
+          ...fromProfile(ctx),
+        }, ctx.tree, parent);
+      case 'ota-updates': {
+        const list = provider.listOtaUpdates?.bind(provider);
+        if (!list) return new InfoNode(`${id}/#none`, `${f.label}: not available`, 'circle-slash', undefined, parent);
+        return new PagedFolderNode(id, f.label, f.icon, 'otaUpdates', {
+          noun: f.label,
+          fetch: (opts) => list(opts),
+          key: (u) => u.id,
+          node: (u, owner) => new OtaUpdateNode(u, ctx, owner),
+          ...fromProfile(ctx),
+        }, ctx.tree, parent);
+      }
+    }
+  });
 }
 
 const OTA_LOOK: Record<string, Look> = {
@@ -68,11 +59,9 @@ const OTA_LOOK: Record<string, Look> = {
   DELETE_FAILED: { icon: 'error', color: 'charts.red' },
 };
 
-/** The job id an OTA update runs (AWS awsIotJobId), wherever the provider put it. */
+/** The job an OTA update runs (AWS awsIotJobId), once the cloud has created it. */
 export function underlyingJobId(u: Job): string | undefined {
-  const d = u.details ?? {};
-  const id = d.awsIotJobId ?? d.jobId;
-  return typeof id === 'string' && id ? id : undefined;
+  return u.runsJob || undefined;
 }
 
 /** An OTA update (AWS CreateOTAUpdate); expands to the job it created. */
@@ -85,7 +74,7 @@ export class OtaUpdateNode extends CloudItemNode<Job> {
 
   getTreeItem(): vscode.TreeItem {
     const u = this.item;
-    const raw = String(u.details?.otaUpdateStatus ?? u.rawStatus);
+    const raw = u.rawStatus;
     return treeItem({
       id: this.id,
       label: u.id,
@@ -93,7 +82,7 @@ export class OtaUpdateNode extends CloudItemNode<Job> {
       icon: themeIcon(OTA_LOOK[raw] ?? { icon: 'rocket' }),
       description: [raw, formatWhen(u.updatedAt ?? u.createdAt)].filter(Boolean).join(' · '),
       tooltip: fieldsTooltip('OTA update', jobFields(u)),
-      contextValue: contextValue('otaUpdate', [u.arn && 'arn']),
+      contextValue: contextValue('otaUpdate', [refFlag(this.ctx, u.arn), can(this.ctx.profile, 'job-document') && 'document']),
     });
   }
 
@@ -109,7 +98,7 @@ export class OtaUpdateNode extends CloudItemNode<Job> {
   private async loadJob(): Promise<BenchNode[]> {
     let jobId = underlyingJobId(this.item);
     try {
-      const provider = this.ctx.provider as CloudProvider & Partial<OtaUpdateSource>;
+      const provider = this.ctx.provider;
       if (!jobId && provider.getOtaUpdate) {
         this.item = await provider.getOtaUpdate(this.item.id);
         jobId = underlyingJobId(this.item);

@@ -12,10 +12,9 @@ import type {
   GetPackageVersionResponse,
 } from '@aws-sdk/client-iot';
 import { countExecutions, TERMINAL_EXECUTION, type Execution, type Job, type Package, type PackageVersion, type Rollout, type RolloutCounts } from '../../model';
+import { isVerifyReference } from '../verifyRef';
 import { executionStatus, jobStatus, otaUpdateStatus, progressOf, versionStatus } from './status';
 
-/** Jobs this extension creates for the bench device. */
-export const VERIFY_JOB_PREFIX = 'ota-bench-verify-';
 /** The OTA service names the job of update X `AFR_OTA-X`. */
 export const OTA_JOB_PREFIX = 'AFR_OTA-';
 
@@ -23,7 +22,7 @@ export const thingOf = (thingArn: string | undefined) => (thingArn ?? '').replac
 
 function kindOf(jobId: string, fleet: boolean): Job['kind'] {
   if (jobId.startsWith(OTA_JOB_PREFIX)) return 'ota-update';
-  if (jobId.startsWith(VERIFY_JOB_PREFIX)) return 'verify';
+  if (isVerifyReference(jobId)) return 'verify';
   return fleet ? 'fleet' : undefined;
 }
 
@@ -121,6 +120,8 @@ export function toExecution(e: JobExecution): Execution {
     rawStatus: e.status ?? '',
     statusDetails,
     progress: progressOf(statusDetails, status),
+    // The FreeRTOS agent reports a failure reason, or how its self-test went.
+    reason: statusDetails?.reason || statusDetails?.self_test || undefined,
     queuedAt: e.queuedAt,
     startedAt: e.startedAt,
     updatedAt: e.lastUpdatedAt,
@@ -130,8 +131,6 @@ export function toExecution(e: JobExecution): Execution {
       versionNumber: e.versionNumber,
       forceCanceled: e.forceCanceled,
       approximateSecondsBeforeTimedOut: e.approximateSecondsBeforeTimedOut,
-      reason: statusDetails?.reason,
-      selfTest: statusDetails?.self_test,
     },
   };
 }
@@ -173,6 +172,7 @@ export function toOtaUpdate(u: OTAUpdateSummary | OTAUpdateInfo, statusFilter?: 
     createdAt: u.creationDate,
     updatedAt: info.lastModifiedDate,
     kind: 'ota-update',
+    ...(info.awsIotJobId ? { runsJob: info.awsIotJobId } : {}),
     details: {
       awsIotJobId: info.awsIotJobId,
       awsIotJobArn: info.awsIotJobArn,

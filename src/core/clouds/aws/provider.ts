@@ -12,6 +12,7 @@ import {
   GetOTAUpdateCommand,
   GetPackageVersionCommand,
   ListJobExecutionsForJobCommand,
+  ListJobExecutionsForThingCommand,
   ListJobsCommand,
   ListOTAUpdatesCommand,
   ListPackagesCommand,
@@ -26,12 +27,12 @@ import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, Ve
 import { createClients, type AwsClients, type AwsProfileConfig, type ClientOptions } from './clients';
 import { makeContext, type AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
-import { rolloutOf, thingOf, toExecution, toExecutionSummary, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
+import { OTA_JOB_PREFIX, rolloutOf, thingOf, toExecution, toExecutionSummary, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
 import { byPrefix, clampPageSize, fillPage } from './paging';
 import { publish, setState, type PublishOptions } from './publish';
 import { buildFleetJob, buildFleetOtaUpdate, type FieldError, type FleetRolloutInput } from './rollout';
 import { awsExecutionStatus, awsJobStatus, awsVersionStatus } from './status';
-import { startVerifyJob, type AwsVerifyRequest } from './verify';
+import { describeExisting, startVerifyJob, type AwsVerifyRequest } from './verify';
 import { watchJob, type AwsWatchOptions } from './watch';
 
 export interface AwsProviderOptions extends ClientOptions, PublishOptions {
@@ -150,6 +151,26 @@ export class AwsProvider implements CloudProvider {
 
   startVerifyJob(req: VerifyRequest | AwsVerifyRequest, signal?: Cancel): Promise<Job> {
     return startVerifyJob(this.ctx, req, signal);
+  }
+
+  /** AWS jobs are named by their reference; an OTA update's job is AFR_OTA-<reference>. */
+  async findVerifyJob(reference: string): Promise<Job | undefined> {
+    return (await describeExisting(this.ctx, reference)) ?? (await describeExisting(this.ctx, `${OTA_JOB_PREFIX}${reference}`));
+  }
+
+  /** QUEUED and IN_PROGRESS executions on the bench things (a new job would queue behind them). */
+  async pendingWork(targets: string[]): Promise<Job[]> {
+    const found = new Map<string, Job>();
+    for (const thingName of targets) {
+      for (const status of ['IN_PROGRESS', 'QUEUED'] as const) {
+        const r = await this.ctx.call(`Listing the jobs of ${thingName}`, (abortSignal) => this.clients.iot.send(new ListJobExecutionsForThingCommand({ thingName, status, maxResults: 10 }), { abortSignal }));
+        for (const e of r.executionSummaries ?? []) {
+          const id = e.jobId!;
+          if (!found.has(id)) found.set(id, { cloud: 'aws', id, status: 'in-progress', rawStatus: `${thingName}: ${status}` });
+        }
+      }
+    }
+    return [...found.values()];
   }
 
   /** Validates a fleet rollout and, when it is valid, creates the job or OTA update. */

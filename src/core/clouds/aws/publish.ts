@@ -2,26 +2,22 @@
 // cancellable, SHA-256 checksum), optionally sign it with AWS Signer, create the package if
 // absent, create the version with its artifact and attributes (≤ 3 KB), associate an SBOM, then
 // PUBLISH. Every step looks before it creates, so a re-run after a failure reuses the uploaded
-// object (same SHA-256 in its metadata) and the registered version instead of duplicating them.
+// object (same SHA-256 in its metadata) and the registered version instead of duplicating them;
+// upload.ts does the same for the SDK's own retries after a lost reply.
 
 import { GetBucketVersioningCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreatePackageCommand, CreatePackageVersionCommand, GetPackageCommand, GetPackageVersionCommand, UpdatePackageVersionCommand, AssociateSbomWithPackageVersionCommand, type GetPackageVersionResponse } from '@aws-sdk/client-iot';
 import { DescribeSigningJobCommand, StartSigningJobCommand, waitUntilSuccessfulSigningJob } from '@aws-sdk/client-signer';
-import { Upload } from '@aws-sdk/lib-storage';
-import { createReadStream } from 'fs';
-import { readFile, stat } from 'fs/promises';
+import { readFile } from 'fs/promises';
 import { basename } from 'path';
 import { CloudError, isCloudErrorCode } from '../../model';
 import type { Cancel, Progress, PublishRequest, PublishResult } from '../provider';
 import { clientToken, isNotFound, requireSetting, type AwsContext } from './context';
 import { NAME, TEXT, attributesBytes } from './limits';
 import { toVersion } from './map';
+import { uploadImage, type UploadOptions, type Uploaded } from './upload';
 
-export interface PublishOptions {
-  /** Images at least this big go up in parts of this size (S3 minimum 5 MiB). */
-  partSize?: number;
-  /** Parts in flight at once (memory ≈ partSize × queueSize). */
-  queueSize?: number;
+export interface PublishOptions extends UploadOptions {
   /** Signer polling: seconds between DescribeSigningJob calls. */
   signerPollSeconds?: number;
 }
@@ -45,7 +41,7 @@ export function versionAttributes(req: PublishRequest, extra: Record<string, str
     filename: basename(a.path),
     signature: a.signature ? Buffer.from(a.signature).toString('base64') : undefined,
     signatureAlgorithm: a.signature ? (a.signatureAlgorithm ?? 'ECDSA') : undefined,
-    certfile: a.certificateName,
+    certfile: req.options?.aws?.certificateName,
     ...extra,
     ...req.attributes,
   };
@@ -77,75 +73,9 @@ async function ensureVersionedBucket(ctx: AwsContext, bucket: string): Promise<v
   }
 }
 
-interface Uploaded {
-  bucket: string;
-  key: string;
-  versionId: string;
-  reused: boolean;
-}
-
-async function findObject(ctx: AwsContext, bucket: string, key: string, sha256Hex: string): Promise<string | undefined> {
-  try {
-    const head = await ctx.call(`Looking for s3://${bucket}/${key}`, (abortSignal) => ctx.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }));
-    return head.Metadata?.sha256 === sha256Hex && head.VersionId ? head.VersionId : undefined;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
-async function uploadImage(ctx: AwsContext, req: PublishRequest, bucket: string, opts: PublishOptions, progress?: Progress, signal?: Cancel): Promise<Uploaded> {
-  const a = req.artifact;
-  const key = objectKey(ctx, req);
-  const existing = await findObject(ctx, bucket, key, a.sha256Hex);
-  if (existing) {
-    progress?.({ done: a.size, total: a.size, message: `Already uploaded: s3://${bucket}/${key}` });
-    return { bucket, key, versionId: existing, reused: true };
-  }
-  const size = (await stat(a.path).catch(() => undefined))?.size;
-  if (size === undefined) throw new CloudError(`Firmware image not found: ${a.path}`, 'invalid', 'Build the firmware first.');
-  if (size !== a.size) throw new CloudError(`The image changed since it was hashed (${a.size} → ${size} bytes).`, 'invalid', 'Re-run the release so the image is hashed and signed again.');
-  if (signal?.aborted) throw new CloudError('Upload cancelled.', 'canceled');
-  const partSize = Math.max(5 * 1024 * 1024, opts.partSize ?? 8 * 1024 * 1024);
-  const upload = new Upload({
-    client: ctx.clients.s3,
-    params: {
-      Bucket: bucket,
-      Key: key,
-      Body: createReadStream(a.path, { highWaterMark: 1024 * 1024 }),
-      ContentType: 'application/octet-stream',
-      ChecksumAlgorithm: 'SHA256',
-      // The SHA-256 in metadata is how a re-run recognises the object (multipart checksums are composite).
-      Metadata: { sha256: a.sha256Hex, version: req.version, package: req.packageName },
-    },
-    partSize,
-    queueSize: opts.queueSize ?? 2,
-    leavePartsOnError: false,
-  });
-  upload.on('httpUploadProgress', (p) => progress?.({ done: p.loaded, total: a.size, message: `Uploading ${basename(a.path)}` }));
-  const onAbort = () => void upload.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const out = await ctx.call(`Uploading ${basename(a.path)} to s3://${bucket}/${key}`, () => upload.done(), { timeoutMs: 0 }); // bounded by the socket's idle timeout: a large image may take longer than one call's deadline
-    if (signal?.aborted) throw new CloudError('Upload cancelled.', 'canceled');
-    const checksum = (out as { ChecksumSHA256?: string }).ChecksumSHA256;
-    if (checksum && !checksum.includes('-') && checksum !== Buffer.from(a.sha256Hex, 'hex').toString('base64')) {
-      throw new CloudError('S3 stored a different SHA-256 than the image has.', 'invalid', 'The file changed during the upload; re-run the release.');
-    }
-    const versionId = (out as { VersionId?: string }).VersionId;
-    if (!versionId) throw new CloudError(`S3 returned no object version for s3://${bucket}/${key}.`, 'config', `Enable versioning on bucket ${bucket}.`);
-    return { bucket, key, versionId, reused: false };
-  } catch (e) {
-    if (signal?.aborted) throw new CloudError('Upload cancelled.', 'canceled');
-    throw e;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-}
-
 /** AWS Signer: sign the uploaded object version; returns the signed object and the signing job id. */
 async function signWithSigner(ctx: AwsContext, req: PublishRequest, up: Uploaded, opts: PublishOptions, progress?: Progress, signal?: Cancel): Promise<{ jobId: string; bucket: string; key: string; versionId: string }> {
-  const profileName = req.cloudSigner!.profileName;
+  const profileName = req.options!.aws!.cloudSigner!.profileName;
   progress?.({ message: `Signing with AWS Signer profile ${profileName}` });
   const started = await ctx.call(`Starting signing job (profile ${profileName})`, (abortSignal) =>
     ctx.clients.signer.send(
@@ -205,7 +135,7 @@ function sameImage(existing: GetPackageVersionResponse, req: PublishRequest): vo
 }
 
 async function associateSbom(ctx: AwsContext, req: PublishRequest, bucket: string, existing?: GetPackageVersionResponse): Promise<void> {
-  const path = req.sbomPath!;
+  const path = req.options!.aws!.sbomPath!;
   const key = objectKey(ctx, req, `sbom/${basename(path)}`);
   if (existing?.sbom?.s3Location?.key === key) return;
   const body = await readFile(path).catch(() => {
@@ -230,7 +160,7 @@ export async function publish(ctx: AwsContext, req: PublishRequest, opts: Publis
   const existing = await getVersion(ctx, req.packageName, req.version);
   if (existing) {
     sameImage(existing, req);
-    if (req.sbomPath) await associateSbom(ctx, req, bucket, existing);
+    if (req.options?.aws?.sbomPath) await associateSbom(ctx, req, bucket, existing);
     if (existing.status === 'DRAFT') await setState(ctx, req.packageName, req.version, 'PUBLISH');
     const loc = existing.artifact?.s3Location;
     const final = (await getVersion(ctx, req.packageName, req.version)) ?? existing;
@@ -242,10 +172,10 @@ export async function publish(ctx: AwsContext, req: PublishRequest, opts: Publis
     };
   }
 
-  const up = await uploadImage(ctx, req, bucket, opts, progress, signal);
+  const up = await uploadImage(ctx, req, bucket, objectKey(ctx, req), opts, progress, signal);
   let artifact = { bucket: up.bucket, key: up.key, versionId: up.versionId };
   let signerJobId: string | undefined;
-  if (req.cloudSigner) {
+  if (req.options?.aws?.cloudSigner) {
     const signed = await signWithSigner(ctx, req, up, opts, progress, signal);
     signerJobId = signed.jobId;
     artifact = { bucket: signed.bucket, key: signed.key, versionId: signed.versionId };
@@ -253,7 +183,7 @@ export async function publish(ctx: AwsContext, req: PublishRequest, opts: Publis
   if (signal?.aborted) throw new CloudError('Publish cancelled after the upload; a re-run reuses the uploaded image.', 'canceled');
   progress?.({ message: `Registering ${req.packageName}@${req.version}` });
   await ensurePackage(ctx, req);
-  const attributes = versionAttributes(req, { signerJobId, signerProfile: req.cloudSigner?.profileName, imageKey: req.cloudSigner ? up.key : undefined, imageVersionId: req.cloudSigner ? up.versionId : undefined });
+  const attributes = versionAttributes(req, { signerJobId, signerProfile: req.options?.aws?.cloudSigner?.profileName, imageKey: req.options?.aws?.cloudSigner ? up.key : undefined, imageVersionId: req.options?.aws?.cloudSigner ? up.versionId : undefined });
   let registered = false;
   try {
     await ctx.call(`Creating ${req.packageName}@${req.version}`, (abortSignal) =>
@@ -275,7 +205,7 @@ export async function publish(ctx: AwsContext, req: PublishRequest, opts: Publis
     if (!now) throw e;
     sameImage(now, req);
   }
-  if (req.sbomPath) await associateSbom(ctx, req, bucket);
+  if (req.options?.aws?.sbomPath) await associateSbom(ctx, req, bucket);
   await setState(ctx, req.packageName, req.version, 'PUBLISH');
   const final = await getVersion(ctx, req.packageName, req.version);
   return {

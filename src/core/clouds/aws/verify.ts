@@ -4,13 +4,14 @@
 // package version by destinationPackageVersions. Or, optionally, CreateOTAUpdate on that thing
 // (the only way to use an AWS Signer job's signature).
 
-import { randomBytes } from 'crypto';
 import { CreateJobCommand, CreateOTAUpdateCommand, DescribeJobCommand, DescribeThingCommand, GetOTAUpdateCommand, GetPackageVersionCommand, type GetPackageVersionResponse } from '@aws-sdk/client-iot';
 import { CloudError, isCloudErrorCode, type Job } from '../../model';
 import type { Cancel, VerifyRequest } from '../provider';
 import { requireSetting, type AwsContext } from './context';
 import { NAME } from './limits';
-import { OTA_JOB_PREFIX, toJob, VERIFY_JOB_PREFIX } from './map';
+import { benchTargets } from '../registry';
+import { verifyReference } from '../verifyRef';
+import { OTA_JOB_PREFIX, toJob } from './map';
 
 export interface AwsVerifyRequest extends VerifyRequest {
   /** Use CreateOTAUpdate instead of CreateJob (required for AWS Signer signatures). */
@@ -58,30 +59,12 @@ export function afrOtaDocument(region: string, files: AfrOtaFile[]): string {
   });
 }
 
-const SAFE = /[^a-zA-Z0-9_-]/g;
-
-/**
- * `ota-bench-verify-<pkg>-<version>-<UTC yyyymmddhhmmss>` within `max` characters (64 for a job id;
- * an OTA update id leaves room for the `AFR_OTA-` its job gets, so that stays ≤ 64 too).
- */
-export function verifyJobId(
-  packageName: string,
-  version: string,
-  now = new Date(),
-  max: number = NAME.jobId.max,
-  nonce = randomBytes(3).toString('hex'),
-): string {
-  // Time to the millisecond plus a random tail: two verify jobs for one version never share an id.
-  const stamp = `${now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 17)}${nonce}`;
-  const room = max - VERIFY_JOB_PREFIX.length - stamp.length - 2;
-  const pkg = packageName.replace(SAFE, '_');
-  const ver = version.replace(SAFE, '_');
-  const pkgPart = pkg.slice(0, Math.max(4, room - ver.length - 1));
-  const middle = `${pkgPart}-${ver}`.slice(0, room);
-  return `${VERIFY_JOB_PREFIX}${middle}-${stamp}`;
+/** AWS job ids are the client reference itself (one maker: ../verifyRef). */
+export function verifyJobId(packageName: string, version: string, now = new Date(), max: number = NAME.jobId.max, nonce?: string): string {
+  return verifyReference(packageName, version, now, max, nonce);
 }
 
-async function describeExisting(ctx: AwsContext, jobId: string): Promise<Job | undefined> {
+export async function describeExisting(ctx: AwsContext, jobId: string): Promise<Job | undefined> {
   try {
     const d = await ctx.call(`Reading job ${jobId}`, (abortSignal) => ctx.clients.iot.send(new DescribeJobCommand({ jobId }), { abortSignal }));
     return d.job ? toJob(d.job) : undefined;
@@ -91,20 +74,22 @@ async function describeExisting(ctx: AwsContext, jobId: string): Promise<Job | u
   }
 }
 
-/** A re-run with the same job id reuses the job, but only if it verifies the same thing. */
-function sameThingOrThrow(job: Job, thingName: string): Job {
+/** A re-run with the same job id reuses the job, but only if it verifies the same things. */
+function sameThingOrThrow(job: Job, thingNames: string[]): Job {
   const targets = String(job.details?.targets ?? '').split(', ');
-  if (targets.includes(`thing/${thingName}`)) return job;
-  throw new CloudError(`Job ${job.id} already exists and targets ${job.details?.targets || 'other things'}, not ${thingName}.`, 'already-exists', 'Start the verify job with a new job id.');
+  if (thingNames.every((t) => targets.includes(`thing/${t}`))) return job;
+  throw new CloudError(`Job ${job.id} already exists and targets ${job.details?.targets || 'other things'}, not ${thingNames.join(', ')}.`, 'already-exists', 'Start the verify job with a new job id.');
 }
 
 export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, signal?: Cancel): Promise<Job> {
   const p = ctx.profile;
-  const thingName = requireSetting(req.target ?? p.thingName, 'bench thing name', 'Edit the profile and set the bench device\'s thing name.');
+  const thingNames = req.targets?.length ? req.targets : benchTargets(p);
+  requireSetting(thingNames[0], 'bench thing name', 'Edit the profile and set the bench device\'s thing name.');
+  const thingName = thingNames.join(', ');
   const roleArn = requireSetting(p.roleArn, 'IAM role for presigned URLs', 'Edit the profile and set the role AWS IoT assumes to presign S3 URLs.');
-  if (req.jobId) {
-    const have = await describeExisting(ctx, req.jobId);
-    if (have) return sameThingOrThrow(have, thingName);
+  {
+    const have = await describeExisting(ctx, req.reference);
+    if (have) return sameThingOrThrow(have, thingNames);
   }
   const version: GetPackageVersionResponse = await ctx.call(`Reading ${req.packageName}@${req.version}`, (abortSignal) =>
     ctx.clients.iot.send(new GetPackageVersionCommand({ packageName: req.packageName, versionName: req.version }), { abortSignal }),
@@ -115,7 +100,11 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   const attrs = version.attributes ?? {};
   const loc = version.artifact?.s3Location;
   if (!loc?.bucket || !loc.key) throw new CloudError(`${req.packageName}@${req.version} has no S3 artifact.`, 'invalid', 'Publish it again with OTA Bench so the image location is recorded.');
-  const thing = await ctx.call(`Reading thing ${thingName}`, (abortSignal) => ctx.clients.iot.send(new DescribeThingCommand({ thingName }), { abortSignal }));
+  const thingArns: string[] = [];
+  for (const name of thingNames) {
+    const thing = await ctx.call(`Reading thing ${name}`, (abortSignal) => ctx.clients.iot.send(new DescribeThingCommand({ thingName: name }), { abortSignal }));
+    thingArns.push(thing.thingArn!);
+  }
   if (signal?.aborted) throw new CloudError('Verify job cancelled before it was created.', 'canceled');
   const timeout = req.timeoutMinutes ?? 30;
   const expires = req.urlExpiresInSec ?? 3600;
@@ -123,7 +112,8 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   const viaOta = req.viaOtaUpdate ?? (p.verifyVia === 'ota-update' || !!signerJobId);
 
   if (viaOta) {
-    const otaUpdateId = req.jobId ?? verifyJobId(req.packageName, req.version, new Date(), NAME.jobId.max - OTA_JOB_PREFIX.length);
+    // Its job is AFR_OTA-<id>: a reference longer than a job id allows gets a fresh, shorter one.
+    const otaUpdateId = req.reference.length <= NAME.jobId.max - OTA_JOB_PREFIX.length ? req.reference : verifyJobId(req.packageName, req.version, new Date(), NAME.jobId.max - OTA_JOB_PREFIX.length);
     const imageKey = attrs.imageKey ?? loc.key;
     const imageVersion = attrs.imageVersionId ?? loc.version;
     const signature = req.artifact?.signature ?? (attrs.signature ? Buffer.from(attrs.signature, 'base64') : undefined);
@@ -134,7 +124,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
           new CreateOTAUpdateCommand({
             otaUpdateId,
             description: `OTA Bench verify of ${req.packageName}@${req.version} on ${thingName}`,
-            targets: [thing.thingArn!],
+            targets: thingArns,
             targetSelection: 'SNAPSHOT',
             protocols: ['HTTP'],
             roleArn,
@@ -147,7 +137,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
                   : {
                       customCodeSigning: {
                         signature: { inlineDocument: signature },
-                        certificateChain: { certificateName: req.artifact?.certificateName ?? attrs.certfile ?? p.certfile ?? 'code_sign.crt' },
+                        certificateChain: { certificateName: req.options?.aws?.certificateName ?? attrs.certfile ?? p.certfile ?? 'code_sign.crt' },
                         hashAlgorithm: 'SHA256',
                         signatureAlgorithm: (attrs.signatureAlgorithm as 'ECDSA' | 'RSA' | undefined) ?? 'ECDSA',
                       },
@@ -178,7 +168,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     throw new CloudError(`OTA update ${otaUpdateId} did not create its job in time.`, 'unavailable', `Look for job ${OTA_JOB_PREFIX}${otaUpdateId} in the tree later.`, undefined, true);
   }
 
-  const jobId = req.jobId ?? verifyJobId(req.packageName, req.version);
+  const jobId = req.reference;
   const signature = req.artifact?.signature ?? (attrs.signature ? Buffer.from(attrs.signature, 'base64') : undefined);
   if (!signature) throw new CloudError(`${req.packageName}@${req.version} has no signature attribute.`, 'invalid', 'Publish it with local signing (or use AWS Signer, which verifies through an OTA update).');
   const document = afrOtaDocument(p.region, [
@@ -189,7 +179,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
       key: loc.key,
       signature,
       signatureAlgorithm: (req.artifact?.signatureAlgorithm ?? attrs.signatureAlgorithm ?? 'ECDSA') as 'ECDSA' | 'RSA',
-      certfile: req.artifact?.certificateName ?? attrs.certfile ?? p.certfile,
+      certfile: req.options?.aws?.certificateName ?? attrs.certfile ?? p.certfile,
     },
   ]);
   try {
@@ -197,7 +187,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
       ctx.clients.iot.send(
         new CreateJobCommand({
           jobId,
-          targets: [thing.thingArn!],
+          targets: thingArns,
           targetSelection: 'SNAPSHOT',
           document,
           description: `OTA Bench verify of ${req.packageName}@${req.version} on ${thingName}`,
@@ -211,7 +201,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   } catch (e) {
     if (isCloudErrorCode(e, 'already-exists')) {
       const have = await describeExisting(ctx, jobId);
-      if (have) return sameThingOrThrow(have, thingName);
+      if (have) return sameThingOrThrow(have, thingNames);
     }
     throw e;
   }

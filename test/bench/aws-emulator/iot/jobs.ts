@@ -502,6 +502,13 @@ export class Jobs {
     return next;
   }
 
+  /** What the in-progress timer does when it fires, now (seeding history without waiting). */
+  timeOut(jobId: string, thingName: string): void {
+    const job = this.job(jobId);
+    const e = this.execution(jobId, thingName);
+    if (e.status === 'IN_PROGRESS') this.finish(job, e, 'TIMED_OUT', false);
+  }
+
   private armTimeout(job: JobRecord, e: ExecutionRecord, stepMinutes?: number): void {
     const minutes = stepMinutes ?? job.timeoutConfig?.inProgressTimeoutInMinutes;
     if (e.timer) clearTimeout(e.timer);

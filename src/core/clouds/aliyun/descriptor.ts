@@ -1,0 +1,46 @@
+// Alibaba Cloud IoT Platform as data (see ../descriptor.ts). Loaded at activation: no client code here.
+
+import type { CloudDescriptor } from '../descriptor';
+import { ALIYUN_REGION, listOf, pattern, validators } from '../../validators';
+
+export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
+  kind: 'aliyun',
+  label: 'Alibaba Cloud IoT Platform',
+  regions: {
+    known: ['cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'ap-southeast-1', 'ap-northeast-1', 'eu-central-1', 'us-west-1', 'us-east-1'],
+    validate: pattern(ALIYUN_REGION, 'That is not an Alibaba Cloud region id (e.g. cn-shanghai, ap-southeast-1).'),
+    endpoint: (region) => `https://iot.${region}.aliyuncs.com`,
+  },
+  profileFields: [
+    { key: 'iotInstanceId', label: 'IoT instance id (empty for old public instances)', required: false, validate: validators.iotInstanceId },
+    { key: 'productKey', label: 'ProductKey of the bench device', required: false, validate: validators.productKey },
+    { key: 'deviceName', label: 'Bench DeviceName(s), comma-separated (at most 10)', required: false, validate: listOf(validators.deviceName, 10, 'devices'), list: { max: 10 } },
+    { key: 'credentials', label: 'Credentials: "secrets" (keychain) or "chain" (env, ~/.alibabacloud/credentials, aliyun CLI profiles)', required: false, validate: validators.aliyunCredentials, placeholder: 'secrets' },
+  ],
+  secretFields: [
+    { key: 'accessKeyId', label: 'AccessKey ID' },
+    { key: 'accessKeySecret', label: 'AccessKey Secret' },
+  ],
+  // CreateOTAVerifyJob takes at most 10 devices.
+  bench: { field: 'deviceName', maxTargets: 10 },
+  nouns: {
+    device: 'device', devices: 'devices', package: 'firmware', packages: 'firmware', version: 'version',
+    job: 'job', jobs: 'jobs', execution: 'device task', executions: 'device tasks',
+  },
+  // FirmwareSign is the hex MD5 (default) or SHA-256 of the file (cloud-apis.md §4).
+  signing: { deviceChecks: 'md5-or-sha256', signatureRequired: false, defaultHash: 'md5' },
+  lists: {
+    packages: { paging: 'page', maxPageSize: 100, statuses: [] },
+    versions: { paging: 'page', maxPageSize: 100, statuses: ['unverified', 'verifying', 'verified', 'verify-failed', 'verify-not-needed'] },
+    jobs: { paging: 'page', maxPageSize: 200, statuses: [] },
+    executions: { paging: 'page', maxPageSize: 100, statuses: ['queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled'] },
+  },
+  // ListOTAJobByFirmware: Alibaba has no account-wide job list.
+  jobScope: 'version',
+  credentialsHelp: { command: 'otaBench.editProfile', title: 'Edit Profile Keys' },
+  clientReference: 'tag',
+  folders: [{ id: 'packages', label: 'Firmware', icon: 'package' }],
+  // Grows as the provider lands (issue 10): browsing and releasing are not built yet.
+  capabilities: new Set([]),
+  unavailable: 'Alibaba Cloud IoT Platform browsing and releasing are not built in this version yet; the profile and its keys are kept.',
+};
