@@ -1,7 +1,7 @@
-// Builds the extension (Node, `vscode` external), the lazily loaded cloud bundles, the webview
+// Builds the extension (Node, `vscode` external), the lazily loaded cloud bundles, the CLI (dist/cli.js), the webview
 // (browser) and the integration-test suite. Flags: --production (minify), --watch, --tests.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +39,17 @@ const builds = [
     format: 'cjs',
     external: nodeExternals,
     metafile: true,
+  },
+  // `ota-bench` (package.json bin): the CLI, no vscode; it requires dist/clouds/<kind>.js beside it on first use.
+  {
+    ...common,
+    entryPoints: [{ in: 'src/cli/main.ts', out: 'cli' }],
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: nodeExternals,
+    banner: { js: '#!/usr/bin/env node' },
   },
   {
     ...common,
@@ -97,6 +108,7 @@ if (watch) {
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
   copyAssets();
+  chmodSync(join(root, 'dist/cli.js'), 0o755);
   const meta = results[0].metafile;
   for (const [file, info] of Object.entries(meta.outputs)) {
     if (file.endsWith('.js')) console.log(`${file.padEnd(28)} ${(info.bytes / 1024).toFixed(1)} KB`);

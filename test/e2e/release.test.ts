@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { createProvider } from '../../src/core/clouds/aws';
 import { resumePoint, resumeRelease, startRelease, type ReleaseRecord } from '../../src/core/release';
-import { writeVerifyBundle } from '../../src/vscode/release/bundle';
-import { rolloutView, serialEntry, TimelineBuilder } from '../../src/vscode/release/view';
+import { writeVerifyBundle } from '../../src/core/release/bundle';
+import { rolloutView, serialEntry, TimelineBuilder } from '../../src/core/release/view';
 import { startReleaseBench, type ReleaseBench } from './releaseBench';
 
 const statuses = (r: ReleaseRecord) => Object.fromEntries(r.steps.map((s) => [s.id, s.status]));

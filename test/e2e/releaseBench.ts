@@ -11,7 +11,7 @@ import { shellBuildRunner, type ReleaseConfig, type ReleaseDeps, type ReleaseEve
 import { FileReleaseStore } from '../../src/core/release/store';
 import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
 import { SerialSession } from '../../src/core/serial/session';
-import { serialWatcher } from '../../src/vscode/release/serialWatcher';
+import { serialWatcher } from '../../src/core/release/serialWatcher';
 import { portLink } from '../../src/core/release/serialWatch';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { startBoard, type VirtualBoard } from '../bench/board/board';

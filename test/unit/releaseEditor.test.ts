@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { newRecord, type ReleaseConfig, type ReleaseEvent } from '../../src/core/release';
-import { bundleFolderName, writeVerifyBundle } from '../../src/vscode/release/bundle';
+import { bundleFolderName, writeVerifyBundle } from '../../src/core/release/bundle';
 import { fieldError, iotArnPrefix, parseTargets } from '../../src/vscode/release/fleetInput';
 import { ProgressMeter } from '../../src/vscode/release/progress';
 

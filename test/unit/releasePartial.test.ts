@@ -3,8 +3,8 @@
 // only start-verify → watch → verdict (no local artifact). And the pane's view of both.
 import { strict as assert } from 'assert';
 import { resumePoint, resumeRelease, startRelease } from '../../src/core/release/pipeline';
-import { verifyOnlyRecord } from '../../src/vscode/release/verifyOnly';
-import { releaseView, rolloutView, TimelineBuilder } from '../../src/vscode/release/view';
+import { verifyOnlyRecord } from '../../src/core/release/verifyOnly';
+import { releaseView, rolloutView, TimelineBuilder } from '../../src/core/release/view';
 import { benchesCleanedAfterEach, benchNow } from './releaseHarness';
 
 const bench = benchesCleanedAfterEach();

@@ -3,7 +3,7 @@
 export { startRelease, resumeRelease, resumePoint, newRecord, type ReleaseDeps, type RunOptions } from './pipeline';
 export { STEPS, profileTarget, verifyJobId, DEFAULT_JOB_TIMEOUT_MINUTES, DEFAULT_BANNER_GRACE_MS, type StepDef, type StepOutcome } from './steps';
 export * from './types';
-export { MemoryReleaseStore, FileReleaseStore, type ReleaseStore } from './store';
+export { MemoryReleaseStore, FileReleaseStore, acquireReleaseLock, workspaceRecordPath, workspaceStateDir, ReleaseLockedError, type ReleaseStore, type LockHolder } from './store';
 export { findFiles, globToRegExp, locateArtifact } from './artifact';
 export { shellBuildRunner, parseGccProblems, type BuildRunner, type BuildResult } from './build';
 export { StepFailure, StaleReleaseError } from './errors';
@@ -11,3 +11,7 @@ export { SerialTap, bannerMatcher, relevantLines, stripAnsi, DEFAULT_BANNER, typ
 export { decideVerdict, summarizeRollout, benchExecution, cloudReason } from './verdict';
 export { parseSigningSettings, signingOf, defaultSigning, describeSigning, type SigningSettings } from './signingSettings';
 export { parseReleaseSettings, releaseConfig, defaultPackageName, DEFAULT_ARTIFACT, type ReleaseSettings, type BuildSetting } from './settings';
+export { writeVerifyBundle, bundleFolderName, bundleSummary, type BundleInput } from './bundle';
+export { releaseView, rolloutView, serialEntry, TimelineBuilder, type StepProgress } from './view';
+export { serialWatcher, type SerialLineSource } from './serialWatcher';
+export { verifyOnlyRecord, type ExistingVersion } from './verifyOnly';

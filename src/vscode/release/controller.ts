@@ -10,11 +10,11 @@ import {
 } from '../../core/release';
 import type { ReleaseUpdate, RolloutView, TimelineEntry } from '../../shared/protocol';
 import { errorMessage, log, redact } from '../log';
-import { writeVerifyBundle } from './bundle';
+import { writeVerifyBundle } from '../../core/release/bundle';
 import type { MonitorBridge } from './monitorBridge';
 import { ProgressMeter } from './progress';
 import type { ReleaseStatusBar } from './statusBar';
-import { releaseView, rolloutView, serialEntry, TimelineBuilder, type StepProgress } from './view';
+import { releaseView, rolloutView, serialEntry, TimelineBuilder, type StepProgress } from '../../core/release/view';
 import type { WorkspaceReleaseStore } from './workspaceStore';
 
 const MAX_TIMELINE = 3000;
@@ -93,6 +93,12 @@ export class ReleaseController implements vscode.Disposable {
   /** Runs a release (new or resumed) with a progress notification; resolves with its final record. */
   run(req: RunRequest): Promise<ReleaseRecord> {
     if (this.running) return Promise.reject(new Error('A release is already running. Cancel it first (OTA Bench: Cancel Release).'));
+    let unlock: () => void;
+    try {
+      unlock = this.store.lock();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const abort = (this.abort = new AbortController());
     this.resetLive();
     // A new run starts a new timeline and job view in the pane (the release follows with its first save).
@@ -135,6 +141,7 @@ export class ReleaseController implements vscode.Disposable {
       },
     );
     this.running = Promise.resolve(runPromise).finally(() => {
+      unlock();
       unsubscribe?.();
       this.running = undefined;
       this.abort = undefined;

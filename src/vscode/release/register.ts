@@ -22,7 +22,7 @@ export interface ReleaseApi {
 }
 
 export function registerRelease(context: vscode.ExtensionContext, deps: { profiles: ProfileStore; clouds: CloudProviders; serial?: ReleaseSerial }): ReleaseApi {
-  const store = new WorkspaceReleaseStore(context.workspaceState);
+  const store = new WorkspaceReleaseStore(context.workspaceState, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const statusBar = new ReleaseStatusBar();
   // The controller reaches the bridge only once a release runs, after both exist.
   const controller: ReleaseController = new ReleaseController(store, statusBar, () => bridge);

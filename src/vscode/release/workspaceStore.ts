@@ -1,9 +1,10 @@
-// The release record of this workspace in workspaceState (a release belongs to the workspace and
-// the desk, not to settings; no secrets in it: the record holds paths, hashes and ids only), plus
-// the Quick Release choices remembered between runs and the releases that passed (for the fleet
-// wizard).
+// The release record of this workspace: in the workspace's .vscode/ota-bench/release.json, shared
+// with the `ota-bench` CLI (a release stopped in one resumes in the other), mirrored in
+// workspaceState (a window without a folder keeps it there only). No secrets in it: paths, hashes
+// and ids only. Plus the Quick Release choices remembered between runs and the releases that passed
+// (for the fleet wizard), and the lock that keeps the editor and the CLI from running at once.
 import type * as vscode from 'vscode';
-import type { ReleaseRecord, ReleaseStore } from '../../core/release';
+import { acquireReleaseLock, FileReleaseStore, workspaceRecordPath, type ReleaseRecord, type ReleaseStore } from '../../core/release';
 
 const RECORD_KEY = 'otaBench.release.last';
 const CHOICE_KEY = 'otaBench.release.choice';
@@ -28,16 +29,33 @@ export interface PassedRelease {
 }
 
 export class WorkspaceReleaseStore implements ReleaseStore {
-  constructor(private readonly state: vscode.Memento) {}
+  private readonly file?: FileReleaseStore;
+
+  /** `root`: the workspace folder whose record file is shared with the CLI. */
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly root?: string,
+  ) {
+    if (root) this.file = new FileReleaseStore(workspaceRecordPath(root));
+  }
 
   async load(): Promise<ReleaseRecord | undefined> {
+    // The file wins: the CLI may have run (or stopped) a release since this window saved one.
+    const fromFile = await this.file?.load().catch(() => undefined);
+    if (fromFile) return fromFile;
     const r = this.state.get<ReleaseRecord>(RECORD_KEY);
     return r?.schema === 1 ? (JSON.parse(JSON.stringify(r)) as ReleaseRecord) : undefined;
+  }
+
+  /** Takes the workspace's release lock (throws ReleaseLockedError naming the CLI run that holds it). */
+  lock(): () => void {
+    return this.root ? acquireReleaseLock(this.root, 'VS Code') : () => undefined;
   }
 
   async save(record: ReleaseRecord): Promise<void> {
     // Through JSON, so what is stored is exactly what a reload reads back.
     await this.state.update(RECORD_KEY, JSON.parse(JSON.stringify(record)));
+    await this.file?.save(record);
     if (record.status === 'passed' && record.job && record.version) await this.rememberPassed(record);
   }
 

@@ -3,8 +3,8 @@
 // timeline, plus a summary. Pure Node (no `vscode`).
 import { mkdir, writeFile } from 'fs/promises';
 import { join } from 'path';
-import type { ReleaseRecord, SerialLine } from '../../core/release';
-import { stripAnsi } from '../../core/release/serialWatch';
+import type { ReleaseRecord, SerialLine } from './types';
+import { stripAnsi } from './serialWatch';
 import type { RolloutView, TimelineEntry } from '../../shared/protocol';
 
 export interface BundleInput {

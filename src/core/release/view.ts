@@ -1,9 +1,10 @@
 // What the rollout pane shows, built from the release record, its events and the job's snapshots.
 // Pure (no `vscode`): the controller feeds it, unit tests too.
 
-import type { Rollout } from '../../core/model';
-import { resumePoint, STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type SerialLine, type StepId } from '../../core/release';
-import { stripAnsi } from '../../core/release/serialWatch';
+import type { Rollout } from '../model';
+import { resumePoint } from './pipeline';
+import { STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type SerialLine, type StepId } from './types';
+import { stripAnsi } from './serialWatch';
 import type { ReleaseStepView, ReleaseView, RolloutView, TimelineEntry } from '../../shared/protocol';
 
 /** Live progress of running steps (not kept in the record). */

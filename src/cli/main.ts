@@ -1,0 +1,91 @@
+// `ota-bench`: the release, the verify, the watch and the serial monitor of OTA Bench, for terminals
+// and CI. Built to dist/cli.js (no vscode); clouds load from dist/clouds/<kind>.js on first use.
+import { isNamedError } from '../core/errors';
+import { HELP, parseArgs, type Invocation } from './args';
+import { rememberEnvSecrets } from './clouds';
+import { monitorCommand, profilesCommand, watchCommand } from './commands';
+import { EXIT, type ExitCode } from './exit';
+import { runRelease } from './release';
+import { consoleOutput, type Output } from './report';
+
+async function dispatch(inv: Invocation, out: Output, signal: AbortSignal): Promise<ExitCode> {
+  switch (inv.command) {
+    case 'release':
+      return runRelease('release', inv.flags, out, signal);
+    case 'verify':
+      return runRelease('verify', inv.flags, out, signal);
+    case 'watch':
+      return watchCommand(inv.args, inv.flags, out, signal);
+    case 'monitor':
+      return monitorCommand(inv.flags, out, signal);
+    case 'profiles':
+      return profilesCommand(inv.flags, out);
+    default:
+      process.stdout.write(HELP);
+      return inv.flags.help ? EXIT.passed : EXIT.usage;
+  }
+}
+
+/** Warnings on stderr as one line each, without the AWS SDK's notice about future Node versions. */
+function quietWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name !== 'NodeVersionSupportWarning' && w.name !== 'DeprecationWarning') process.stderr.write(`ota-bench: warning: ${w.name}: ${w.message.split('\n')[0]}\n`);
+  });
+}
+
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  quietWarnings();
+  rememberEnvSecrets();
+  let out = consoleOutput(argv.includes('--json'));
+  let inv: Invocation;
+  try {
+    inv = parseArgs(argv);
+  } catch (e) {
+    out.say(`ota-bench: ${(e as Error).message}`);
+    return EXIT.usage;
+  }
+  out = consoleOutput(inv.flags.json);
+  if (inv.flags.help && inv.command) {
+    process.stdout.write(HELP);
+    return EXIT.passed;
+  }
+  // SIGINT / SIGTERM: cancel like Cancel Release (the run stops at a safe point and says what is
+  // left on the cloud); a second one quits at once.
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    out.say(`\nota-bench: ${sig}: cancelling… (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await dispatch(inv, out, abort.signal);
+  } catch (e) {
+    const code = (e as { exitCode?: unknown }).exitCode;
+    if (isNamedError(e, 'UsageError') || isNamedError(e, 'InfrastructureError')) {
+      out.say(`ota-bench: ${e.message}`);
+      out.event({ type: 'error', exitCode: code, message: e.message });
+      return code as ExitCode;
+    }
+    if (isNamedError(e, 'StaleReleaseError')) {
+      out.say(`ota-bench: ${e.message}`);
+      return EXIT.usage;
+    }
+    if (abort.signal.aborted) return EXIT.interrupted;
+    out.say(`ota-bench: ${(e as Error)?.stack ?? String(e)}`);
+    return EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    // The AWS SDK keeps sockets alive for a while; the run is over.
+    setTimeout(() => process.exit(code), 200).unref();
+  });
+}
