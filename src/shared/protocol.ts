@@ -120,8 +120,8 @@ export type HostMessage =
   | { type: 'query'; id: number; action?: MonitorTestAction }
   /** The release pane: the current release, its verify job's rollout, timeline entries (see ReleaseUpdate). */
   | ({ type: 'release' } & ReleaseUpdate)
-  /** Test-only: read back what the rollout pane renders (answered by 'rolloutQueryResult'). */
-  | { type: 'rolloutQuery'; id: number };
+  /** Test-only: read back what the rollout pane renders (answered by 'rolloutQueryResult'), after clicking its element `click` (an id). */
+  | { type: 'rolloutQuery'; id: number; click?: string };
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -284,7 +284,7 @@ export interface RolloutView {
 /** One row of the timeline: serial lines and job events interleaved by host time. */
 export interface TimelineEntry {
   t: number;
-  kind: 'serial' | 'step' | 'job' | 'execution' | 'verdict';
+  kind: 'serial' | 'step' | 'job' | 'execution' | 'verdict' | 'crash';
   text: string;
   level?: 'info' | 'ok' | 'warn' | 'error';
 }
@@ -314,6 +314,10 @@ export interface RolloutQueryResult {
   counts: Record<string, number>;
   executions: string[][];
   timelineRows: number;
+  /** Crash rows in the timeline, the navigation's label ("Crash 1 of 2"), and the text of the row it points at. */
+  timelineCrashes?: number;
+  crashLabel?: string;
+  crashRow?: string;
   buttons: { label: string; disabled: boolean }[];
 }
 

@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../src/extension';
-import type { LogLine } from '../../src/shared/protocol';
+import type { LogLine, ReleaseView, RolloutQueryResult, TimelineEntry } from '../../src/shared/protocol';
 import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
 import { nextMessage, queryPage, untilPage } from './support/monitorQuery';
 import { screenshot } from './support/screenshot';
@@ -286,6 +286,62 @@ describe('Bench Monitor log pane (real workbench)', function () {
     assert.ok(r.visibleRows.some((row) => row.includes('Guru Meditation')) && r.filterCount === 4, `${r.filterCount} shown`);
     await queryPage(monitor, { kind: 'level', value: 'all' });
     await queryPage(monitor, { kind: 'scroll', to: 'bottom' });
+  });
+
+  it('marks crashes in the release timeline and steps through them; a timeline without crashes shows no crash navigation', async () => {
+    let qid = 50_000;
+    const pane = (click?: string) => {
+      const id = ++qid;
+      const answer = new Promise<RolloutQueryResult>((resolve) => {
+        const sub = monitor.onMessage((m) => {
+          if (m.type === 'rolloutQueryResult' && m.id === id) {
+            sub.dispose();
+            resolve(m.result);
+          }
+        });
+      });
+      monitor.post({ type: 'rolloutQuery', id, ...(click ? { click } : {}) });
+      return within(`the rollout pane (${click ?? 'read'})`, answer, 10_000);
+    };
+    const t0 = Date.now();
+    const release: ReleaseView = {
+      id: 'r-crash', profile: 'bench', cloud: 'aws', packageName: 'fw', version: '1.2.4', status: 'failed',
+      createdAt: t0, updatedAt: t0, steps: [], resumable: false,
+      verdict: { result: 'failed', reasons: ['The board crashed after the update.'], serialLines: [] },
+    };
+    const serial = (i: number): TimelineEntry => ({ t: t0 + i, kind: 'serial', text: `I (${i}) app: tick` });
+    monitor.post({ type: 'release', release, resetTimeline: true, timeline: [serial(1), serial(2), { t: t0 + 3, kind: 'job', text: 'Job j-1: IN_PROGRESS' }] });
+    let r = await pane();
+    assert.equal(r.timelineRows, 3);
+    assert.equal(r.timelineCrashes, 0);
+    assert.equal(r.crashLabel, '', 'no crash, no crash navigation');
+
+    monitor.post({
+      type: 'release',
+      timeline: [
+        ...Array.from({ length: 40 }, (_, i) => serial(10 + i)),
+        { t: t0 + 60, kind: 'crash', text: "Crash: Guru Meditation Error: Core  0 panic'ed (LoadProhibited)", level: 'error' },
+        ...Array.from({ length: 40 }, (_, i) => serial(70 + i)),
+        { t: t0 + 120, kind: 'crash', text: 'Boot loop: 3 boots within 60 s', level: 'error' },
+        serial(130),
+      ],
+    });
+    r = await pane();
+    assert.equal(r.timelineCrashes, 2);
+    assert.equal(r.crashLabel, '2 crashes');
+    r = await pane('tlCrashNext');
+    assert.equal(r.crashLabel, 'Crash 1 of 2');
+    assert.match(r.crashRow ?? '', /Guru Meditation/);
+    await screenshot('monitor-timeline-crash');
+    r = await pane('tlCrashNext');
+    assert.match(r.crashRow ?? '', /Boot loop/);
+    r = await pane('tlCrashNext');
+    assert.equal(r.crashLabel, 'Crash 1 of 2', 'wraps around');
+    r = await pane('tlCrashPrev');
+    assert.equal(r.crashLabel, 'Crash 2 of 2');
+    monitor.post({ type: 'release', release: null });
+    r = await pane();
+    assert.equal(r.timelineCrashes, 0, 'a cleared release leaves no crash behind');
   });
 
   it('shows "behind by" while a flood is absorbed, keeps each frame short, and ends on the newest line', async () => {

@@ -318,6 +318,11 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       rollout.update(m);
       break;
     case 'rolloutQuery':
+      try {
+        if (m.click) rollout.click(m.click);
+      } catch {
+        // no such control: the answer shows nothing changed
+      }
       post({ type: 'rolloutQueryResult', id: m.id, result: rollout.query() });
       break;
     case 'copied':

@@ -266,6 +266,13 @@ export class RolloutPane {
     this.table.replaceChildren(thead, tbody);
   }
 
+  /** Clicks one of the pane's controls by id, as a user would (tests). */
+  click(id: string): void {
+    const target = this.root.querySelector<HTMLElement>(`#${CSS.escape(id)}`);
+    if (!target) throw new Error(`the rollout pane has no control #${id}`);
+    target.click();
+  }
+
   /** What the pane shows, read from the DOM (tests). */
   query(): RolloutQueryResult {
     const text = (e: Element | null) => (e?.textContent ?? '').trim();
@@ -282,6 +289,9 @@ export class RolloutPane {
       counts,
       executions: [...this.table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => text(td))),
       timelineRows: this.timeline.size,
+      timelineCrashes: this.timeline.crashState().count,
+      crashLabel: this.timeline.crashState().label,
+      crashRow: this.timeline.crashState().row,
       buttons: [...this.root.querySelectorAll('button')]
         .filter((b) => !b.closest('[hidden]') && !b.hidden)
         .map((b) => ({ label: text(b), disabled: b.disabled })),

@@ -2,7 +2,7 @@
 // bottom, bounded. Entries arrive in batches from the host (already merged by time); a late entry
 // is inserted where its time puts it. Text only through textContent.
 import type { TimelineEntry } from '../../src/shared/protocol';
-import { el, icon } from './dom';
+import { el, icon, iconButton } from './dom';
 import { clock } from './rolloutFormat';
 
 /** Rows the page keeps: a verify run is a few hundred lines; older rows fall off the top. */
@@ -14,6 +14,7 @@ const KIND_ICON: Record<TimelineEntry['kind'], string> = {
   job: 'cloud',
   execution: 'circuit-board',
   verdict: 'law',
+  crash: 'bug',
 };
 
 export class Timeline {
@@ -24,13 +25,26 @@ export class Timeline {
   /** Keep the newest row in view; only the user's own scrolling changes it. */
   private pinned = true;
   private userScrollUntil = 0;
+  private readonly crashNav: HTMLElement;
+  private readonly crashLabel = el('span', 'crash-count');
+  /** 1-based crash row navigated to; 0 when none. */
+  private crashAt = 0;
 
   constructor() {
     this.element = el('section', 'rel-section timeline');
     this.element.setAttribute('aria-label', 'Timeline');
     const head = el('h3', 'rel-heading', 'Timeline');
     const hint = el('span', 'muted rel-hint', 'serial lines and job events, by time');
-    head.append(hint);
+    // Crashes the board printed during the release: counted here, stepped through with ↑/↓.
+    this.crashNav = el('span', 'tl-crash-nav');
+    this.crashNav.hidden = true;
+    this.crashLabel.id = 'tlCrashCount';
+    this.crashNav.append(
+      this.crashLabel,
+      iconButton('tlCrashPrev', 'chevron-up', 'Previous Crash', () => this.stepCrash(-1)),
+      iconButton('tlCrashNext', 'chevron-down', 'Next Crash', () => this.stepCrash(1)),
+    );
+    head.append(hint, this.crashNav);
     this.list = el('ol', 'timeline-list');
     this.list.id = 'timeline';
     this.list.tabIndex = 0;
@@ -52,7 +66,32 @@ export class Timeline {
     this.entries.length = 0;
     this.list.replaceChildren();
     this.pinned = true;
+    this.crashAt = 0;
     this.sync();
+  }
+
+  private crashRows(): HTMLElement[] {
+    return [...this.list.querySelectorAll<HTMLElement>('.tl-crash')];
+  }
+
+  /** Scrolls the timeline to the next/previous crash row and marks it. */
+  stepCrash(dir: 1 | -1): void {
+    const rows = this.crashRows();
+    if (!rows.length) return;
+    if (this.crashAt === 0 || this.crashAt > rows.length) this.crashAt = dir > 0 ? 1 : rows.length;
+    else this.crashAt = ((this.crashAt - 1 + dir + rows.length) % rows.length) + 1;
+    for (const r of rows) r.classList.remove('tl-current');
+    const row = rows[this.crashAt - 1];
+    row.classList.add('tl-current');
+    this.pinned = false;
+    this.list.scrollTop = row.offsetTop - this.list.offsetTop - this.list.clientHeight / 3;
+    this.sync();
+  }
+
+  /** The crash navigation as shown, and the row it points at (tests). */
+  crashState(): { count: number; label: string; row?: string } {
+    const rows = this.crashRows();
+    return { count: rows.length, label: this.crashLabel.textContent ?? '', row: rows[this.crashAt - 1]?.textContent ?? undefined };
   }
 
   /** After the pane's layout changed: back to the newest row unless the user scrolled away. */
@@ -95,5 +134,9 @@ export class Timeline {
   private sync(): void {
     this.empty.hidden = this.entries.length > 0;
     this.list.hidden = this.entries.length === 0;
+    const n = this.crashRows().length;
+    if (this.crashAt > n) this.crashAt = 0;
+    this.crashNav.hidden = n === 0;
+    this.crashLabel.textContent = n === 0 ? '' : this.crashAt > 0 ? `Crash ${this.crashAt} of ${n}` : `${n} ${n === 1 ? 'crash' : 'crashes'}`;
   }
 }
