@@ -236,13 +236,13 @@ async function smokeTest(url, emulator, profileName) {
     const tree = page.locator('.sidebar');
     await tree.getByText(profileName).first().click();
     await tree.getByText('Jobs', { exact: true }).first().click();
-    await tree.getByText(/^otabench-verify-/).first().waitFor({ timeout: 30_000 });
-    await tree.getByText(/^otabench-verify-/).first().click();
+    await tree.getByText(/^ota-bench-verify-/).first().waitFor({ timeout: 30_000 });
+    await tree.getByText(/^ota-bench-verify-/).first().click();
     await sleep(1000);
     await shot('tree');
 
     const state = await (await fetch(`${emulator.endpoint}/__admin/state`)).json();
-    const job = state.jobs.filter((j) => j.jobId.startsWith('otabench-verify-')).at(-1);
+    const job = state.jobs.filter((j) => j.jobId.startsWith('ota-bench-verify-')).at(-1);
     const succeeded = job?.executions.includes(`${THING}:SUCCEEDED`);
     say(`verdict in the Bench Monitor: ${text.split('\n').slice(0, 2).join(' — ')}`);
     say(`emulator: job ${job?.jobId ?? '(none)'} ${job?.status ?? ''} ${job?.executions.join(', ') ?? ''}`);

@@ -74,6 +74,10 @@ describe('cloud descriptors and the registry', () => {
     assert.notEqual(a, verifyReference('bench-fw', '1.2.3', at));
     assert.ok(verifyReference('p'.repeat(200), 'v'.repeat(64), at, 56).length <= 56);
     assert.equal(isVerifyReference('otabench-verify-1'), false, 'the old second prefix is gone');
+    const hw = descriptorOf('huawei').clientReference;
+    const task = verifyReference('bench-fw', '1.2.3', at, hw.maxLength, undefined, hw.separator);
+    assert.match(task, /^ota_bench_verify_bench_fw_1_2_3_\d{17}[0-9a-f]{6}$/, 'Huawei task_name: letters, digits, "_" only');
+    assert.ok(isVerifyReference(task));
   });
 
   it('signing preflight: a cloud whose devices check a signature refuses hash-only; the others accept it', () => {

@@ -107,8 +107,8 @@ export interface CloudDescriptor {
   lists: { packages: ListSpec; versions: ListSpec; jobs: ListSpec; executions: ListSpec };
   /** Where jobs are listed: per account (AWS, Huawei) or per firmware version (Alibaba). */
   jobScope: 'account' | 'version';
-  /** What a verify job's client reference travels in, so a resume finds the job the cloud named. */
-  clientReference: 'job-id' | 'task-name' | 'tag';
+  /** What a verify job's client reference travels in (so a resume finds the job the cloud named), and its form. */
+  clientReference: { carrier: 'job-id' | 'task-name' | 'tag'; maxLength: number; separator: '-' | '_' };
   folders: readonly FolderSpec[];
   capabilities: ReadonlySet<Capability>;
   /** Where a credentials error sends the user (a button on the error). */

@@ -4,23 +4,32 @@
 
 import { randomBytes } from 'crypto';
 
+/** The reference's form where the cloud allows "-" (AWS, Alibaba); Huawei's task_name takes "_" only. */
 export const VERIFY_PREFIX = 'ota-bench-verify-';
-
-const SAFE = /[^a-zA-Z0-9_-]/g;
+const PREFIX = /^ota[-_]bench[-_]verify[-_]/;
 
 /**
  * `ota-bench-verify-<pkg>-<version>-<UTC yyyymmddhhmmssSSS><random>` within `max` characters (64
  * fits an AWS job id; an OTA update id passes less so its `AFR_OTA-` job id stays ≤ 64 too).
  * Time to the millisecond plus a random tail: two verify jobs for one version never share it.
  */
-export function verifyReference(packageName: string, version: string, now = new Date(), max = 64, nonce = randomBytes(3).toString('hex')): string {
+export function verifyReference(
+  packageName: string,
+  version: string,
+  now = new Date(),
+  max = 64,
+  nonce = randomBytes(3).toString('hex'),
+  sep: '-' | '_' = '-',
+): string {
+  const unsafe = sep === '-' ? /[^a-zA-Z0-9_-]/g : /[^a-zA-Z0-9_]/g;
+  const prefix = VERIFY_PREFIX.replace(/-/g, sep);
   const stamp = `${now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 17)}${nonce}`;
-  const room = max - VERIFY_PREFIX.length - stamp.length - 2;
-  const pkg = packageName.replace(SAFE, '_');
-  const ver = version.replace(SAFE, '_');
+  const room = max - prefix.length - stamp.length - 2;
+  const pkg = packageName.replace(unsafe, '_');
+  const ver = version.replace(unsafe, '_');
   const pkgPart = pkg.slice(0, Math.max(4, room - ver.length - 1));
-  const middle = `${pkgPart}-${ver}`.slice(0, room);
-  return `${VERIFY_PREFIX}${middle}-${stamp}`;
+  const middle = `${pkgPart}${sep}${ver}`.slice(0, room);
+  return `${prefix}${middle}${sep}${stamp}`;
 }
 
-export const isVerifyReference = (idOrName: string | undefined): boolean => !!idOrName?.startsWith(VERIFY_PREFIX);
+export const isVerifyReference = (idOrName: string | undefined): boolean => !!idOrName && PREFIX.test(idOrName);

@@ -389,7 +389,8 @@ const startVerify: StepDef = {
       await clearPendingWork(ctx, targets);
       // What the board runs now: a verify of the version it already runs proves nothing.
       record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, version, ctx.now(), ctx.signal);
-      const reference = verifyReference(config.packageName, version, new Date(ctx.now()));
+      const form = descriptorOf(provider.profile).clientReference;
+      const reference = verifyReference(config.packageName, version, new Date(ctx.now()), form.maxLength, undefined, form.separator);
       job = record.job = { id: reference, reference, requestedAt: ctx.now(), created: false };
       await ctx.save(); // the reference is on disk before the cloud hears of it
     }

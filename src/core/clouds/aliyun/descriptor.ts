@@ -38,7 +38,7 @@ export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   // ListOTAJobByFirmware: Alibaba has no account-wide job list.
   jobScope: 'version',
   credentialsHelp: { command: 'otaBench.editProfile', title: 'Edit Profile Keys' },
-  clientReference: 'tag',
+  clientReference: { carrier: 'tag', maxLength: 64, separator: '-' },
   folders: [{ id: 'packages', label: 'Firmware', icon: 'package' }],
   // Grows as the provider lands (issue 10): browsing and releasing are not built yet.
   capabilities: new Set([]),

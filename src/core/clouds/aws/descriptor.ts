@@ -36,7 +36,8 @@ export const AWS_DESCRIPTOR: CloudDescriptor = {
   },
   jobScope: 'account',
   credentialsHelp: { command: 'otaBench.openAwsConfig', title: 'Open AWS config' },
-  clientReference: 'job-id',
+  // ≤ 56: an OTA update's job is AFR_OTA-<reference>, and job ids stop at 64.
+  clientReference: { carrier: 'job-id', maxLength: 56, separator: '-' },
   folders: [
     { id: 'packages', label: 'Packages', icon: 'package' },
     { id: 'jobs', label: 'Jobs', icon: 'tasklist' },

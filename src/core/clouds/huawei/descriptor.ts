@@ -41,7 +41,8 @@ export const HUAWEI_DESCRIPTOR: CloudDescriptor = {
   },
   jobScope: 'account',
   credentialsHelp: { command: 'otaBench.editProfile', title: 'Edit Profile Keys' },
-  clientReference: 'task-name',
+  // task_name: ≤ 128 letters, digits and "_" (no "-").
+  clientReference: { carrier: 'task-name', maxLength: 128, separator: '_' },
   folders: [
     { id: 'packages', label: 'Packages', icon: 'package' },
     { id: 'jobs', label: 'Upgrade tasks', icon: 'tasklist' },
