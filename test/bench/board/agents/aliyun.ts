@@ -12,6 +12,7 @@
 import { createHash } from 'crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { BoardHandle, CloudAgent } from '../agent';
+import { download } from '../download';
 import { imageVersion } from '../flashProtocol';
 import { alinkLogin } from '../../aliyun-emulator/alinkAuth';
 import { deviceTopics, type UpgradePush } from '../../../../src/core/clouds/aliyun/wire';
@@ -36,8 +37,6 @@ type Push = UpgradePush['data'];
 export type AgentReport = { kind: 'inform'; version: string } | { kind: 'progress'; step: number; desc?: string } | { kind: 'get' };
 
 class Stopped extends Error {}
-
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class AliyunOtaAgent implements CloudAgent {
   readonly cloud = 'aliyun' as const;
@@ -193,52 +192,23 @@ export class AliyunOtaAgent implements CloudAgent {
   }
 
   private async download(p: Push): Promise<Buffer> {
-    const ac = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => ac.abort(), this.opts.downloadTimeoutMs);
-    };
-    arm();
-    const chunks: Buffer[] = [];
-    let got = 0;
     let reported = 0;
-    const started = Date.now();
-    try {
-      const res = await fetch(p.url, { signal: ac.signal });
-      if (!res.ok || !res.body) {
-        const text = await res.text().catch(() => '');
-        const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-        throw new Error(`HTTP ${res.status}${code ? ` ${code}` : ''}${/expired/i.test(text) ? ' (the download URL expired)' : ''}`);
-      }
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        chunks.push(Buffer.from(chunk));
-        got += chunk.length;
-        arm();
-        if (this.board.faults.has('download-timeout') && got >= p.size / 4) {
-          this.board.log('W', 'ota', `download stalled at ${got}/${p.size} bytes`);
-          await new Promise((_r, reject) => ac.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
-        }
-        if (this.opts.bytesPerSecond) {
-          const due = started + (got / this.opts.bytesPerSecond) * 1000;
-          if (due > Date.now()) await delay(due - Date.now());
-        }
+    const image = await download(p.url, {
+      size: p.size,
+      timeoutMs: this.opts.downloadTimeoutMs,
+      bytesPerSecond: this.opts.bytesPerSecond,
+      stall: this.board.faults.has('download-timeout'),
+      onStall: (got) => this.board.log('W', 'ota', `download stalled at ${got}/${p.size} bytes`),
+      onData: async (got) => {
         const pct = Math.min(100, Math.floor((got / Math.max(1, p.size)) * 100));
-        if (pct >= 1 && pct - reported >= this.opts.progressEvery) {
-          reported = pct;
-          this.board.log('I', 'ota', `download ${pct}%`);
-          await this.progress(pct);
-        }
-      }
-    } catch (e) {
-      if (e instanceof Stopped) throw e;
-      if (ac.signal.aborted) throw new Error(`timed out after ${Math.round(this.opts.downloadTimeoutMs / 1000)} s without data at ${got}/${p.size} bytes`);
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (reported < 100 && got === p.size) await this.progress(100);
-    return Buffer.concat(chunks);
+        if (pct < 1 || pct - reported < this.opts.progressEvery) return;
+        reported = pct;
+        this.board.log('I', 'ota', `download ${pct}%`);
+        await this.progress(pct);
+      },
+    });
+    if (reported < 100 && image.length === p.size) await this.progress(100);
+    return image;
   }
 }
 
