@@ -108,6 +108,13 @@ export class TimelineBuilder {
         return this.fromRollout(e.rollout);
       case 'serial-match':
         return [{ t: e.line.t, kind: 'verdict', text: `The board reports the expected version: ${stripAnsi(e.line.text).trim()}`, level: 'ok' }];
+      case 'serial-crash': {
+        // Marked at the crash's first line (the pane counts and steps through crash rows).
+        const what = e.kind === 'boot-loop' ? 'Boot loop' : `Crash (${e.name})`;
+        return [{ t: e.line.t, kind: 'crash', text: `${what}: ${stripAnsi(e.line.text).trim()}`, level: 'error' }];
+      }
+      case 'serial-port':
+        return [{ t: e.at, kind: 'step', text: e.state === 'lost' ? `The board's port went away: ${e.message}` : `The board's port is back: ${e.message}`, level: e.state === 'lost' ? 'warn' : 'info' }];
       case 'release': {
         const v = e.record.verdict;
         if (e.status === 'passed') return [{ t: e.at, kind: 'verdict', text: `PASSED: ${v?.reasons.join(' ') ?? e.message}`, level: 'ok' }];
