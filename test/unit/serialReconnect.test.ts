@@ -122,6 +122,24 @@ describe('serial session: away, back, stuck', () => {
     await s.close();
   });
 
+  it('marks crash lines for the monitor and reports each crash once; a bad user pattern is refused, the old ones kept', async () => {
+    const d = new InMemoryDriver();
+    d.present.set('p', port('p'));
+    const s = new SerialSession(d);
+    const crashes: string[] = [];
+    s.onCrash((e) => crashes.push(e.name));
+    await s.open('p');
+    d.open.get('p')!.feed("I (1) app: ok\nGuru Meditation Error: Core  0 panic'ed (LoadProhibited).\nBacktrace: 0x400d2a19:0x3ffb1f50\nrst:0x7 (TG0WDT_SYS_RESET),boot:0x13\nI (2) app: ok\n");
+    const marks = s.buffer.toArray().filter((l) => l.dir === 'rx').map((l) => l.crash ?? '-');
+    assert.deepEqual(marks, ['-', 'ESP-IDF panic', 'ESP-IDF panic', 'ESP-IDF panic', '-']);
+    assert.deepEqual(crashes, ['ESP-IDF panic']);
+    assert.throws(() => s.setEvidence({ patterns: [{ name: 'mine', pattern: '[' }] }), /Crash pattern "mine"/);
+    s.setEvidence({ patterns: [{ name: 'mine', pattern: 'MY_ASSERT' }] });
+    d.open.get('p')!.feed('MY_ASSERT at x\n');
+    assert.deepEqual(crashes, ['ESP-IDF panic', 'mine']);
+    await s.close();
+  });
+
   it('ring buffer: a byte bound evicts the oldest, keeps the newest even when it alone is over', () => {
     const r = new RingBuffer<string>(100, 10, (x) => x.length);
     for (const x of ['aaaa', 'bbbb', 'cccc']) r.push(x);

@@ -1,7 +1,8 @@
 // The verdict's board evidence without a cloud: query reply as evidence, crashes fail a verify the
 // cloud passed, a board that already ran the version, and warnings that never flip the verdict.
 import { strict as assert } from 'assert';
-import { crashEvidence, levelNotes, versionReplyMatcher } from '../../src/core/release/evidence';
+import { crashEvidence, levelNotes, parseEvidenceSettings, versionReplyMatcher } from '../../src/core/release/evidence';
+import { parseReleaseSettings, releaseConfig } from '../../src/core/release/settings';
 import { decideVerdict, type VerdictInput } from '../../src/core/release/verdict';
 import type { RolloutSummary, SerialLine } from '../../src/core/release/types';
 
@@ -56,5 +57,18 @@ describe('verdict: board evidence', () => {
     const fail = decideVerdict(base({ rollout: rollout('failed'), notes }));
     assert.equal(fail.result, 'failed');
     assert.equal(levelNotes(Array.from({ length: 15 }, (_, i) => rx(i, `E (${i}) x: bad`)), undefined).at(-1), '… and 5 more warnings/errors');
+  });
+
+  it('evidence settings: good values reach the release config (ELF resolved in the workspace); each bad one is named, never thrown', () => {
+    const good = parseReleaseSettings({ versionQuery: { command: 'version', reply: 'version: (\\S+)' }, elf: 'build/fw.elf', crashPatterns: [{ name: 'mine', pattern: 'MY_ASSERT' }], bootLoop: { boots: 4, windowSeconds: 30 }, levelPattern: '^(?<level>[EW])/' });
+    assert.deepEqual(good.errors, []);
+    assert.deepEqual(good.settings.evidence, { versionQuery: { command: 'version', reply: 'version: (\\S+)' }, elf: 'build/fw.elf', crashPatterns: [{ name: 'mine', pattern: 'MY_ASSERT' }], bootLoop: { boots: 4, windowMs: 30_000 }, levelPattern: '^(?<level>[EW])/' });
+    const { config } = releaseConfig(good.settings, { name: 'p', kind: 'aws', region: 'us-east-1', thingName: 't', signing: { mode: 'hash-only' } } as never, '/ws/demo');
+    assert.equal(config?.evidence?.elf, '/ws/demo/build/fw.elf');
+    const bad = parseEvidenceSettings({ versionQuery: { command: 'version', reply: 'version: \\S+' }, crashPatterns: [{ name: 'x', pattern: '(' }], bootLoop: { boots: 1 }, levelPattern: '(' });
+    assert.deepEqual(bad.evidence, {});
+    assert.equal(bad.errors.length, 4);
+    assert.match(bad.errors.join('\n'), /versionQuery: .*has no group for the version[\s\S]*crashPatterns: Crash pattern "x"[\s\S]*bootLoop must be[\s\S]*levelPattern: .*not a valid regular expression/);
+    assert.deepEqual(parseEvidenceSettings({ versionQuery: { command: '', reply: '' } }), { evidence: {}, errors: [] }, 'the empty default is not an error');
   });
 });

@@ -128,3 +128,51 @@ export function watchBoard(tap: SerialTap, cfg: EvidenceConfig | undefined, emit
     offPort();
   };
 }
+
+/**
+ * The evidence settings as the user wrote them (`otaBench.release.versionQuery`, `.elf`,
+ * `otaBench.serial.crashPatterns`, `.bootLoop` {boots, windowSeconds}, `.levelPattern`), checked:
+ * each problem is a sentence naming the setting; a bad value is left out, never thrown.
+ */
+export function parseEvidenceSettings(r: Record<string, unknown>): { evidence: EvidenceConfig; errors: string[] } {
+  const evidence: EvidenceConfig = {};
+  const errors: string[] = [];
+  const q = r.versionQuery as { command?: unknown; reply?: unknown } | undefined;
+  if (q !== undefined && q !== null && !(typeof q === 'object' && !q.command && !q.reply)) {
+    if (typeof q !== 'object' || typeof q.command !== 'string' || !q.command.trim() || typeof q.reply !== 'string') {
+      errors.push('otaBench.release.versionQuery must be {"command": "version", "reply": "version: (\\\\S+)"}: a command to send and a reply pattern whose first group is the version.');
+    } else {
+      try {
+        versionReplyMatcher(q.reply);
+        evidence.versionQuery = { command: q.command.trim(), reply: q.reply };
+      } catch (e) {
+        errors.push(`otaBench.release.versionQuery: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (typeof r.elf === 'string' && r.elf.trim()) evidence.elf = r.elf.trim();
+  if (Array.isArray(r.crashPatterns) && r.crashPatterns.length) {
+    try {
+      new CrashWatch({ patterns: r.crashPatterns as CrashPattern[] });
+      evidence.crashPatterns = r.crashPatterns as CrashPattern[];
+    } catch (e) {
+      errors.push(`otaBench.serial.crashPatterns: ${(e as Error).message}`);
+    }
+  } else if (r.crashPatterns !== undefined && !Array.isArray(r.crashPatterns)) errors.push('otaBench.serial.crashPatterns must be a list of {"name", "pattern"}.');
+  const b = r.bootLoop as { boots?: unknown; windowSeconds?: unknown } | undefined;
+  if (b !== undefined && b !== null) {
+    const boots = Number(b.boots ?? 3);
+    const windowSeconds = Number(b.windowSeconds ?? 60);
+    if (Number.isInteger(boots) && boots >= 2 && windowSeconds > 0) evidence.bootLoop = { boots, windowMs: windowSeconds * 1000 };
+    else errors.push(`otaBench.serial.bootLoop must be {"boots": 3, "windowSeconds": 60} (boots a whole number ≥ 2, a positive window); got ${JSON.stringify(b)}.`);
+  }
+  if (typeof r.levelPattern === 'string' && r.levelPattern.trim()) {
+    try {
+      compileLevelPattern(r.levelPattern);
+      evidence.levelPattern = r.levelPattern;
+    } catch (e) {
+      errors.push(`otaBench.serial.levelPattern: ${(e as Error).message}`);
+    }
+  }
+  return { evidence, errors };
+}

@@ -6,10 +6,11 @@
 //                                | {"source": "git"} | {"source": "ask"}
 //   "otaBench.release.packageName", "otaBench.release.banner", "otaBench.release.jobTimeoutMinutes"
 
-import { basename } from 'path';
+import { basename, resolve } from 'path';
 import type { CloudProfile } from '../profiles';
 import { compileVersionRegex, type VersionSource } from '../version/read';
 import { signingOf } from './signingSettings';
+import { parseEvidenceSettings, type EvidenceConfig } from './evidence';
 import type { ReleaseConfig } from './types';
 
 export type BuildSetting = { task: string } | { command: string };
@@ -21,6 +22,8 @@ export interface ReleaseSettings {
   version: VersionSource;
   banner?: string;
   jobTimeoutMinutes?: number;
+  /** versionQuery, elf (otaBench.release) and crashPatterns, bootLoop, levelPattern (otaBench.serial). */
+  evidence?: EvidenceConfig;
 }
 
 export const DEFAULT_ARTIFACT = 'build/**/*.bin';
@@ -74,6 +77,9 @@ export function parseReleaseSettings(raw: Record<string, unknown> | undefined): 
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 1440) settings.jobTimeoutMinutes = n;
     else errors.push('otaBench.release.jobTimeoutMinutes must be a whole number of minutes from 1 to 1440 (the lowest limit of the three clouds).');
   }
+  const ev = parseEvidenceSettings(r);
+  errors.push(...ev.errors);
+  if (Object.keys(ev.evidence).length) settings.evidence = ev.evidence;
   return { settings, errors };
 }
 
@@ -97,6 +103,7 @@ export function releaseConfig(settings: ReleaseSettings, profile: CloudProfile, 
       signing: signing.value,
       ...(settings.banner ? { banner: settings.banner } : {}),
       ...(settings.jobTimeoutMinutes ? { jobTimeoutMinutes: settings.jobTimeoutMinutes } : {}),
+      ...(settings.evidence ? { evidence: { ...settings.evidence, ...(settings.evidence.elf ? { elf: resolve(root, settings.evidence.elf) } : {}) } } : {}),
     },
   };
 }

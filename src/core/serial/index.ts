@@ -10,3 +10,4 @@ export * from './logFile';
 export * from './lineBatcher';
 export * from './transport';
 export * from './session';
+export * from './snapshot';

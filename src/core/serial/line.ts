@@ -19,6 +19,8 @@ export interface SerialLine {
   eol?: LineEnding;
   /** Ended by silence, a disconnect or the length cap rather than a line ending. */
   partial?: boolean;
+  /** The crash or boot loop this line belongs to (core/evidence CrashWatch), for the monitor's gutter. */
+  crash?: string;
 }
 
 /**

@@ -3,10 +3,24 @@
 // host timestamps and sent lines. Writes are synchronous and batched per chunk by the caller, so a
 // crash loses nothing already shown and rotation never interleaves with a pending write.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'fs';
-import { dirname } from 'path';
+import { dirname, isAbsolute, relative, resolve } from 'path';
 import { lineBytes, renderLine, type SerialLine } from './line';
 
 export type LogFormat = 'rendered' | 'raw' | 'both';
+
+/**
+ * Where `otaBench.serial.logFile` points: relative paths resolve inside the workspace folder;
+ * `outside` is set for a path that lands outside it (absolute, `..`, or no folder open), which is
+ * written only once the user confirmed it. Undefined when logging is off.
+ */
+export function logPathIn(root: string | undefined, setting: string | undefined): { path: string; outside: boolean } | undefined {
+  const s = setting?.trim();
+  if (!s) return undefined;
+  if (!root) return { path: resolve(s), outside: true };
+  const path = resolve(root, s);
+  const rel = relative(root, path);
+  return { path, outside: rel === '' || rel.startsWith('..') || isAbsolute(rel) };
+}
 
 export interface LogFileOptions {
   /** Rendered log path; the raw capture goes next to it with `.raw` appended (or here when format is 'raw'). */

@@ -10,6 +10,7 @@ import { compactRaw, lineMemory, type SerialLine } from './line';
 import type { SerialLogFile } from './logFile';
 import { DEFAULT_SERIAL_OPTIONS, EOL_BYTES, type LineSettings, type SerialOptions, type TxEol } from './options';
 import { findBoard, identityOf, toPortEntries, type BoardIdentity } from './ports';
+import { CrashWatch, type CrashEvent, type CrashWatchOptions } from '../evidence/crash';
 import { RingBuffer } from './ringBuffer';
 import type { SerialDriver, SerialTransport, TransportCloseInfo } from './transport';
 
@@ -84,10 +85,15 @@ export class SerialSession {
   private readonly linesEmitter = new Emitter<SerialLine[]>();
   private readonly statusEmitter = new Emitter<SessionStatus>();
   private readonly clearEmitter = new Emitter<void>();
+  private readonly crashEmitter = new Emitter<CrashEvent>();
+  private crashWatch = new CrashWatch();
+  private offCrash = this.crashWatch.onEvent((e) => this.crashEmitter.fire(e));
   /** Fires each batch of new lines (one per received chunk, plus tx/sys lines). */
   readonly onLines = this.linesEmitter.on.bind(this.linesEmitter);
   readonly onStatus = this.statusEmitter.on.bind(this.statusEmitter);
   readonly onClear = this.clearEmitter.on.bind(this.clearEmitter);
+  /** Fires when the board crashes or boot-loops (its lines are marked with `crash`). */
+  readonly onCrash = this.crashEmitter.on.bind(this.crashEmitter);
 
   constructor(
     private readonly driver: SerialDriver,
@@ -250,6 +256,19 @@ export class SerialSession {
     this.clearEmitter.fire();
   }
 
+  /** Crash patterns and boot-loop bounds (settings). Throws, naming the bad pattern, and keeps the old ones. */
+  setEvidence(opts: CrashWatchOptions): void {
+    const w = new CrashWatch(opts);
+    this.offCrash();
+    this.crashWatch = w;
+    this.offCrash = w.onEvent((e) => this.crashEmitter.fire(e));
+  }
+
+  /** Crashes and boot loops seen since the session started (bounded). */
+  get crashes(): readonly CrashEvent[] {
+    return this.crashWatch.events;
+  }
+
   /** Sends new lines to this log file too (undefined stops logging). The caller owns closing it. */
   setLogFile(file: SerialLogFile | undefined): void {
     this.logFile = file;
@@ -352,7 +371,10 @@ export class SerialSession {
       const lines = new Array<SerialLine>(frames.length);
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i];
-        lines[i] = { seq: ++this.seq, t: f.t, dir: 'rx', text: f.text, ...compactRaw(f.text, f.raw), ...(f.partial ? { partial: true } : {}) };
+        const l: SerialLine = { seq: ++this.seq, t: f.t, dir: 'rx', text: f.text, ...compactRaw(f.text, f.raw), ...(f.partial ? { partial: true } : {}) };
+        const crash = this.crashWatch.push(l);
+        if (crash) l.crash = crash;
+        lines[i] = l;
       }
       this.emit(lines);
     }

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { parseReleaseSettings, type ReleaseSettings } from '../../core/release';
 
 export const RELEASE_SECTION = 'otaBench.release';
-const KEYS = ['packageName', 'build', 'artifact', 'version', 'banner', 'jobTimeoutMinutes'] as const;
+const KEYS = ['packageName', 'build', 'artifact', 'version', 'banner', 'jobTimeoutMinutes', 'versionQuery', 'elf'] as const;
+/** otaBench.serial.* settings the verdict also reads (crashes, boot loops, levels). */
+const SERIAL_EVIDENCE_KEYS = ['crashPatterns', 'bootLoop', 'levelPattern'] as const;
 
 /** The workspace folder a release works in: the active editor's, else the first. */
 export function releaseFolder(): vscode.WorkspaceFolder | undefined {
@@ -17,6 +19,12 @@ export function readReleaseSettings(folder: vscode.WorkspaceFolder | undefined):
   for (const k of KEYS) {
     const v = c.inspect(k);
     // Only what the user set: the core fills its own defaults.
+    const set = v?.workspaceFolderValue ?? v?.workspaceValue ?? v?.globalValue;
+    if (set !== undefined) raw[k] = set;
+  }
+  const serial = vscode.workspace.getConfiguration('otaBench.serial', folder?.uri);
+  for (const k of SERIAL_EVIDENCE_KEYS) {
+    const v = serial.inspect(k);
     const set = v?.workspaceFolderValue ?? v?.workspaceValue ?? v?.globalValue;
     if (set !== undefined) raw[k] = set;
   }

@@ -1,9 +1,13 @@
-// The serial side of the Bench Monitor: the snapshot a (re)loaded page starts from, the page's
-// requests (send box, pick port, clear, save, pause/resume), and new lines pushed in timer batches
-// (core LineBatcher) — never one postMessage per line; when the page falls behind, it is told how
-// many lines it missed instead of the host queueing without bound.
+// The serial side of the Bench Monitor: the snapshot a (re)loaded page starts from (bounded by lines
+// and bytes, delivered in bounded messages one after another), the page's requests (send box, pick
+// port, clear, save, pause/resume), and new lines pushed in timer batches (core LineBatcher) — never
+// one postMessage per line; when the page falls behind, it is told how many lines it missed instead
+// of the host queueing without bound. A send that cannot go out is answered with 'sendFailed' (the
+// page keeps the typed text and shows why).
 import * as vscode from 'vscode';
 import { LineBatcher, type BatcherOptions } from '../../core/serial/lineBatcher';
+import { isSendError } from '../../core/serial/session';
+import { snapshotChunks, snapshotWindow, SNAPSHOT_LIMITS } from '../../core/serial/snapshot';
 import type { SerialLine } from '../../core/serial/line';
 import type { HostMessage, LogLine, PortStatus, WebviewMessage } from '../../shared/protocol';
 import { toLogLine, toPortStatus } from './logLines';
@@ -12,8 +16,8 @@ import type { MonitorBackend } from '../monitor/monitorPanel';
 import { MonitorPanel } from '../monitor/monitorPanel';
 import type { SerialManager } from './serialManager';
 
-/** Lines a freshly opened page gets at once; older ones stay in the host buffer (Save Log). */
-export const SNAPSHOT_LINES = 20_000;
+/** Lines a freshly opened page gets; older ones stay in the host buffer (Save Log). */
+export const SNAPSHOT_LINES = SNAPSHOT_LIMITS.lines;
 
 export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
   private readonly batcher: LineBatcher<SerialLine>;
@@ -21,6 +25,8 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
   /** Panels that finished the handshake (posting earlier would be queued by the panel anyway). */
   private readonly readyPanels = new WeakSet<MonitorPanel>();
   private lastSnapshotSeq = 0;
+  /** Settles when the rest of the snapshot has reached the page: live batches wait for it (order). */
+  private snapshotRest: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly manager: SerialManager,
@@ -46,25 +52,44 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
   snapshot(): { port: PortStatus; lines: LogLine[] } {
     const panel = MonitorPanel.active;
     if (panel) this.watchReady(panel);
-    const lines = this.manager.existing?.buffer.last(SNAPSHOT_LINES) ?? [];
+    const buffer = this.manager.existing?.buffer;
+    const lines = buffer && buffer.size ? snapshotWindow(buffer) : [];
     this.lastSnapshotSeq = lines.length ? lines[lines.length - 1].seq : this.manager.existing?.lastSeq ?? 0;
     // Lines queued before this snapshot are in it: do not send them twice.
     const after = this.lastSnapshotSeq;
     this.batcher.retain((l) => l.seq > after);
     const hex = panel?.viewState.hex ?? false;
-    return { port: toPortStatus(this.manager.status, this.manager.port), lines: lines.map((l) => toLogLine(l, hex)) };
+    const levels = this.manager.levelPattern;
+    // The first chunk rides in 'init'; the rest follows in bounded 'log' messages once the page is up.
+    const [first = [], ...rest] = snapshotChunks(lines);
+    if (panel && rest.length) {
+      this.snapshotRest = panel.ready.then(async () => {
+        for (const chunk of rest) {
+          if (MonitorPanel.active !== panel) return;
+          await panel.panel.webview.postMessage({ type: 'log', lines: chunk.map((l) => toLogLine(l, hex, levels)) } satisfies HostMessage);
+        }
+      });
+    }
+    return { port: toPortStatus(this.manager.status, this.manager.port), lines: first.map((l) => toLogLine(l, hex, levels)) };
   }
 
   async handle(msg: WebviewMessage): Promise<void> {
     try {
       switch (msg.type) {
         case 'send':
-          if (!this.manager.existing?.isOpen) {
+          if (!this.manager.existing) {
+            this.post({ type: 'sendFailed', text: msg.text, reason: 'No serial port is open: select one, then send again.' });
             const pick = await vscode.window.showWarningMessage('OTA Bench: no serial port is open.', 'Select Port');
             if (pick) await vscode.commands.executeCommand('otaBench.serial.selectPort');
             return;
           }
-          await this.manager.send(msg.text, msg.eol, msg.hex);
+          try {
+            await this.manager.send(msg.text, msg.eol, msg.hex);
+          } catch (e) {
+            // Not sent (port away, board not reading): the page keeps the text and says why.
+            if (!isSendError(e)) throw e;
+            this.post({ type: 'sendFailed', text: msg.text, reason: e.message });
+          }
           return;
         case 'command':
           switch (msg.command) {
@@ -102,8 +127,11 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
     const fresh = lines.filter((l) => l.seq > this.lastSnapshotSeq);
     if (fresh.length === 0 && !dropped) return Promise.resolve();
     const hex = panel.viewState.hex;
-    const msg: HostMessage = { type: 'log', lines: fresh.map((l) => toLogLine(l, hex)), ...(dropped ? { dropped } : {}) };
-    return panel.panel.webview.postMessage(msg);
+    const levels = this.manager.levelPattern;
+    return this.snapshotRest.then(() => {
+      const msg: HostMessage = { type: 'log', lines: fresh.map((l) => toLogLine(l, hex, levels)), ...(dropped ? { dropped } : {}) };
+      return panel.panel.webview.postMessage(msg);
+    });
   }
 
   private post(msg: HostMessage): void {

@@ -1,5 +1,6 @@
 // Owns the one serial session of the window: created on first use (so activation loads no serial
 // code unless a port is configured), fed from settings, remembered per workspace, logged to file.
+// The log says when the port is lost and when it is back, not every retry.
 import * as vscode from 'vscode';
 import { nodeSerialDriver } from '../../core/serial/nodeSerial';
 import { SerialLogFile } from '../../core/serial/logFile';
@@ -8,12 +9,17 @@ import { parseHexBytes } from '../../core/serial/hex';
 import { SerialSession, type SessionStatus } from '../../core/serial/session';
 import type { SerialDriver } from '../../core/serial/transport';
 import type { TxEol } from '../../core/serial/options';
+import { compileLevelPattern } from '../../core/evidence/levels';
+import { parseEvidenceSettings } from '../../core/release/evidence';
 import { errorMessage, log } from '../log';
 import { chosenPort, loadHistory, readLogSettings, readSerialOptions, rememberPort, saveHistory, SERIAL_SECTION, type ChosenPort } from './settings';
 
 export class SerialManager implements vscode.Disposable {
   private sessionInstance: SerialSession | undefined;
   private logFile: SerialLogFile | undefined;
+  private lastState: SessionStatus['state'] | undefined;
+  private levelRe: RegExp | undefined;
+  private static readonly CONFIRMED_LOG_PATHS = 'otaBench.serial.confirmedLogPaths';
   private readonly disposables: vscode.Disposable[] = [];
   private readonly statusEmitter = new vscode.EventEmitter<SessionStatus>();
   private readonly linesEmitter = new vscode.EventEmitter<SerialLine[]>();
@@ -34,6 +40,8 @@ export class SerialManager implements vscode.Disposable {
       this.clearEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SERIAL_SECTION)) void this.applySettings(e.affectsConfiguration(`${SERIAL_SECTION}.baudRate`));
+        // The port setting changed: it wins over the port picked before (chosenPort), so use it now.
+        if (e.affectsConfiguration(`${SERIAL_SECTION}.port`) && this.sessionInstance && this.port && this.port.path !== this.sessionInstance.status.path) void this.connect(this.port);
       }),
     );
   }
@@ -58,7 +66,11 @@ export class SerialManager implements vscode.Disposable {
     for (const p of problems) log().warn(`otaBench.serial.${p}`);
     const s = new SerialSession(this.driver, options, Date.now, loadHistory(this.context.workspaceState));
     s.onStatus((st) => {
-      if (st.state === 'error' || st.state === 'reconnecting') log().info(`serial: ${st.state}: ${st.message ?? ''}`);
+      // Loss and recovery, not every retry: only a change of state is logged.
+      if (st.state !== this.lastState && (st.state === 'error' || st.state === 'reconnecting' || (st.state === 'open' && this.lastState === 'reconnecting'))) {
+        log().info(`serial: ${st.state === 'open' ? `back on ${st.path}` : `${st.state}: ${st.message ?? ''}`}`);
+      }
+      this.lastState = st.state;
       // The board came back under another path (USB re-enumeration): remember where it is now.
       const remembered = this.port;
       if (st.state === 'open' && st.path && remembered && st.path !== remembered.path) {
@@ -69,6 +81,7 @@ export class SerialManager implements vscode.Disposable {
     s.onLines((lines) => this.linesEmitter.fire(lines));
     s.onClear(() => this.clearEmitter.fire());
     this.sessionInstance = s;
+    this.applyEvidence();
     this.openLogFile();
     return s;
   }
@@ -123,13 +136,43 @@ export class SerialManager implements vscode.Disposable {
     const baudRate = baudChanged || !port?.baudRate ? options.baudRate : port.baudRate;
     if (baudChanged && port) await rememberPort(this.context.workspaceState, { ...port, baudRate });
     await s.updateOptions({ ...options, baudRate });
+    this.applyEvidence();
     this.openLogFile();
+  }
+
+  /** The user's level pattern (otaBench.serial.levelPattern) for the monitor's level/tag parsing. */
+  get levelPattern(): RegExp | undefined {
+    return this.levelRe;
+  }
+
+  /** Crash patterns, boot loop and level pattern from settings; a bad one is reported and left out. */
+  private applyEvidence(): void {
+    const c = vscode.workspace.getConfiguration(SERIAL_SECTION);
+    const { evidence, errors } = parseEvidenceSettings({ crashPatterns: c.get('crashPatterns'), bootLoop: c.get('bootLoop'), levelPattern: c.get('levelPattern') });
+    for (const e of errors) void vscode.window.showWarningMessage(`OTA Bench: ${e}`);
+    this.sessionInstance?.setEvidence({ patterns: evidence.crashPatterns, bootLoop: evidence.bootLoop });
+    this.levelRe = evidence.levelPattern ? compileLevelPattern(evidence.levelPattern) : undefined;
   }
 
   private openLogFile(): void {
     const s = this.sessionInstance;
     if (!s) return;
     const cfg = readLogSettings(vscode.workspace.workspaceFolders?.[0]?.uri);
+    if (cfg.path && cfg.outside && !this.confirmedLogPaths().includes(cfg.path)) {
+      // Settings can come from a cloned repository: writing outside the workspace needs the user's yes.
+      this.logFile?.close();
+      this.logFile = undefined;
+      s.setLogFile(undefined);
+      const path = cfg.path;
+      void vscode.window
+        .showWarningMessage(`OTA Bench: otaBench.serial.logFile points outside the workspace folder: ${path}. Write the serial log there?`, 'Write There', 'Not Now')
+        .then(async (pick) => {
+          if (pick !== 'Write There') return;
+          await this.context.workspaceState.update(SerialManager.CONFIRMED_LOG_PATHS, [...this.confirmedLogPaths(), path]);
+          this.openLogFile();
+        });
+      return;
+    }
     const same = this.logFile && cfg.path === this.logFile.options.path && cfg.format === this.logFile.options.format && cfg.maxBytes === this.logFile.options.maxBytes;
     if (same) return;
     this.logFile?.close();
@@ -143,6 +186,11 @@ export class SerialManager implements vscode.Disposable {
     } catch (e) {
       void vscode.window.showErrorMessage(`OTA Bench: cannot write the serial log file: ${errorMessage(e)}`);
     }
+  }
+
+  private confirmedLogPaths(): string[] {
+    const v = this.context.workspaceState.get<unknown>(SerialManager.CONFIRMED_LOG_PATHS);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   }
 
   dispose(): void {

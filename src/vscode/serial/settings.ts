@@ -3,21 +3,20 @@
 import * as vscode from 'vscode';
 import type { LogFormat } from '../../core/serial/logFile';
 import { normalizeSerialOptions, type SerialOptions } from '../../core/serial/options';
-import type { BoardIdentity } from '../../core/serial/ports';
+import { choosePort, type ChosenPort } from './portChoice';
+import { logPathIn } from '../../core/serial/logFile';
+
+export type { ChosenPort } from './portChoice';
 import type { FlashToolId } from '../../core/flash/presets';
 
 export const SERIAL_SECTION = 'otaBench.serial';
 const CHOSEN_PORT_KEY = 'otaBench.serial.chosenPort';
 const HISTORY_KEY = 'otaBench.serial.history';
 
-export interface ChosenPort {
-  path: string;
-  baudRate?: number;
-  identity?: BoardIdentity;
-}
-
 export interface SerialLogSettings {
   path?: string;
+  /** The path resolves outside the workspace folder: used only once the user confirmed it. */
+  outside?: boolean;
   format: LogFormat;
   maxBytes: number;
   keep: number;
@@ -25,35 +24,38 @@ export interface SerialLogSettings {
 
 export function readSerialOptions(): { options: SerialOptions; problems: string[] } {
   const c = vscode.workspace.getConfiguration(SERIAL_SECTION);
-  const keys: (keyof SerialOptions)[] = ['baudRate', 'dataBits', 'parity', 'stopBits', 'rxEol', 'txEol', 'encoding', 'bufferLines', 'autoReconnect', 'reconnectIntervalMs'];
+  const keys: (keyof SerialOptions)[] = ['baudRate', 'dataBits', 'parity', 'stopBits', 'rxEol', 'txEol', 'encoding', 'bufferLines', 'autoReconnect', 'reconnectIntervalMs', 'sendTimeoutMs'];
   const raw: Partial<Record<keyof SerialOptions, unknown>> = {};
   for (const k of keys) raw[k] = c.get(k);
+  const mb = c.get<number>('bufferMegabytes');
+  if (typeof mb === 'number') raw.bufferBytes = Math.round(mb * 1024 * 1024);
   return normalizeSerialOptions(raw);
 }
 
 export function readLogSettings(workspaceFolder?: vscode.Uri): SerialLogSettings {
   const c = vscode.workspace.getConfiguration(SERIAL_SECTION);
-  let path = c.get<string>('logFile')?.trim() || undefined;
-  if (path && workspaceFolder && !/^([a-zA-Z]:)?[\\/]/.test(path)) path = vscode.Uri.joinPath(workspaceFolder, path).fsPath;
+  const where = logPathIn(workspaceFolder?.fsPath, c.get<string>('logFile'));
+  const path = where?.path;
   const format = c.get<LogFormat>('logFormat') ?? 'rendered';
   return {
     path,
+    ...(where?.outside ? { outside: true } : {}),
     format: ['rendered', 'raw', 'both'].includes(format) ? format : 'rendered',
     maxBytes: Math.max(64 * 1024, (c.get<number>('logMaxMegabytes') ?? 10) * 1024 * 1024),
     keep: Math.max(0, Math.min(50, c.get<number>('logKeepFiles') ?? 5)),
   };
 }
 
-/** The port to use: the one picked in this workspace, else `otaBench.serial.port`. */
+const configuredPort = () => vscode.workspace.getConfiguration(SERIAL_SECTION).get<string>('port')?.trim() || undefined;
+
+/** The port to use: the one picked in this workspace, unless `otaBench.serial.port` changed since. */
 export function chosenPort(state: vscode.Memento): ChosenPort | undefined {
-  const picked = state.get<ChosenPort>(CHOSEN_PORT_KEY);
-  if (picked?.path) return picked;
-  const configured = vscode.workspace.getConfiguration(SERIAL_SECTION).get<string>('port')?.trim();
-  return configured ? { path: configured } : undefined;
+  return choosePort(state.get<ChosenPort>(CHOSEN_PORT_KEY), configuredPort());
 }
 
+/** Remembers `port` for this workspace, with the setting's value now (so a later change of the setting wins). */
 export function rememberPort(state: vscode.Memento, port: ChosenPort | undefined): Thenable<void> {
-  return state.update(CHOSEN_PORT_KEY, port);
+  return state.update(CHOSEN_PORT_KEY, port && { ...port, setting: configuredPort() });
 }
 
 export function loadHistory(state: vscode.Memento): string[] {
