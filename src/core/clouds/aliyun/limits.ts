@@ -4,6 +4,7 @@
 
 import { createHash } from 'crypto';
 import { VERSION_RULES, type NameRule } from '../../version/rules';
+import type { QpsLimits } from '../kit/rateLimiter';
 
 export interface IntRange {
   min: number;
@@ -18,23 +19,27 @@ export const PAGE_SIZE = {
 } satisfies Record<string, IntRange>;
 export const TASK_PAGE_WINDOW = 100_000;
 
-/** Documented QPS per action (per account, shared by its RAM users); others get DEFAULT_QPS. */
-export const QPS: Readonly<Record<string, number>> = {
-  GenerateOTAUploadURL: 10,
-  CreateOTAFirmware: 10,
-  ListOTAFirmware: 10,
-  QueryOTAFirmware: 20,
-  CreateOTAVerifyJob: 10,
-  CreateOTAStaticUpgradeJob: 20,
-  CreateOTADynamicUpgradeJob: 20,
-  ListOTAJobByFirmware: 10,
-  QueryOTAJob: 10,
-  ListOTATaskByJob: 10,
-  CancelOTATaskByJob: 5,
-  ConfirmOTATask: 20,
+/**
+ * Documented QPS per action (per account, shared by its RAM users), for the kit's RateLimiter.
+ * Exact names only: "Query" is not a rule (QueryOTAJob is 10/s, QueryOTAFirmware 20/s).
+ */
+export const QPS_LIMITS: QpsLimits = {
+  default: 10,
+  actions: {
+    GenerateOTAUploadURL: 10,
+    CreateOTAFirmware: 10,
+    ListOTAFirmware: 10,
+    QueryOTAFirmware: 20,
+    CreateOTAVerifyJob: 10,
+    CreateOTAStaticUpgradeJob: 20,
+    CreateOTADynamicUpgradeJob: 20,
+    ListOTAJobByFirmware: 10,
+    QueryOTAJob: 10,
+    ListOTATaskByJob: 10,
+    CancelOTATaskByJob: 5,
+    ConfirmOTATask: 20,
+  },
 };
-export const DEFAULT_QPS = 10;
-export const qpsOf = (action: string) => QPS[action] ?? DEFAULT_QPS;
 
 /**
  * FirmwareName: 1–40 characters, letters (Chinese and Japanese too), digits, `-`, `_`, `(`, `)`,
