@@ -75,6 +75,9 @@ export function decideVerdict(v: VerdictInput): Verdict {
   if (!v.rollout) reasons.push('No rollout of the verify job was seen.');
   else if (!exec) {
     reasons.push(`The verify job ended (${v.rollout.rawJobStatus}) without an execution for ${v.target ?? 'the bench device'}.`);
+  } else if (!cloudOk && v.rollout.jobStatus === 'canceled' && exec.status !== 'failed' && exec.status !== 'timed-out' && exec.status !== 'rejected') {
+    // Cancelled on the cloud (from the tree, the console or another tool) before the device finished.
+    reasons.push(`The verify job was cancelled on the cloud (${v.rollout.rawJobStatus}) while ${exec.target} was ${exec.rawStatus}.`);
   } else if (!cloudOk) {
     const why = cloudReason(exec);
     reasons.push(`The cloud reports the verify job ${exec.status} on ${exec.target} (${exec.rawStatus})${why ? `: ${why}` : ''}.`);

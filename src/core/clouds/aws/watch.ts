@@ -7,6 +7,8 @@
 //   say (a status change, the end): counts and the job's own status move only then.
 //   ListJobExecutionsForJob follows only when the execution number changes (a retry: retryAttempt
 //   is all it adds). While a terminal execution waits for its job to end, only DescribeJob is polled.
+//   The job is also re-read every ~5 s (jobRefreshMs) whatever the execution says: a cancel (or a
+//   deletion) changes only the job while the device keeps working, and must end the watch.
 // - A fleet job polls all three each tick (executions that changed are described), 2 s apart.
 // Throttling and 5xx double the poll interval (up to 30 s) instead of failing; a snapshot is
 // yielded when something changed; the watch ends when the job is done or the signal aborts.
@@ -29,11 +31,14 @@ export interface AwsWatchOptions {
   describeLimit?: number;
   /** Consecutive retryable failures tolerated before the watch gives up. */
   maxFailures?: number;
+  /** One-thing jobs: the longest the job goes unread while its execution shows no change (default 5 s). */
+  jobRefreshMs?: number;
   /** Told about each back-off (e.g. to show "throttled, retrying in 8 s"). */
   onBackoff?: (error: CloudErrorShape, delayMs: number) => void;
 }
 
 const FLEET_INTERVAL_MS = 2000;
+const JOB_REFRESH_MS = 5000;
 
 /** The thing a job targets when it targets exactly one thing (not a group). */
 function soleThing(job: AwsJob): string | undefined {
@@ -105,15 +110,18 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
   };
 
   // One-thing scheme: the state the last complete tick left; `fresher` says which read came last.
-  type One = { thing: string; job: AwsJob; summary: Execution; execution: Execution; fresher: 'job' | 'execution' };
+  type One = { thing: string; job: AwsJob; summary: Execution; execution: Execution; fresher: 'job' | 'execution'; jobReadAt: number };
   let one: One | undefined;
   const oneTick = async (o: One): Promise<{ job: AwsJob; executions: Execution[] }> => {
-    let { job, summary, execution, fresher } = o;
+    let { job, summary, execution, fresher, jobReadAt } = o;
     const agree = countedStatus(job) === execution.rawStatus;
-    if (agree ? TERMINAL_EXECUTION.has(execution.status) : fresher === 'execution') {
-      // The job lags what the execution already said (its counts, or its own end): read the job.
+    const stale = Date.now() - jobReadAt >= (opts.jobRefreshMs ?? JOB_REFRESH_MS);
+    if (stale || (agree ? TERMINAL_EXECUTION.has(execution.status) : fresher === 'execution')) {
+      // The job lags what the execution already said (its counts, or its own end), or has not been
+      // read for a while (a cancel shows only there): read the job.
       job = await describeJob();
       fresher = 'job';
+      jobReadAt = Date.now();
     } else {
       const full = (await readExecution(o.thing)) ?? execution;
       if (full.executionNumber !== execution.executionNumber) {
@@ -125,10 +133,11 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
       if (countedStatus(job) !== execution.rawStatus) {
         job = await describeJob();
         fresher = 'job';
+        jobReadAt = Date.now();
       }
     }
     // Commit only after every request of the tick succeeded, so a failed tick is redone whole.
-    one = { ...o, job, summary, execution, fresher };
+    one = { ...o, job, summary, execution, fresher, jobReadAt };
     return { job, executions: [execution] };
   };
 
@@ -143,7 +152,7 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
       if (!one) {
         const thing = soleThing(job);
         const s = thing && seen.get(thing);
-        if (s && executions.length === 1) one = { thing, job, summary: s.summary, execution: s.full, fresher: 'execution' };
+        if (s && executions.length === 1) one = { thing, job, summary: s.summary, execution: s.full, fresher: 'execution', jobReadAt: started };
       }
       const rollout = rolloutOf(job, executions);
       backoff.succeeded();
