@@ -11,8 +11,13 @@
 //                   headless Chromium, saves out/demo/{tree,monitor,verdict,timeline}.png, exits 0 only if the
 //                   verify job passed (the pane's verdict and the emulator's job both say so).
 //   --port N        code-server port (default 8080, or a free one); --code-server: never use `code`.
+//   --cli           no editor: runs a release through the `ota-bench` CLI (dist/cli.js) against the same
+//                   emulator and board, prints its JUnit report's path, exits with the CLI's exit code.
+//   --no-editor     only the emulator and the board, until Ctrl-C.
+// Ctrl-C, SIGTERM (also to `npm run demo`, which may not pass it on) and SIGHUP stop every process the
+// demo started (emulator, board, code-server, the CLI), and it says which.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,7 +40,18 @@ const BOARD_VERSION = '1.4.1'; // the demo's version.h says 1.4.2: the release u
 const THING = 'bench-board-01';
 
 const onPath = (cmd) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
-const say = (s) => console.log(`demo: ${s}`);
+/** To the terminal and to out/logs/demo.log (the terminal may be gone when npm was stopped). */
+const say = (s) => {
+  console.log(`demo: ${s}`);
+  try {
+    writeFileSync(join(logs, 'demo.log'), `${new Date().toISOString()} ${s}\n`, { flag: 'a' });
+  } catch {
+    /* no log folder yet */
+  }
+};
+// A closed terminal or pipe must not crash the demo before it has stopped what it started.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 
 function portIsFree(port) {
   return new Promise((resolve) => {
@@ -44,12 +60,44 @@ function portIsFree(port) {
   });
 }
 
+/** What the demo started ({name, pid, stop}), stopped in reverse order when it ends or is told to stop. */
+const started = [];
+let stopping;
+function stopAll(why) {
+  stopping ??= (async () => {
+    const list = started.splice(0).reverse();
+    if (why && list.length) say(`${why}: stopping ${list.map((s) => `${s.name} (pid ${s.pid})`).join(', ')}…`);
+    for (const s of list) await s.stop().catch(() => {});
+    if (why && list.length) say(`stopped ${list.length} process${list.length > 1 ? 'es' : ''}; nothing the demo started is left running.`);
+  })();
+  return stopping;
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stopAll(sig).then(() => process.exit(sig === 'SIGINT' ? 130 : 143)));
+// `npm run demo` may die on SIGTERM without passing it on: the demo then belongs to init; stop too.
+const parentPid = process.ppid;
+setInterval(() => process.ppid !== parentPid && void stopAll('npm went away').then(() => process.exit(143)), 500).unref();
+
+/** Stops a child's process group: SIGTERM, then SIGKILL after 5 s. */
+function stopGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  const kill = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* gone */
+    }
+  };
+  kill('SIGTERM');
+  const timer = setTimeout(() => kill('SIGKILL'), 5000);
+  return gone.finally(() => clearTimeout(timer));
+}
+
 /** Child processes in their own process groups, stopped as groups when the demo ends. */
-const children = [];
 function start(name, args, { readyLine, env = {} }) {
   const log = join(logs, `demo-${name}.log`);
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  children.push(child);
+  started.push({ name, pid: child.pid, stop: () => stopGroup(child) });
   const out = [];
   const write = (d) => writeFileSync(log, d, { flag: 'a' });
   child.stderr.on('data', write);
@@ -65,16 +113,6 @@ function start(name, args, { readyLine, env = {} }) {
       }
     });
   });
-}
-
-function stopChildren() {
-  for (const c of children.splice(0)) {
-    try {
-      process.kill(-c.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-  }
 }
 
 /** The copy of the demo project: fresh sources, a demo signing key, no old build. */
@@ -122,6 +160,16 @@ async function main() {
     AWS_EC2_METADATA_DISABLED: 'true',
   };
 
+  if (argv.includes('--cli')) {
+    process.exitCode = await cliRelease(awsEnv);
+    return;
+  }
+  if (argv.includes('--no-editor')) {
+    say(`emulator ${emulator.endpoint} · board ${link} · workspace ${workspace}. Ctrl-C stops everything.`);
+    await untilInterrupted();
+    return;
+  }
+
   if (!smoke && !argv.includes('--code-server') && onPath('code')) {
     const { run } = await import('./lib/proc.mjs');
     await run(process.execPath, ['scripts/build.mjs'], { cwd: root, echo: true });
@@ -142,6 +190,7 @@ async function main() {
   const wanted = argv.includes('--port') ? Number(argv[argv.indexOf('--port') + 1]) : 8080;
   const port = (await portIsFree(wanted)) ? wanted : await freePort();
   const server = await startCodeServer(cs, { ...paths, port, env: awsEnv, log: join(logs, 'demo-code-server.log') });
+  started.push({ name: 'code-server', pid: server.pid, stop: () => server.stop() });
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   try {
     if (smoke) {
@@ -155,11 +204,28 @@ async function main() {
   }
 }
 
+/** Until a signal (its handler stops everything and exits); the children's pipes keep Node running. */
 function untilInterrupted() {
-  return new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  return new Promise(() => {});
+}
+
+/** `--cli`: Quick Release through `ota-bench` (dist/cli.js, built first), as CI runs it. */
+async function cliRelease(awsEnv) {
+  const cli = join(root, 'dist', 'cli.js');
+  const newest = (d) => Math.max(0, ...readdirSync(join(root, d), { recursive: true }).map((f) => statSync(join(root, d, f)).mtimeMs));
+  if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest('src/cli'), newest('src/core'), newest('src/shared'))) {
+    say('building dist/ (the CLI and the cloud bundles)…');
+    const { run } = await import('./lib/proc.mjs');
+    await run(process.execPath, ['scripts/build.mjs'], { cwd: root, log: join(logs, 'demo-build.log') });
+  }
+  const junit = join(dir, 'junit.xml');
+  const args = [cli, 'release', '--workspace', workspace, '--junit', junit, '--out', join(dir, 'bundle')];
+  say(`running: ota-bench ${args.slice(1).join(' ')}`);
+  const child = spawn(process.execPath, args, { cwd: workspace, detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...awsEnv } });
+  started.push({ name: 'ota-bench CLI', pid: child.pid, stop: () => stopGroup(child) });
+  const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 130 : 1))));
+  say(`ota-bench exited with ${code}; JUnit report: ${junit}`);
+  return code;
 }
 
 /** The webview frame that holds the Bench Monitor page (nested iframes). */
@@ -257,12 +323,12 @@ async function smokeTest(url, emulator, profileName) {
 }
 
 main().then(
-  () => {
-    stopChildren();
-    process.exit(0);
+  async () => {
+    await stopAll();
+    process.exit(process.exitCode ?? 0);
   },
-  (err) => {
-    stopChildren();
+  async (err) => {
+    await stopAll();
     console.error(`demo: ${err.stack ?? err.message}`);
     process.exit(1);
   },
