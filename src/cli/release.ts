@@ -108,7 +108,7 @@ export async function runRelease(mode: 'release' | 'verify', flags: Flags, out: 
       provider: p,
       store,
       build,
-      serial: serialWatcher({ onLines: (l) => serial.onLines(l), lines: () => serial.buffer.toArray() }),
+      serial: serialWatcher({ onLines: (l) => serial.onLines(l), lines: () => serial.buffer.toArray(), send: (t) => serial.send(t), onStatus: (l) => serial.onStatus(l) }),
       onEvent: (e) => {
         if (e.type === 'step' && e.status === 'started') trace.clear();
         if (e.type === 'rollout') snapshots.push(rolloutView(e.rollout));

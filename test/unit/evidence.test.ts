@@ -8,6 +8,9 @@ import { join } from 'path';
 import { compileLevelPattern, parseLevel } from '../../src/core/evidence/levels';
 import { CrashWatch, findCrashes, type EvidenceLine } from '../../src/core/evidence/crash';
 import { crashAddresses, decodeCrash, elfMachine, findAddr2line, findElfBeside } from '../../src/core/evidence/backtrace';
+import { annotateCrashes } from '../../src/core/evidence/decodeNotes';
+import { SerialSession } from '../../src/core/serial/session';
+import { InMemoryDriver } from './serialMemory';
 
 const at = (texts: string[], t0 = 1000, step = 10): EvidenceLine[] => texts.map((text, i) => ({ t: t0 + i * step, text }));
 
@@ -146,6 +149,26 @@ describe('evidence: backtraces decoded with addr2line', function () {
     assert.ok(d.frames[0].line! >= 3 && d.frames[0].line! <= 4, `line ${d.frames[0].line}`);
     assert.equal(d.frames[1].function, 'main');
     assert.match(d.lines[0], new RegExp(`^0x${pc}: fault_handler at .*fw\\.c:\\d+$`));
+  });
+
+  it('in the live log: a crash gets its decoded frames as notes right under it; without the toolchain it says why, once', async () => {
+    const d = new InMemoryDriver();
+    d.present.set('p', { path: 'p' });
+    const s = new SerialSession(d);
+    await s.open('p');
+    const stop = annotateCrashes(s, () => elf, 50);
+    const pc = (symbol('fault_handler') + 8).toString(16).padStart(8, '0');
+    d.open.get('p')!.feed(`HardFault! HFSR = 0x40000000\nPC = 0x${pc}\n`);
+    await new Promise((r) => setTimeout(r, 500));
+    const notes = s.buffer.toArray().filter((l) => l.dir === 'sys').map((l) => l.text);
+    assert.ok(notes.some((n) => new RegExp(`^decoded 0x${pc}: fault_handler at .*fw\\.c:\\d+$`).test(n)), notes.join('\n'));
+    stop();
+    const stop2 = annotateCrashes(s, () => join(dir, 'fw.c'), 20);
+    d.open.get('p')!.feed('rst:0xc (SW_CPU_RESET)\nHardFault!\nPC = 0x08000010\n');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(s.buffer.toArray().some((l) => l.text === 'backtrace not decoded: fw.c is not an ELF file'));
+    stop2();
+    await s.close();
   });
 
   it('ESP-IDF backtrace pairs give their PCs; no toolchain or no ELF: the reason, not a throw', async () => {

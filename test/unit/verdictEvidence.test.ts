@@ -3,6 +3,11 @@
 import { strict as assert } from 'assert';
 import { crashEvidence, levelNotes, parseEvidenceSettings, versionReplyMatcher } from '../../src/core/release/evidence';
 import { parseReleaseSettings, releaseConfig } from '../../src/core/release/settings';
+import { serialWatcher } from '../../src/core/release/serialWatcher';
+import { SerialTap } from '../../src/core/release/serialWatch';
+import { askBoardVersion } from '../../src/core/release/evidence';
+import { SerialSession } from '../../src/core/serial/session';
+import { InMemoryDriver } from './serialMemory';
 import { decideVerdict, type VerdictInput } from '../../src/core/release/verdict';
 import type { RolloutSummary, SerialLine } from '../../src/core/release/types';
 
@@ -70,5 +75,29 @@ describe('verdict: board evidence', () => {
     assert.equal(bad.errors.length, 4);
     assert.match(bad.errors.join('\n'), /versionQuery: .*has no group for the version[\s\S]*crashPatterns: Crash pattern "x"[\s\S]*bootLoop must be[\s\S]*levelPattern: .*not a valid regular expression/);
     assert.deepEqual(parseEvidenceSettings({ versionQuery: { command: '', reply: '' } }), { evidence: {}, errors: [] }, 'the empty default is not an error');
+  });
+
+  it('over a session, the watcher asks the board its version and reports the port going and coming back; away, the query is simply not answered', async () => {
+    const d = new InMemoryDriver();
+    d.present.set('p', { path: 'p' });
+    const s = new SerialSession(d, { reconnectIntervalMs: 20 });
+    await s.open('p');
+    const tap = new SerialTap(serialWatcher({ onLines: (l) => s.onLines(l), lines: () => s.buffer.toArray(), send: (t) => s.send(t), onStatus: (l) => s.onStatus(l) }));
+    const port: string[] = [];
+    const off = tap.onPort((state) => port.push(state));
+    const cfg = { versionQuery: { command: 'version', reply: 'version: (\\S+)' }, queryTimeoutMs: 300 };
+    const asked = askBoardVersion(tap, cfg, Date.now());
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(d.open.get('p')!.written.map((b) => b.toString()).join(''), 'version\n');
+    d.open.get('p')!.feed('version: 3.1.4\r\n');
+    assert.deepEqual((await asked)?.version, '3.1.4');
+    d.unplug('p');
+    assert.equal(await askBoardVersion(tap, cfg, Date.now()), undefined, 'port away: no answer, no throw');
+    d.present.set('p', { path: 'p' });
+    assert.ok(await s.waitFor('open', 1000));
+    assert.deepEqual(port, ['lost', 'back']);
+    off();
+    tap.dispose();
+    await s.close();
   });
 });

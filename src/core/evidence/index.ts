@@ -4,3 +4,4 @@
 export * from './levels';
 export * from './crash';
 export * from './backtrace';
+export * from './decodeNotes';

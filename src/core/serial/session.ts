@@ -264,6 +264,11 @@ export class SerialSession {
     this.offCrash = w.onEvent((e) => this.crashEmitter.fire(e));
   }
 
+  /** Adds our own note to the log (a 'sys' line): e.g. a decoded backtrace under a crash. */
+  annotate(text: string): void {
+    this.note(text);
+  }
+
   /** Crashes and boot loops seen since the session started (bounded). */
   get crashes(): readonly CrashEvent[] {
     return this.crashWatch.events;

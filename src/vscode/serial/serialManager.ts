@@ -10,6 +10,7 @@ import { SerialSession, type SessionStatus } from '../../core/serial/session';
 import type { SerialDriver } from '../../core/serial/transport';
 import type { TxEol } from '../../core/serial/options';
 import { compileLevelPattern } from '../../core/evidence/levels';
+import { annotateCrashes } from '../../core/evidence/decodeNotes';
 import { parseEvidenceSettings } from '../../core/release/evidence';
 import { errorMessage, log } from '../log';
 import { chosenPort, loadHistory, readLogSettings, readSerialOptions, rememberPort, saveHistory, SERIAL_SECTION, type ChosenPort } from './settings';
@@ -81,6 +82,7 @@ export class SerialManager implements vscode.Disposable {
     s.onLines((lines) => this.linesEmitter.fire(lines));
     s.onClear(() => this.clearEmitter.fire());
     this.sessionInstance = s;
+    this.disposables.push({ dispose: annotateCrashes(s, () => this.elfPath()) });
     this.applyEvidence();
     this.openLogFile();
     return s;
@@ -138,6 +140,13 @@ export class SerialManager implements vscode.Disposable {
     await s.updateOptions({ ...options, baudRate });
     this.applyEvidence();
     this.openLogFile();
+  }
+
+  /** `otaBench.release.elf`, resolved in the workspace folder: crashes in the log get decoded frames. */
+  private elfPath(): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const elf = vscode.workspace.getConfiguration('otaBench.release', folder?.uri).get<string>('elf')?.trim();
+    return elf ? (folder ? vscode.Uri.joinPath(folder.uri, elf).fsPath : elf) : undefined;
   }
 
   /** The user's level pattern (otaBench.serial.levelPattern) for the monitor's level/tag parsing. */
