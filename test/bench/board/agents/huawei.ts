@@ -145,20 +145,28 @@ export class HuaweiOtaAgent implements CloudAgent {
       return;
     }
     this.busy = task;
+    let end: ProgressParas;
     try {
-      await this.upgrade(event, task, p);
+      end = await this.upgrade(event, task, p);
     } catch (err) {
       const code = err instanceof UpgradeFailed ? err.code : RESULT.internal;
       const why = (err as Error).message;
-      if (this.stopped) return;
-      this.board.log('E', 'ota', `task ${task}: ${why}; ${resultText(code)}`);
-      this.progress({ result_code: code, progress: 0, version: this.board.version, description: why });
+      if (!this.stopped) this.board.log('E', 'ota', `task ${task}: ${why}; ${resultText(code)}`);
+      end = { result_code: code, progress: 0, version: this.board.version, description: why };
     } finally {
+      // Idle before the final report: the platform may send the next task as soon as it hears it.
       this.busy = undefined;
+    }
+    if (this.stopped) return;
+    this.progress(end);
+    if (end.result_code === RESULT.success) {
+      this.publish('version_report', { fw_version: this.board.version, sw_version: this.board.version });
+      this.board.log('I', 'ota', `task ${task}: now running v${this.board.version}`);
     }
   }
 
-  private async upgrade(event: string, task: string, p: UpgradeParas): Promise<void> {
+  /** Runs one upgrade; resolves with the final report, throws UpgradeFailed with its result_code. */
+  private async upgrade(event: string, task: string, p: UpgradeParas): Promise<ProgressParas> {
     const board = this.board;
     const size = Number(p.file_size);
     board.log('I', 'ota', `task ${task}: ${event} to v${p.version}, ${p.file_name ?? 'package'} ${size} bytes`);
@@ -186,12 +194,10 @@ export class HuaweiOtaAgent implements CloudAgent {
     board.log('I', 'ota', `task ${task}: installing v${newVersion} and rebooting`);
     await this.disconnect();
     const booted = await board.installAndReboot(image, newVersion);
-    if (this.stopped) return;
+    if (this.stopped) throw new UpgradeFailed(RESULT.internal, 'the board stopped');
     await this.connect();
     if (!booted) throw new UpgradeFailed(RESULT.installFailed, `v${newVersion} crashed on boot; rolled back to v${oldVersion}`);
-    this.progress({ result_code: RESULT.success, progress: 100, version: board.version, description: 'upgrade succeeded' });
-    this.publish('version_report', { fw_version: board.version, sw_version: board.version });
-    board.log('I', 'ota', `task ${task}: now running v${board.version}`);
+    return { result_code: RESULT.success, progress: 100, version: board.version, description: 'upgrade succeeded' };
   }
 
   private async download(task: string, p: UpgradeParas, size: number, version: string): Promise<Buffer> {
