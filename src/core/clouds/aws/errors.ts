@@ -47,6 +47,28 @@ export interface ErrorContext {
   awsProfile?: string;
 }
 
+/**
+ * A reply without a body (S3 HEAD: HeadObject, HeadBucket) reaches the SDK as only a status, so it
+ * names the error "Unknown"/"NotFound" with the message "UnknownError". Say what the status means.
+ */
+function bodylessError(status: number, ctx: ErrorContext, name: string): CloudError | undefined {
+  const said = (text: string) => `${ctx.what}: S3 answered HTTP ${status} ${text} (a HEAD reply carries no error details).`;
+  if (status === 404) return new CloudError(said('Not Found'), 'not-found', undefined, name);
+  if (status === 403) {
+    return new CloudError(
+      said('Forbidden'),
+      'credentials',
+      `The AWS credentials${ctx.awsProfile ? ` of profile ${ctx.awsProfile}` : ''} were refused, or lack s3:GetObject / s3:ListBucket on this bucket. Check the keys (aws sts get-caller-identity) and the IAM policy.`,
+      name,
+    );
+  }
+  if (status === 503) return new CloudError(said('Slow Down / Service Unavailable'), 'throttled', 'S3 is throttling requests or briefly unavailable; OTA Bench backs off. Retry in a moment.', name, true);
+  if (status >= 500) return new CloudError(said('(server error)'), 'unavailable', 'S3 had a server error. Retry in a moment.', name, true);
+  if (status === 400) return new CloudError(said('Bad Request'), 'invalid', 'Check the bucket name and the region in the profile.', name);
+  if (status === 301 || status === 307) return new CloudError(said('(the bucket is in another region)'), 'config', 'Set the profile\'s region to the bucket\'s region.', name);
+  return undefined;
+}
+
 export function toCloudError(e: unknown, ctx: ErrorContext): CloudErrorShape {
   if (isCloudError(e)) return e;
   const err = (e ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
@@ -56,6 +78,11 @@ export function toCloudError(e: unknown, ctx: ErrorContext): CloudErrorShape {
   if (name === 'AbortError' || err.code === 'ABORT_ERR' || /aborted|cancel/i.test(name)) return make('canceled', undefined, false, `${ctx.what}: cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /Could not load credentials|credential.*(not|no) .*found|Profile .* could not be found/i.test(raw)) {
     return make('credentials', credentialHint(raw, ctx.awsProfile), false, `${ctx.what}: no usable AWS credentials (${raw})`);
+  }
+  const status = err.$metadata?.httpStatusCode;
+  if (status && (raw === 'UnknownError' || name === 'Unknown' || name === 'UnknownError')) {
+    const said = bodylessError(status, ctx, name);
+    if (said) return said;
   }
   if (CREDENTIAL_ERRORS.has(name)) {
     const hint = /Expired/.test(name) ? credentialHint('expired', ctx.awsProfile) : `The AWS credentials${ctx.awsProfile ? ` of profile ${ctx.awsProfile}` : ''} were rejected. Open ~/.aws/credentials and check the access key and secret.`;
