@@ -8,7 +8,7 @@
 // The copy's settings point the profile at the emulator (endpoint rewritten) and select the board's
 // port; the emulator's keys reach the extension through the AWS SDK's environment credentials.
 //   --smoke         no person: runs Quick Release through the real command palette and QuickPicks in
-//                   headless Chromium, saves out/demo/{tree,monitor,verdict,timeline}.png, exits 0 only if the
+//                   headless Chromium, checks the Get Started steps ticked, saves out/demo/{tree,monitor,verdict,timeline,walkthrough}.png, exits 0 only if the
 //                   verify job passed (the pane's verdict and the emulator's job both say so).
 //   --port N        code-server port (default 8080, or a free one); --code-server: never use `code`.
 //   --cli           no editor: runs a release through the `ota-bench` CLI (dist/cli.js) against the same
@@ -143,7 +143,8 @@ async function main() {
   await prepareWorkspace();
 
   const awsPort = (await portIsFree(4566)) ? 4566 : await freePort();
-  const { line } = await start('aws-emulator', ['test/bench/aws-emulator/cli.ts', '--port', String(awsPort), '--mqtt-port', '0'], { readyLine: /^\{.*"endpoint"/ });
+  // --seed-history: packages and jobs in every state, so the tree's paging and filters can be tried before the first release.
+  const { line } = await start('aws-emulator', ['test/bench/aws-emulator/cli.ts', '--port', String(awsPort), '--mqtt-port', '0', '--seed-history'], { readyLine: /^\{.*"endpoint"/ });
   const emulator = JSON.parse(line);
   say(`AWS emulator at ${emulator.endpoint} (MQTT ${emulator.mqttUrl})`);
   const link = join(dir, 'ttyBENCH');
@@ -307,13 +308,22 @@ async function smokeTest(url, emulator, profileName) {
     await sleep(1000);
     await shot('tree');
 
+    // Get Started: after a profile, a port and a passed release, each of its three steps is ticked.
+    await runCommand(page, 'OTA Bench: Get Started');
+    for (const step of ['profile', 'port', 'release']) {
+      await page.locator(`[data-done-step-id$="#otaBench.getStarted#${step}"][aria-checked="true"]`).first().waitFor({ timeout: 30_000 });
+    }
+    await sleep(600);
+    await shot('walkthrough');
+    say('Get Started: the profile, port and release steps are ticked');
+
     const state = await (await fetch(`${emulator.endpoint}/__admin/state`)).json();
     const job = state.jobs.filter((j) => j.jobId.startsWith('ota-bench-verify-')).at(-1);
     const succeeded = job?.executions.includes(`${THING}:SUCCEEDED`);
     say(`verdict in the Bench Monitor: ${text.split('\n').slice(0, 2).join(' — ')}`);
     say(`emulator: job ${job?.jobId ?? '(none)'} ${job?.status ?? ''} ${job?.executions.join(', ') ?? ''}`);
     if (!/^PASSED/.test(text) || !succeeded) throw new Error('the verify job did not pass');
-    say('smoke passed: screenshots in out/demo/ (tree.png, monitor.png, verdict.png, timeline.png)');
+    say('smoke passed: screenshots in out/demo/ (tree.png, monitor.png, verdict.png, timeline.png, walkthrough.png)');
   } catch (err) {
     if (page) await page.screenshot({ path: join(dir, 'failure.png') }).catch(() => {});
     throw new Error(`${err.message}\n(screenshot of the failure: out/demo/failure.png; logs in out/logs/demo-*.log)`);

@@ -84,3 +84,110 @@ export class Seeder {
     return this.world.region;
   }
 }
+
+// --- demo history ----------------------------------------------------------------------------------
+
+export interface HistoryOptions {
+  /** The moment the history leads up to (default: now). Everything seeded lies in the 6 weeks before. */
+  now?: Date;
+}
+
+export interface SeededHistory {
+  things: string[];
+  group: string;
+  packages: { name: string; versions: Record<string, 'DRAFT' | 'PUBLISHED' | 'DEPRECATED'> }[];
+  jobs: { jobId: string; status: string; executions: Record<string, string> }[];
+}
+
+const HISTORY_GROUP = 'demo-fleet';
+const HISTORY_NODES = Array.from({ length: 8 }, (_, i) => `demo-node-${String(i + 1).padStart(2, '0')}`);
+/** Package → versions oldest first, with the state each ends in. */
+const HISTORY_PACKAGES: [string, [string, 'DRAFT' | 'PUBLISHED' | 'DEPRECATED'][]][] = [
+  ['demo-sensor-fw', [['0.9.0', 'DEPRECATED'], ['1.0.0', 'PUBLISHED'], ['1.1.0', 'PUBLISHED'], ['1.2.0-rc1', 'DRAFT']]],
+  ['demo-gateway-fw', [['2.0.0', 'DEPRECATED'], ['2.1.0', 'PUBLISHED'], ['2.2.0', 'DRAFT']]],
+  ['demo-bootloader', [['1.0.0', 'PUBLISHED']]],
+];
+const HISTORY_JOBS = 36;
+const DAY = 24 * 3600_000;
+const MINUTE = 60_000;
+
+type HistoryWorld = { seed: Seeder; world: World; jobs: Jobs; catalog: Catalog; things: Things };
+
+/**
+ * Gives an emulated account a past to browse: a fleet of 8 things, three packages whose versions
+ * ended DRAFT, PUBLISHED or DEPRECATED, and 36 jobs over the last five weeks that ended COMPLETED or
+ * CANCELED or are still IN_PROGRESS, with executions SUCCEEDED, FAILED, TIMED_OUT, REJECTED,
+ * CANCELED, IN_PROGRESS and QUEUED. Everything goes through the API code paths at past times. The
+ * bench thing only gets finished executions, so a new verify job never queues behind history.
+ */
+export async function seedHistory(emu: HistoryWorld, opts: HistoryOptions = {}): Promise<SeededHistory> {
+  const now = opts.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new RangeError('seedHistory: `now` must be a valid Date.');
+  if (emu.catalog.packages.has(HISTORY_PACKAGES[0][0])) throw new Error('seedHistory: this emulator already has the demo history (seed it once, on a fresh emulator).');
+  const { seed, world, jobs, catalog, things } = emu;
+  const at = <T>(ms: number, fn: () => T | Promise<T>) => world.atTime(new Date(now.getTime() - ms), fn);
+  const nodeArns = HISTORY_NODES.map((n) => seed.thing(n));
+  const groupArn = seed.group(HISTORY_GROUP, HISTORY_NODES);
+
+  // Packages: one version every few days, oldest first; deprecations a day after the successor.
+  const published: { pkg: string; version: string; arn: string; day: number }[] = [];
+  let day = 40;
+  for (const [pkg, versions] of HISTORY_PACKAGES) {
+    for (const [version, end] of versions) {
+      await at(day * DAY, () => seed.packageWithVersions(pkg, [version], end === 'DRAFT' ? 0 : 1));
+      if (end !== 'DRAFT') published.push({ pkg, version, arn: catalog.version(pkg, version).packageVersionArn, day });
+      day -= 3;
+    }
+    for (const [version, end] of versions) if (end === 'DEPRECATED') await at((day + 1) * DAY, () => catalog.updateVersion(pkg, version, { action: 'DEPRECATE' }));
+  }
+
+  // Jobs: oldest first (ListJobs shows the newest first), one or two a day.
+  const bench = things.things.has('bench-board-01') ? 'bench-board-01' : undefined;
+  const made: SeededHistory['jobs'] = [];
+  for (let i = 0; i < HISTORY_JOBS; i++) {
+    const ago = (HISTORY_JOBS - i) * DAY - (i % 3) * 2 * 3600_000;
+    // A version that existed by then.
+    const released = published.filter((p) => p.day * DAY > ago);
+    const target = released[i % released.length];
+    const fleet = i % 5 === 4;
+    const onBench = bench && i % 9 === 2;
+    const width = 3 + (i % 3);
+    const chosen = onBench ? [bench] : fleet ? HISTORY_NODES : HISTORY_NODES.slice(i % 4, i % 4 + width);
+    const jobId = `${target.pkg.replace(/^demo-/, '')}-${target.version.replace(/\./g, '-')}-${fleet ? 'fleet' : onBench ? 'bench' : 'rollout'}-${String(i + 1).padStart(2, '0')}`;
+    const recent = i >= HISTORY_JOBS - 5 && !onBench;
+    const canceled = !recent && i % 7 === 3;
+    await at(ago, () =>
+      jobs.create(jobId, {
+        targets: fleet ? [groupArn] : onBench ? [things.thing(bench!).thingArn] : chosen.map((n) => nodeArns[HISTORY_NODES.indexOf(n)]),
+        document: JSON.stringify({ operation: 'ota', package: target.pkg, version: target.version }),
+        description: `${target.pkg} ${target.version} to ${fleet ? HISTORY_GROUP : chosen.join(', ')}`,
+        targetSelection: 'SNAPSHOT',
+        destinationPackageVersions: [target.arn],
+      }),
+    );
+    // How each device fared, a few minutes apart: mostly success, with every kind of failure.
+    for (const [k, thing] of chosen.entries()) {
+      const when = ago - (k + 1) * 7 * MINUTE;
+      const fate = recent ? (k % 3 === 0 ? 'QUEUED' : k % 3 === 1 ? 'IN_PROGRESS' : 'SUCCEEDED') : canceled && k > 0 ? 'QUEUED' : (['SUCCEEDED', 'SUCCEEDED', 'FAILED', 'SUCCEEDED', 'TIMED_OUT', 'SUCCEEDED', 'REJECTED'] as const)[(i + k) % 7];
+      if (fate === 'QUEUED') continue;
+      if (fate === 'REJECTED') {
+        await at(when, () => jobs.deviceUpdate(thing, jobId, { status: 'REJECTED', statusDetails: { reason: 'image older than the running firmware' } }));
+        continue;
+      }
+      await at(when, () => jobs.deviceUpdate(thing, jobId, { status: 'IN_PROGRESS', statusDetails: { step: 'downloading' } }));
+      if (fate === 'TIMED_OUT') await at(when - 20 * MINUTE, () => jobs.timeOut(jobId, thing));
+      else if (fate !== 'IN_PROGRESS') {
+        await at(when - 4 * MINUTE, () => jobs.deviceUpdate(thing, jobId, { status: fate, statusDetails: fate === 'FAILED' ? { reason: 'signature check failed' } : { step: 'self-test passed' } }));
+      }
+    }
+    if (canceled) await at(ago - DAY / 2, () => jobs.cancel(jobId, false, { reasonCode: 'OPERATOR_STOPPED', comment: 'Stopped after the first device: wrong image.' }));
+    const j = jobs.job(jobId);
+    made.push({ jobId, status: j.status, executions: Object.fromEntries([...j.executions.values()].map((e) => [e.thingName, e.status])) });
+  }
+  return {
+    things: HISTORY_NODES,
+    group: HISTORY_GROUP,
+    packages: HISTORY_PACKAGES.map(([name, versions]) => ({ name, versions: Object.fromEntries(versions) })),
+    jobs: made,
+  };
+}

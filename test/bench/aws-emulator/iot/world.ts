@@ -18,7 +18,19 @@ export class World extends EventEmitter {
     return `arn:aws:iot:${this.region}:${ACCOUNT}:${resource}`;
   }
 
+  private pinned?: Date;
+
   now(): Date {
-    return new Date();
+    return new Date(this.pinned ?? Date.now());
+  }
+
+  /** Runs `fn` with the clock at `at` (seeding history in the past goes through the normal paths). */
+  async atTime<T>(at: Date, fn: () => T | Promise<T>): Promise<T> {
+    this.pinned = at;
+    try {
+      return await fn();
+    } finally {
+      this.pinned = undefined;
+    }
   }
 }
