@@ -43,7 +43,7 @@ export interface RpcClientOptions {
   endpoint: string;
   /** Asked before every call, so refreshed STS tokens are picked up. */
   credentials: () => Promise<AliyunCredentials>;
-  /** Per call; default 30 s. */
+  /** Per call; default 30 s; 0 = none. */
   timeoutMs?: number;
   version?: string;
   userAgent?: string;
@@ -121,10 +121,14 @@ export class RpcClient {
           res.on('error', (e) => finish(() => reject(new AliyunApiError(`${action}: the response broke off: ${e.message}`, 'Network', action))));
         },
       );
-      const timer = setTimeout(() => {
-        finish(() => reject(new AliyunApiError(`${action}: no answer from ${this.url.origin} within ${Math.round(timeoutMs / 1000)} s.`, 'Timeout', action)));
-        req.destroy();
-      }, timeoutMs);
+      // 0 = no timeout of its own (callCloud's deadline aborts through the signal).
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              finish(() => reject(new AliyunApiError(`${action}: no answer from ${this.url.origin} within ${Math.round(timeoutMs / 1000)} s.`, 'Timeout', action)));
+              req.destroy();
+            }, timeoutMs)
+          : undefined;
       const onAbort = () => {
         finish(() => reject(new AliyunApiError(`${action} was cancelled.`, 'Aborted', action)));
         req.destroy();
