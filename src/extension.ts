@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): OtaBenchApi {
   const view = vscode.window.createTreeView('otaBench.clouds', { treeDataProvider: tree, showCollapseAll: true });
   const { clouds } = registerClouds(context, { tree, profiles, view });
   const serial = registerSerial(context);
-  const release = registerRelease(context, { profiles, clouds, serial: serial.manager });
+  const release = registerRelease(context, { profiles, clouds, serial: serial.manager, cloudChanged: (name) => void tree.refreshProfile(name) });
   // One backend for the monitor page: the serial log plus the release's rollout pane.
   const monitorBackend = release.backend(serial.backend);
   MonitorPanel.useWorkspaceState(context.workspaceState);

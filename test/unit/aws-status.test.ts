@@ -104,9 +104,23 @@ describe('aws: paging helpers', () => {
       const from = Number(token ?? 0);
       return { items: all.slice(from, from + size), next: from + size < all.length ? String(from + size) : undefined };
     };
-    const p = await fillPage(fetch, { pageSize: 5, match: (s: string) => s.endsWith('7'), scanSize: 20 });
-    assert.equal(p.items.length, 6, 'stops once the page is full (20 per scan → 2 per scan)');
+    const match = (s: string) => s.endsWith('7');
+    const p = await fillPage(fetch, { pageSize: 5, match, scanSize: 20 });
+    assert.deepEqual(p.items, ['job-7', 'job-17', 'job-27', 'job-37', 'job-47'], 'a filtered page never exceeds the page size (the third scan matched 2, one is kept for the next page)');
     assert.equal(calls, 3);
+    // Walking every page returns each match once: nothing skipped where a scan was cut.
+    const seen: string[] = [...p.items];
+    for (let next = p.next; next; ) {
+      const page = await fillPage(fetch, { pageSize: 5, match, scanSize: 20, next });
+      assert.ok(page.items.length <= 5);
+      seen.push(...page.items);
+      next = page.next;
+    }
+    assert.deepEqual(seen, all.filter(match));
+    // A scan that matches more than a page on the very first request.
+    const wide = await fillPage(fetch, { pageSize: 3, match: () => true, scanSize: 20 });
+    assert.deepEqual(wide.items, ['job-0', 'job-1', 'job-2']);
+    assert.deepEqual((await fillPage(fetch, { pageSize: 3, match: () => true, scanSize: 20, next: wide.next })).items, ['job-3', 'job-4', 'job-5']);
     calls = 0;
     const none = await fillPage(fetch, { pageSize: 5, match: () => false, scanSize: 10 });
     assert.equal(none.items.length, 0);

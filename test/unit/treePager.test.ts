@@ -36,6 +36,18 @@ describe('tree pager', () => {
     assert.equal(api.calls[1].next, '50');
   });
 
+  it('Load All pages at the API maximum, Load More at the view\'s page size', async () => {
+    const api = fakeList(1000);
+    const p = new Pager(api.fetch, (s) => s, 50, 250);
+    await p.loadMore();
+    await p.loadAll();
+    assert.equal(p.items.length, 1000);
+    assert.deepEqual(api.calls.map((c) => c.pageSize), [50, 250, 250, 250, 250], '1 view page + 4 maximum pages (not 19 pages of 50)');
+    const q = new Pager(fakeList(120).fetch, (s) => s, 50);
+    await q.loadAll();
+    assert.equal(q.items.length, 120, 'without a maximum it still loads everything, at the page size');
+  });
+
   it('a double click loads one page, not two (one load at a time)', async () => {
     const api = fakeList(1000, { delayMs: 20 });
     const p = new Pager(api.fetch, (s) => s, 50);

@@ -37,6 +37,8 @@ export interface RunRequest {
 
 export class ReleaseController implements vscode.Disposable {
   private current?: ReleaseRecord;
+  /** Told the profile whose cloud objects a run just created or changed (the Clouds view reloads them). */
+  onCloudChanged?: (profile: string) => void;
   private abort?: AbortController;
   private running?: Promise<ReleaseRecord>;
   private progress: StepProgress = {};
@@ -201,6 +203,7 @@ export class ReleaseController implements vscode.Disposable {
         } else if (e.status === 'failed') log().error(`release: ${e.title} failed: ${redact(e.reason ?? '')}${e.action ? ` — ${redact(e.action)}` : ''}`);
         else if (e.status === 'canceled') log().warn(`release: ${e.title} cancelled`);
         else log().info(`release: ${e.title} ${e.status}${e.durationMs !== undefined ? ` in ${e.durationMs} ms` : ''}: ${redact(e.summary ?? '')}`);
+
         break;
       }
       case 'progress': {
@@ -228,6 +231,7 @@ export class ReleaseController implements vscode.Disposable {
         break;
       case 'release':
         this.current = e.record;
+        this.onCloudChanged?.(e.record.config.profile);
         log()[e.status === 'passed' ? 'info' : e.status === 'failed' ? 'error' : 'warn'](`release ${e.record.id}: ${e.status.toUpperCase()} — ${redact(e.message)}`);
         this.statusBar.finished(e.record);
         break;

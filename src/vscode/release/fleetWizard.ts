@@ -174,11 +174,12 @@ export async function releaseToFleet(s: ReleaseServices): Promise<Job | undefine
       void vscode.window.showErrorMessage(`OTA Bench: the fleet job was not created: ${res.errors.map((e) => `${e.field}: ${e.message}`).join(' ')}`);
       return undefined;
     }
+    s.cloudChanged?.(profile.name);
     log().info(`Fleet job ${res.job.id} created for ${v.packageName} ${v.version} → ${targets.join(', ')} (${rateText}; ${abortText})`);
     void vscode.window.showInformationMessage(`OTA Bench: fleet job ${res.job.id} started for ${v.packageName} ${v.version}.`);
     return res.job;
   } catch (e) {
-    void showCloudError(`Could not start the fleet job for ${v.packageName} ${v.version}`, e, { kind: 'aws' });
+    void showCloudError(`Could not start the fleet job for ${v.packageName} ${v.version}`, e, { kind: profile.kind });
     return undefined;
   }
 }

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { resumePoint, STEP_TITLES, type ReleaseRecord, type StepId } from '../../core/release';
 import { redact } from '../log';
+import { can, descriptorOf } from '../../core/clouds/registry';
 
 type Button = { title: string; run: () => unknown };
 
@@ -15,7 +16,10 @@ export function failureButtons(r: ReleaseRecord, step: StepId | undefined, reaso
   if (step === 'build') out.push(cmd('Show Problems', 'workbench.actions.view.problems'));
   if (step === 'locate' || step === 'version') out.push(cmd('Open Settings', 'workbench.action.openSettings', 'otaBench.release'));
   if (step === 'sign') out.push(cmd('Open Profile Settings', 'otaBench.openProfileSettings'));
-  if (r.config.cloud === 'aws' && /credential|expired|sso|security token|signature does not match/i.test(reason)) out.push(cmd('Open AWS Config', 'otaBench.openAwsConfig'));
+  if (/credential|expired|sso|security token|signature does not match/i.test(reason)) {
+    const help = descriptorOf(r.config.cloud).credentialsHelp;
+    out.push(cmd(help.title, help.command));
+  }
   if (step === 'verdict' || step === 'watch') out.push(cmd('Open Monitor', 'otaBench.openMonitor'), cmd('Save Verify Bundle…', 'otaBench.saveVerifyBundle'));
   if (resumePoint(r)) out.push(cmd('Resume', 'otaBench.resumeRelease'));
   out.push(cmd('Show Log', 'otaBench.showLog'));
@@ -30,7 +34,7 @@ export function outcomeMessage(r: ReleaseRecord): { level: 'info' | 'warn' | 'er
       return {
         level: 'info',
         text: `PASSED: ${what} on "${r.config.profile}". ${r.verdict?.reasons.join(' ') ?? ''}`.trim(),
-        buttons: [cmd('Open Monitor', 'otaBench.openMonitor'), ...(r.config.cloud === 'aws' ? [cmd('Release to Fleet…', 'otaBench.releaseToFleet')] : [])],
+        buttons: [cmd('Open Monitor', 'otaBench.openMonitor'), ...(can(r.config.cloud, 'fleet-rollout') ? [cmd('Release to Fleet…', 'otaBench.releaseToFleet')] : [])],
       };
     case 'failed': {
       const reason = failed?.reason ?? r.note ?? 'unknown reason';

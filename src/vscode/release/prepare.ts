@@ -33,6 +33,8 @@ export interface ReleaseServices {
   providerFor(profile: CloudProfile): Promise<CloudProvider>;
   store: WorkspaceReleaseStore;
   serial?: ReleaseSerial;
+  /** A command created or changed cloud objects of this profile (the Clouds view reloads it). */
+  cloudChanged?(profile: string): void;
 }
 
 export interface Prepared {

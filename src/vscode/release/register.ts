@@ -21,12 +21,13 @@ export interface ReleaseApi {
   backend(serial: MonitorBackend): MonitorBackend;
 }
 
-export function registerRelease(context: vscode.ExtensionContext, deps: { profiles: ProfileStore; clouds: CloudProviders; serial?: ReleaseSerial }): ReleaseApi {
+export function registerRelease(context: vscode.ExtensionContext, deps: { profiles: ProfileStore; clouds: CloudProviders; serial?: ReleaseSerial; cloudChanged?: (profile: string) => void }): ReleaseApi {
   const store = new WorkspaceReleaseStore(context.workspaceState, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const statusBar = new ReleaseStatusBar();
   // The controller reaches the bridge only once a release runs, after both exist.
   const controller: ReleaseController = new ReleaseController(store, statusBar, () => bridge);
-  const services: ReleaseServices = { profiles: deps.profiles, providerFor: (p) => deps.clouds.get(p), store, serial: deps.serial };
+  const services: ReleaseServices = { profiles: deps.profiles, providerFor: (p) => deps.clouds.get(p), store, serial: deps.serial, cloudChanged: deps.cloudChanged };
+  controller.onCloudChanged = deps.cloudChanged;
   const bridge = new MonitorBridge({
     snapshot: () => controller.snapshot(),
     command: async (c) => {

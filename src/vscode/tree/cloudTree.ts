@@ -43,6 +43,11 @@ export class ProfileNode implements BenchNode {
     return this.children;
   }
 
+  /** The folders, once they were asked for. */
+  get loaded(): Promise<BenchNode[]> | undefined {
+    return this.children;
+  }
+
   reset(): void {
     this.children = undefined;
   }
@@ -74,6 +79,16 @@ export class CloudTree implements vscode.TreeDataProvider<BenchNode>, vscode.Dis
     if (node) node.reset?.();
     else this.roots = undefined;
     this.emitter.fire(node);
+  }
+
+  /**
+   * Reloads the folders of a profile (a release, verify or fleet rollout created something there)
+   * that were loaded; folders never expanded fetch fresh anyway.
+   */
+  async refreshProfile(name: string): Promise<void> {
+    const node = this.profileNodes().find((p) => p.profile.name === name);
+    if (!node?.loaded) return;
+    for (const folder of await node.loaded) this.refresh(folder);
   }
 
   /** Redraws a node (its item and children) without forgetting what it loaded. */

@@ -64,7 +64,8 @@ export interface ProfileContext {
   readonly pageSize?: number;
 }
 
-const statusesOf = (list: ListSpec) => (list.statuses.length ? { statuses: list.statuses } : {});
+/** A list's filterable statuses and its API maximum page (Load All), from the descriptor. */
+export const listSpec = (list: ListSpec) => ({ maxPageSize: list.maxPageSize, ...(list.statuses.length ? { statuses: list.statuses } : {}) });
 
 /** A node showing one listed cloud object; its id is its parent's id plus kind and key. */
 export abstract class CloudItemNode<T> implements ItemNode<T> {
@@ -104,7 +105,7 @@ export class PackageNode extends CloudItemNode<Package> implements PagedOwner {
       fetch: (opts) => ctx.provider.listVersions(item.id, opts),
       key: (v) => v.id,
       node: (v, owner) => new VersionNode(v, ctx, owner),
-      ...statusesOf(d.lists.versions),
+      ...listSpec(d.lists.versions),
     });
   }
 
@@ -146,7 +147,7 @@ export class VersionNode extends CloudItemNode<PackageVersion> implements Partia
         fetch: (opts) => ctx.provider.listJobs({ ...opts, version: { packageId: item.packageId, versionId: item.id } }),
         key: (j) => j.id,
         node: (j, owner) => new JobNode(j, ctx, owner),
-        ...statusesOf(d.lists.jobs),
+        ...listSpec(d.lists.jobs),
       });
     }
   }
@@ -192,7 +193,7 @@ export class JobNode extends CloudItemNode<Job> implements PagedOwner {
       fetch: (opts) => ctx.provider.listExecutions(item.id, opts).then((page) => withStatusDetails(ctx.provider, page)),
       key: (e) => e.target,
       node: (e, owner) => new ExecutionNode(e, ctx, owner),
-      ...statusesOf(d.lists.executions),
+      ...listSpec(d.lists.executions),
     });
   }
 

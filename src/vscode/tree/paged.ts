@@ -33,6 +33,8 @@ export interface PagedSpec<T> {
   /** Neutral statuses the list can be filtered by (server-side where the cloud can). */
   statuses?: readonly string[];
   pageSize?: number;
+  /** The list's API maximum (Load All pages at it). */
+  maxPageSize?: number;
   /** The profile's cloud: credential errors offer its descriptor's credentials help. */
   cloud: CloudKind;
 }
@@ -53,7 +55,7 @@ export class PagedChildren<T> {
     readonly spec: PagedSpec<T>,
     private readonly tree: TreeEvents,
   ) {
-    this.pager = new Pager(spec.fetch, spec.key, spec.pageSize);
+    this.pager = new Pager(spec.fetch, spec.key, spec.pageSize, spec.maxPageSize);
   }
 
   async children(): Promise<BenchNode[]> {

@@ -32,6 +32,8 @@ export class Pager<T> {
     private readonly fetch: FetchPage<T>,
     private readonly keyOf: (item: T) => string,
     private readonly pageSize?: number,
+    /** The API's largest page: Load All asks for it (fewer round trips than the view's page size). */
+    private readonly maxPageSize?: number,
   ) {}
 
   get items(): readonly T[] {
@@ -77,7 +79,7 @@ export class Pager<T> {
       this.loadingAll = true;
       try {
         while (!this.done && !opts.signal?.aborted && gen === this.generation) {
-          await this.fetchOne();
+          await this.fetchOne(this.maxPageSize ?? this.pageSize);
           if (this.failure !== undefined) return;
           opts.onPage?.(this.list.length);
         }
@@ -132,13 +134,13 @@ export class Pager<T> {
     return p;
   }
 
-  private async fetchOne(): Promise<void> {
+  private async fetchOne(pageSize = this.pageSize): Promise<void> {
     const gen = this.generation;
     const sent = this.token;
     this.failure = undefined;
     let page: Page<T>;
     try {
-      page = await this.fetch({ next: sent, pageSize: this.pageSize, ...this.current });
+      page = await this.fetch({ next: sent, pageSize, ...this.current });
     } catch (err) {
       if (gen === this.generation) this.failure = err;
       return;

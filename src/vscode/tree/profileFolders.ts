@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { can, descriptorOf } from '../../core/clouds/registry';
 import type { Job } from '../../core/model';
 import { errorText, oneLine } from '../clouds/errors';
-import { CloudItemNode, JobNode, PackageNode, ProfileContext, refFlag } from './itemNodes';
+import { CloudItemNode, JobNode, listSpec, PackageNode, ProfileContext, refFlag } from './itemNodes';
 import { contextValue, fieldsTooltip, themeIcon, treeItem } from './look';
 import { BenchNode, ErrorNode, InfoNode } from './node';
 import { PagedFolderNode } from './paged';
@@ -23,7 +23,7 @@ export function profileFolders(ctx: ProfileContext, parent: BenchNode): BenchNod
           fetch: (opts) => provider.listPackages(opts),
           key: (p) => p.id,
           node: (p, owner) => new PackageNode(p, ctx, owner),
-          ...(d.lists.packages.statuses.length ? { statuses: d.lists.packages.statuses } : {}),
+          ...listSpec(d.lists.packages),
           ...fromProfile(ctx),
         }, ctx.tree, parent);
       case 'jobs':
@@ -32,7 +32,7 @@ export function profileFolders(ctx: ProfileContext, parent: BenchNode): BenchNod
           fetch: (opts) => provider.listJobs(opts),
           key: (j) => j.id,
           node: (j, owner) => new JobNode(j, ctx, owner),
-          ...(d.lists.jobs.statuses.length ? { statuses: d.lists.jobs.statuses } : {}),
+          ...listSpec(d.lists.jobs),
           ...fromProfile(ctx),
         }, ctx.tree, parent);
       case 'ota-updates': {

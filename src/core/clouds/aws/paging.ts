@@ -3,7 +3,7 @@
 // filter never quietly walks a whole account.
 
 import type { Page } from '../../model';
-import { nextTokenCursor, tokenOf } from '../kit/cursor';
+import { decodeCursor, encodeCursor, nextTokenCursor } from '../kit/cursor';
 import type { IntRange } from './limits';
 
 export function clampPageSize(requested: number | undefined, range: IntRange, dflt: number): number {
@@ -27,19 +27,31 @@ export interface FillOptions<T> {
  * the kit's opaque cursors (a corrupted one is refused as 'invalid' before anything is sent).
  */
 export async function fillPage<T>(fetch: (token: string | undefined, size: number) => Promise<Page<T>>, opts: FillOptions<T>): Promise<Page<T>> {
-  let token = tokenOf(opts.next);
+  const from = decodeCursor(opts.next, 'token');
+  let token = from?.token || undefined;
   if (!opts.match) {
     const page = await fetch(token, opts.pageSize);
     return { items: page.items, next: nextTokenCursor(page.next) };
   }
+  // Scans ask for the API's largest page, so one scan can match more than a page: the page is cut
+  // at pageSize and the cursor says how many of that scan's matches were already returned.
   const items: T[] = [];
+  let skip = from?.skip ?? 0;
   let requests = 0;
-  do {
-    const page = await fetch(token, opts.scanSize ?? opts.pageSize);
+  while (requests < (opts.maxRequests ?? 4)) {
+    const scanned = await fetch(token, opts.scanSize ?? opts.pageSize);
     requests++;
-    items.push(...page.items.filter(opts.match));
-    token = page.next;
-  } while (token && items.length < opts.pageSize && requests < (opts.maxRequests ?? 4));
+    const matches = scanned.items.filter(opts.match).slice(skip);
+    const room = opts.pageSize - items.length;
+    if (matches.length > room) {
+      items.push(...matches.slice(0, room));
+      return { items, next: encodeCursor({ kind: 'token', token: token ?? '', skip: skip + room }) };
+    }
+    items.push(...matches);
+    skip = 0;
+    token = scanned.next;
+    if (!token || items.length >= opts.pageSize) break;
+  }
   return { items, next: nextTokenCursor(token) };
 }
 

@@ -5,7 +5,8 @@
 import { CloudError } from '../../errors';
 
 export type Cursor =
-  | { kind: 'token'; token: string }
+  /** `skip`: items of the page at `token` already returned (a filtered page is cut at the page size). */
+  | { kind: 'token'; token: string; skip?: number }
   | { kind: 'marker'; marker: string; offset: number }
   | { kind: 'page'; page: number };
 
@@ -22,7 +23,7 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 export function encodeCursor(c: Cursor): string {
   switch (c.kind) {
     case 'token':
-      return `${TAG.token}.${b64(c.token)}`;
+      return `${TAG.token}.${b64(c.token)}${c.skip ? `.${c.skip}` : ''}`;
     case 'marker':
       return `${TAG.marker}.${b64(c.marker)}.${c.offset}`;
     case 'page':
@@ -47,9 +48,11 @@ export function decodeCursor<K extends CursorKind>(next: string | undefined, kin
   const [tag, a, b, ...rest] = next.split('.');
   if (tag !== TAG[kind]) throw invalid(next, `not a ${kind} cursor`);
   let c: Cursor | undefined;
-  if (kind === 'token' && b === undefined) {
-    const token = text(a);
-    c = token === undefined ? undefined : { kind, token };
+  if (kind === 'token' && rest.length === 0) {
+    const skip = b === undefined ? 0 : intIn(b, 1, 1000);
+    // An empty token with a skip: part-way through the first page.
+    const token = a === '' && skip ? '' : text(a);
+    c = token === undefined || skip === undefined ? undefined : { kind, token, ...(skip ? { skip } : {}) };
   } else if (kind === 'marker' && rest.length === 0) {
     const marker = text(a);
     const offset = intIn(b, 0, MAX_OFFSET);
