@@ -24,10 +24,13 @@ export const VERSION_RULES: Record<CloudKind, NameRule> = {
   aliyun: { field: 'DestVersion', min: 1, max: 64, char: /[A-Za-z0-9._-]/, allowed: SAFE },
 };
 
-/** Package names: AWS packageName is 1–128 of the same set; Alibaba FirmwareName is 1–40 (any characters we allow). */
+/**
+ * Package names: AWS packageName is 1–128 of the same set. Alibaba has no package: each version is
+ * a firmware whose FirmwareName (1–40, no ".") is derived from package + version by
+ * clouds/aliyun/limits.ts firmwareName(), which fits any package name, so none is checked here.
+ */
 export const PACKAGE_NAME_RULES: Partial<Record<CloudKind, NameRule>> = {
   aws: { field: 'packageName', min: 1, max: 128, char: /[a-zA-Z0-9_.-]/, allowed: SAFE },
-  aliyun: { field: 'FirmwareName', min: 1, max: 40, char: /[A-Za-z0-9_.()-]/, allowed: 'letters, digits, "-", "_", ".", "(" and ")"' },
 };
 
 export interface NameProblem {
