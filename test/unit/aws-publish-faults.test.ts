@@ -141,6 +141,35 @@ describe('aws publish under lost replies (real SDK, emulator)', function () {
     });
   });
 
+  describe('under a seeded schedule of S3 write faults', () => {
+    it('every publish, re-run until it succeeds, ends with one object version and no open upload', async () => {
+      aws.faults.schedule({ seed: 20261130, service: 's3', method: 'PUT', rates: { 'lose-reply': 0.2, throttle: 0.05, error: 0.05, drop: 0.05 } });
+      aws.faults.schedule({ seed: 7, service: 's3', method: 'POST', rates: { 'lose-reply': 0.3, drop: 0.1 } });
+      const lostBefore = aws.faults.counts['lose-reply'];
+      for (let n = 0; n < 8; n++) {
+        const file = `fw-soak-${n}.bin`;
+        const art = image(file, n % 3 === 2 ? 6 * MiB : 48 * 1024);
+        let runs = 0;
+        for (;;) {
+          runs++;
+          const ok = await provider.publish({ packageName: 'faults-soak', version: `4.0.${n}`, artifact: art }).then(
+            () => true,
+            (e: unknown) => {
+              assert.ok(isCloudError(e) && e.retryable, `only retryable failures: ${String(e)}`);
+              return false;
+            },
+          );
+          if (ok) break;
+          assert.ok(runs < 6, `publish ${n} still failing after ${runs} runs`);
+        }
+        const key = keyOf('faults-soak', `4.0.${n}`, file);
+        assert.equal((await versionsOf(key)).length, 1, `${file}: one version after ${runs} run(s)`);
+        assert.deepEqual(await openUploads(key), [], `${file}: no upload left open`);
+      }
+      assert.ok(aws.faults.counts['lose-reply'] - lostBefore >= 3, 'the schedule really lost replies');
+    });
+  });
+
   describe('a throttled or failing HeadObject (no body, so the SDK says only "UnknownError")', () => {
     it('a 503 is "throttled" and says HTTP 503, not UnknownError', async () => {
       const art = image('fw-head.bin', 1000);
