@@ -149,10 +149,11 @@ export type MonitorCommand = (typeof MONITOR_COMMANDS)[number];
 export const SEND_EOLS = ['lf', 'cr', 'crlf', 'none'] as const;
 
 /** Named controls of the monitor page that tests can drive through the real DOM handlers. */
-export type MonitorField = 'include' | 'exclude' | 'search' | 'send' | 'tags';
+export type MonitorField = 'include' | 'exclude' | 'search' | 'send' | 'tags' | 'plotPattern';
 export type MonitorControl =
   | 'timestamps' | 'hex' | 'follow' | 'regex' | 'matchCase' | 'sendHex'
-  | 'clear' | 'copy' | 'save' | 'searchNext' | 'searchPrev' | 'pickPort' | 'crashNext' | 'crashPrev';
+  | 'clear' | 'copy' | 'save' | 'searchNext' | 'searchPrev' | 'pickPort' | 'crashNext' | 'crashPrev'
+  | 'plotToggle' | 'plotPause' | 'plotClear' | 'plotExport';
 
 export type MonitorTestAction =
   | { kind: 'input'; field: MonitorField; value: string }
@@ -160,6 +161,7 @@ export type MonitorTestAction =
   | { kind: 'click'; control: MonitorControl }
   | { kind: 'eol'; value: MonitorViewState['sendEol'] }
   | { kind: 'level'; value: LevelFilter['min'] }
+  | { kind: 'plotWindow'; ms: number }
   | { kind: 'scroll'; to: 'top' | 'bottom' | number }
   /** Answer at once, without letting queued lines be absorbed first (to see the backlog). */
   | { kind: 'peek' }
@@ -209,6 +211,17 @@ export interface MonitorQueryResult {
   crashCount?: number;
   crashPosition?: number;
   crashLabel?: string;
+  /** The chart: series with their kept points and last value, the legend as shown, how often and how long it drew, and inked pixels. */
+  plot?: {
+    open: boolean;
+    paused: boolean;
+    series: { name: string; points: number; last?: number; unit?: string }[];
+    legend: string[];
+    patternError: string;
+    draws: number;
+    maxDrawMs: number;
+    canvas: { width: number; height: number; inked: number };
+  };
 }
 
 // --- the release pane (Quick Release: steps, the verify job's rollout, verdict, timeline) ---------

@@ -3,11 +3,14 @@
 // reports what its DOM renders. Lines reach it the way the serial session sends them: batched
 // 'log' messages posted by the extension host.
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../src/extension';
 import type { LogLine, ReleaseView, RolloutQueryResult, TimelineEntry } from '../../src/shared/protocol';
 import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
 import { nextMessage, queryPage, untilPage } from './support/monitorQuery';
+import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
 import { sleep, waitFor, within } from './support/wait';
 
@@ -342,6 +345,71 @@ describe('Bench Monitor log pane (real workbench)', function () {
     monitor.post({ type: 'release', release: null });
     r = await pane();
     assert.equal(r.timelineCrashes, 0, 'a cleared release leaves no crash behind');
+  });
+
+  it('plots Teleplot lines and pattern groups live, pauses, exports CSV; a bad pattern says why', async () => {
+    monitor.post({ type: 'clear' });
+    let r = await queryPage(monitor, { kind: 'click', control: 'plotToggle' });
+    assert.equal(r.plot?.open, true);
+    assert.equal(r.state.plot?.open, true);
+    r = await queryPage(monitor, { kind: 'input', field: 'plotPattern', value: 'temp=(\\d+' });
+    assert.match(r.plot!.patternError, /not a regular expression/);
+    r = await queryPage(monitor, { kind: 'input', field: 'plotPattern', value: 'env: hum=(?<hum>\\d+)' });
+    assert.equal(r.plot!.patternError, '');
+    const t0 = Date.now() - 5000;
+    const point = (i: number, hum = 40 + (i % 10)): LogLine[] => [
+      { ...rx(`>temp:${20 + Math.sin(i / 5) * 3}§C`), t: t0 + i * 50 },
+      { ...rx(`I (${i}) env: hum=${hum}`), t: t0 + i * 50 },
+    ];
+    monitor.post({ type: 'log', lines: Array.from({ length: 100 }, (_, i) => point(i)).flat() });
+    r = await untilPage(monitor, 'two series drawn', (q) => q.plot!.series.length === 2 && q.plot!.canvas.inked > 50 && q.plot!.legend.length === 2);
+    assert.deepEqual(r.plot!.series.map((x) => [x.name, x.points]), [['temp', 100], ['hum', 100]]);
+    assert.match(r.plot!.legend[0], /^temp [\d.]+ C$/);
+    assert.equal(r.plot!.legend[1], 'hum 49');
+    await screenshot('monitor-plot');
+
+    // Paused: points are still recorded, the picture does not change.
+    r = await queryPage(monitor, { kind: 'click', control: 'plotPause' });
+    assert.equal(r.plot!.paused, true);
+    const drawsPaused = r.plot!.draws;
+    monitor.post({ type: 'log', lines: Array.from({ length: 20 }, (_, i) => point(100 + i, 77)).flat() });
+    r = await untilPage(monitor, 'points recorded while paused', (q) => q.plot!.series[0].points === 120);
+    await sleep(300);
+    r = await queryPage(monitor);
+    assert.equal(r.plot!.draws, drawsPaused, 'no redraw while paused');
+    assert.equal(r.plot!.legend[1], 'hum 49', 'the legend stays as it was');
+    r = await queryPage(monitor, { kind: 'click', control: 'plotPause' });
+    r = await untilPage(monitor, 'the picture to catch up', (q) => q.plot!.draws > drawsPaused && q.plot!.legend[1] === 'hum 77' && !q.plot!.paused);
+
+    // Export: the host asks where and writes the CSV.
+    const target = vscode.Uri.file(path.join(testEnv().out, `plot-${Date.now()}.csv`));
+    const w = vscode.window as unknown as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const original = w.showSaveDialog;
+    w.showSaveDialog = async () => target;
+    try {
+      await queryPage(monitor, { kind: 'click', control: 'plotExport' });
+      const csv = await waitFor('the CSV', () => fs.existsSync(target.fsPath) && fs.readFileSync(target.fsPath, 'utf8'));
+      const rows = csv.trim().split('\n');
+      assert.equal(rows[0], 'time,temp (C),hum');
+      assert.equal(rows.length, 121, 'one row per time: both series share the line times');
+      assert.match(rows[120], /^\d{4}-\d\d-\d\dT[\d:.]+Z,[\d.]+,77$/);
+    } finally {
+      w.showSaveDialog = original;
+    }
+    // A cancelled export writes nothing.
+    w.showSaveDialog = async () => undefined;
+    try {
+      const before = fs.readdirSync(testEnv().out).filter((f) => f.endsWith('.csv')).length;
+      await queryPage(monitor, { kind: 'click', control: 'plotExport' });
+      await sleep(300);
+      assert.equal(fs.readdirSync(testEnv().out).filter((f) => f.endsWith('.csv')).length, before);
+    } finally {
+      w.showSaveDialog = original;
+    }
+    await queryPage(monitor, { kind: 'click', control: 'plotClear' });
+    await queryPage(monitor, { kind: 'input', field: 'plotPattern', value: '' });
+    r = await queryPage(monitor, { kind: 'click', control: 'plotToggle' });
+    assert.equal(r.plot?.open, false);
   });
 
   it('shows "behind by" while a flood is absorbed, keeps each frame short, and ends on the newest line', async () => {

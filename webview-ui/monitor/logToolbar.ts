@@ -11,7 +11,7 @@ export interface ToolbarEvents {
   crashNav(dir: 1 | -1): void;
   searchChanged(): void;
   searchNav(dir: 1 | -1): void;
-  toggle(name: 'timestamps' | 'hex' | 'follow', on: boolean): void;
+  toggle(name: 'timestamps' | 'hex' | 'follow' | 'plot', on: boolean): void;
   action(name: 'copy' | 'save' | 'clear'): void;
 }
 
@@ -69,6 +69,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
   const timestamps = toggleButton('timestamps', 'watch', 'Show Timestamps (host time)', (on) => ev.toggle('timestamps', on));
   const hex = toggleButton('hex', 'file-binary', 'Hex + ASCII View', (on) => ev.toggle('hex', on));
   const follow = toggleButton('follow', 'pin', 'Follow Output (auto-scroll)', (on) => ev.toggle('follow', on));
+  const plot = toggleButton('plotToggle', 'graph-line', 'Plot Numbers (Teleplot >name:value, or a pattern)', (on) => ev.toggle('plot', on));
   const copy = iconButton('copy', 'copy', 'Copy Selection, or All Shown Lines', () => ev.action('copy'));
   const save = iconButton('save', 'save', 'Save Log…', () => ev.action('save'));
   const clear = iconButton('clear', 'clear-all', 'Clear Log', () => ev.action('clear'));
@@ -89,7 +90,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
   const levelGroup = el('div', 'group level-group');
   levelGroup.append(level, tags.box);
   const actions = el('div', 'group actions');
-  actions.append(timestamps, hex, follow, el('span', 'separator'), copy, save, clear);
+  actions.append(timestamps, hex, follow, plot, el('span', 'separator'), copy, save, clear);
   element.append(filterGroup, levelGroup, searchGroup, crashGroup, actions);
 
   const tb = {
@@ -103,6 +104,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
     timestamps,
     hex,
     follow,
+    plot,
     level,
     tags: tags.input,
     buttons: { searchPrev: prev, searchNext: next, copy, save, clear, crashPrev, crashNext },

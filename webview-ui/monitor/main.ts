@@ -6,7 +6,7 @@ import { DEFAULT_MAX_LINES } from '../../src/shared/logview/lineStore';
 import { IngestQueue } from '../../src/shared/logview/ingest';
 import { LogModel } from '../../src/shared/logview/logModel';
 import type { HostMessage, LevelFilter, LogLine, MonitorViewState } from '../../src/shared/protocol';
-import { DEFAULT_LEVEL_FILTER, PROTOCOL_VERSION, restoreLevelFilter, restoreViewState } from '../../src/shared/protocol';
+import { DEFAULT_LEVEL_FILTER, DEFAULT_PLOT_STATE, PROTOCOL_VERSION, restoreLevelFilter, restoreViewState } from '../../src/shared/protocol';
 import { copyAnswered, copyText, selectedTextIn } from './clipboard';
 import { el } from './dom';
 import { buildHeader } from './header';
@@ -14,6 +14,7 @@ import { buildLogToolbar } from './logToolbar';
 import { LogView } from './logView';
 import { buildSendBox } from './sendBox';
 import { buildStatusLine } from './statusLine';
+import { PlotView } from './plotView';
 import { RolloutPane } from './rollout';
 import { answerQuery, noteFrame } from './testQuery';
 import { loadState, post, saveState } from './vscodeApi';
@@ -47,6 +48,10 @@ const toolbar = buildLogToolbar(state, {
   searchNav: (dir) => searchNav(dir),
   toggle: (name, on) => {
     if (name === 'follow') return view.setFollow(on);
+    if (name === 'plot') {
+      plot.setOpen(on);
+      return persist();
+    }
     state[name] = on;
     rowOpts[name] = on;
     if (name === 'hex') model.setHex(on);
@@ -62,6 +67,14 @@ const toolbar = buildLogToolbar(state, {
   },
 });
 const status = buildStatusLine();
+state.plot ??= { ...DEFAULT_PLOT_STATE };
+const plot = new PlotView(state.plot, {
+  changed: () => persist(),
+  exportCsv: (csv) => post({ type: 'exportCsv', csv }),
+  requestRender: () => schedule(),
+});
+toolbar.plot.setOn(state.plot.open);
+plot.setOpen(state.plot.open);
 const sendBox = buildSendBox(state, {
   send: (text, eol, hex) => post({ type: 'send', text, eol, hex }),
   changed: () => {
@@ -76,7 +89,7 @@ const logEmpty = el('div', 'empty-log', WAITING);
 logEmpty.id = 'logEmpty';
 const logBody = el('div', 'log-body');
 logBody.append(view.element, logEmpty);
-logPane.append(toolbar.element, logBody, status.element, sendBox.element);
+logPane.append(toolbar.element, plot.element, logBody, status.element, sendBox.element);
 
 // The rollout pane (release steps, verify job, verdict, timeline): rollout.ts.
 const rolloutPane = el('section', 'pane rollout-pane');
@@ -121,8 +134,11 @@ const inputPending = () => scheduling?.isInputPending?.() ?? false;
 function frame(): void {
   const started = performance.now();
   queue.trimTo(model.store.capacity);
-  queue.drain((l) => model.append(l), FRAME_BUDGET_MS, () => performance.now(), 128, inputPending);
-  if (!document.hidden) view.render();
+  queue.drain(absorb, FRAME_BUDGET_MS, () => performance.now(), 128, inputPending);
+  if (!document.hidden) {
+    view.render();
+    if (plot.render()) setTimeout(schedule, 50);
+  }
   toolbar.showSearchCount(model.search.position, model.search.count, model.search.capped, model.search.active);
   toolbar.showCrashes(model.crashes.position, model.crashes.count);
   updateEmptyText();
@@ -138,6 +154,11 @@ function frame(): void {
   });
   noteFrame(performance.now() - started, queue.backlog.lines, status.text);
   if (queue.backlog.lines > 0) schedule();
+}
+
+function absorb(l: LogLine): void {
+  model.append(l);
+  plot.ingest(l);
 }
 
 function problemText(): string | undefined {
@@ -306,6 +327,7 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
         toolbar,
         sendBox,
         header,
+        plot,
         view,
         model,
         queue,

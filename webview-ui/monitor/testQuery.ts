@@ -7,6 +7,7 @@ import type { HostMessage, MonitorQueryResult, MonitorTestAction, MonitorViewSta
 import type { buildHeader } from './header';
 import type { LogToolbar } from './logToolbar';
 import type { LogView } from './logView';
+import type { PlotView } from './plotView';
 import type { SendBox } from './sendBox';
 import type { buildStatusLine } from './statusLine';
 import { post } from './vscodeApi';
@@ -15,6 +16,7 @@ export interface QueryContext {
   toolbar: LogToolbar;
   sendBox: SendBox;
   header: ReturnType<typeof buildHeader>;
+  plot: PlotView;
   view: LogView;
   model: LogModel;
   queue: IngestQueue;
@@ -30,6 +32,7 @@ function field(ctx: QueryContext, name: string): HTMLElement {
     case 'search': return ctx.toolbar.search;
     case 'send': return ctx.sendBox.input;
     case 'tags': return ctx.toolbar.tags;
+    case 'plotPattern': return ctx.plot.pattern;
     case 'log': return ctx.view.viewport;
   }
   throw new Error(`unknown field ${name}`);
@@ -39,7 +42,7 @@ function control(ctx: QueryContext, name: string): HTMLElement {
   const t = ctx.toolbar;
   const map: Record<string, HTMLElement> = {
     timestamps: t.timestamps, hex: t.hex, follow: t.follow, regex: t.regex, matchCase: t.matchCase,
-    sendHex: ctx.sendBox.hex, pickPort: ctx.header.pick, ...t.buttons,
+    sendHex: ctx.sendBox.hex, pickPort: ctx.header.pick, plotToggle: t.plot, plotPause: ctx.plot.pause, ...t.buttons, ...ctx.plot.buttons,
   };
   const c = map[name];
   if (!c) throw new Error(`unknown control ${name}`);
@@ -71,6 +74,10 @@ async function perform(ctx: QueryContext, a: MonitorTestAction): Promise<void> {
     case 'level':
       ctx.toolbar.level.value = a.value;
       ctx.toolbar.level.dispatchEvent(new Event('change', { bubbles: true }));
+      return;
+    case 'plotWindow':
+      ctx.plot.window.value = String(a.ms);
+      ctx.plot.window.dispatchEvent(new Event('change', { bubbles: true }));
       return;
     case 'scroll':
       ctx.view.scrollTo(a.to);
@@ -137,6 +144,7 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
       const text = row.querySelector('.text');
       return { level: lvl ? lvl.slice(4) : '', crash: row.classList.contains('crash'), color: text ? getComputedStyle(text).color : '' };
     }),
+    plot: ctx.plot.query(),
     crashCount: ctx.model.crashes.count,
     crashPosition: ctx.model.crashes.position,
     crashLabel: document.getElementById('crashCount')?.textContent ?? '',

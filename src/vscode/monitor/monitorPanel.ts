@@ -5,6 +5,7 @@ import {
 } from '../../shared/protocol';
 import { errorMessage, log } from '../log';
 import { checkWebviewMessage } from './messageCheck';
+import { defaultSaveFolder, rememberSaveFolder, showSaved } from './saveLocation';
 
 /** What the monitor shows and whom it asks: the serial session (and later the release) plug in here. */
 export interface MonitorBackend {
@@ -143,6 +144,9 @@ export class MonitorPanel implements vscode.Disposable {
       case 'copy':
         void this.copy(m.id, m.text);
         break;
+      case 'exportCsv':
+        void this.exportCsv(m.csv).catch((e) => void vscode.window.showErrorMessage(`OTA Bench: could not export the plot: ${errorMessage(e)}`));
+        break;
       default:
         void Promise.resolve(this.backend.handle(m)).catch((err) => log().error('monitor: ', err));
     }
@@ -153,6 +157,21 @@ export class MonitorPanel implements vscode.Disposable {
     if (!levels || !MonitorPanel.memento) return;
     if (JSON.stringify(levels) === JSON.stringify(MonitorPanel.workspaceLevels)) return;
     void MonitorPanel.memento.update(MonitorPanel.LEVELS_KEY, levels);
+  }
+
+  /** The plot's CSV, saved where the user says (starting in the folder last used for CSV). */
+  private async exportCsv(csv: string): Promise<void> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const uri = await vscode.window.showSaveDialog({
+      title: 'Export Plot as CSV',
+      defaultUri: vscode.Uri.joinPath(defaultSaveFolder('csv'), `plot-${stamp}.csv`),
+      filters: { CSV: ['csv'] },
+    });
+    if (!uri) return;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
+    rememberSaveFolder('csv', uri);
+    const rows = Math.max(0, csv.split('\n').length - 2);
+    void showSaved(`OTA Bench: exported ${rows.toLocaleString('en-US')} plot rows to ${vscode.workspace.asRelativePath(uri)}.`, uri);
   }
 
   /** The page's Copy: the editor's clipboard, written here (works in desktop and browser hosts alike). */
