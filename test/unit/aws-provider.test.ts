@@ -291,6 +291,16 @@ describe('aws provider (on the emulator)', function () {
       await provider.cancelExecution('cancel-one', 'd-1', { force: true });
       assert.equal((await provider.describeExecution('cancel-one', 'd-1')).status, 'canceled');
     });
+
+    it('a cancelled execution whose reply was lost is reported cancelled, not failed; a real refusal still fails', async () => {
+      aws.seed.fleetJob('cancel-lost', ['e-1', 'e-2']);
+      aws.faults.loseReplyNext(1, { action: 'CancelJobExecution' });
+      await provider.cancelExecution('cancel-lost', 'e-1'); // the SDK retries; the retry finds it CANCELED
+      assert.equal(aws.faults.byAction.CancelJobExecution?.['lose-reply'], 1, 'the reply really was lost');
+      assert.equal((await provider.describeExecution('cancel-lost', 'e-1')).status, 'canceled');
+      aws.jobs.deviceUpdate('e-2', 'cancel-lost', { status: 'SUCCEEDED' });
+      await assert.rejects(provider.cancelExecution('cancel-lost', 'e-2'), expectCloudError('invalid'), 'a finished execution cannot be cancelled');
+    });
   });
 
   describe('watch', () => {

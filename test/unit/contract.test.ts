@@ -9,6 +9,7 @@ import type { HuaweiProfile } from '../../src/core/profiles';
 import { parseProfiles } from '../../src/core/profiles';
 import { resumeRelease, startRelease } from '../../src/core/release/pipeline';
 import { signingProblem } from '../../src/core/release/signingSettings';
+import { parseReleaseSettings } from '../../src/core/release/settings';
 import type { ReleaseRecord, StepId } from '../../src/core/release/types';
 import { benchesCleanedAfterEach } from './releaseHarness';
 
@@ -153,5 +154,18 @@ describe('release on the contract', () => {
     const waited = await startRelease(d.config, d.deps); // no one to ask (CLI): wait, and say so
     assert.equal(waited.status, 'passed', waited.note);
     assert.ok(d.events.some((e) => e.type === 'log' && /will wait behind old-job/.test(e.text)));
+  });
+
+  it('unclear messages: a bad package name asks to change the package name, not the version; release.version: [] is refused', async () => {
+    const b = bench();
+    const r = await startRelease({ ...b.config, packageName: 'bench fw!' }, b.deps);
+    assert.equal(r.status, 'failed');
+    const s = step(r, 'version');
+    assert.match(s.action!, /otaBench\.release\.packageName/);
+    assert.doesNotMatch(s.action!, /Change the version/);
+    const ok = await startRelease(b.config, b.deps);
+    assert.equal(ok.status, 'passed', 'a good name passes');
+    assert.match(parseReleaseSettings({ version: [] }).errors.join(' '), /otaBench\.release\.version must be an object/);
+    assert.deepEqual(parseReleaseSettings({ version: { source: 'git' } }).errors, []);
   });
 });

@@ -51,7 +51,8 @@ export function parseReleaseSettings(raw: Record<string, unknown> | undefined): 
 
   const v = r.version as Record<string, unknown> | undefined;
   if (v !== undefined) {
-    if (!v || typeof v !== 'object') errors.push('otaBench.release.version must be an object such as {"source": "file", "file": "include/version.h"}.');
+    // An array is an object to typeof: `[]` must not pass as the default source silently.
+    if (!v || typeof v !== 'object' || Array.isArray(v)) errors.push('otaBench.release.version must be an object such as {"source": "file", "file": "include/version.h"}.');
     else if (v.source === 'git') settings.version = { kind: 'git', ...(typeof v.stripPrefix === 'string' ? { stripPrefix: v.stripPrefix } : {}) };
     else if (v.source === 'ask') settings.version = { kind: 'ask' };
     else if (v.source === 'file' || v.source === undefined) {

@@ -205,7 +205,12 @@ const version: StepDef = {
     const { config, record } = ctx;
     const clouds = [...new Set([config.cloud, ...(config.validateFor ?? [])])];
     const v = await readVersion(config.version, { root: config.root, ask: ctx.deps.askVersion, validate: versionValidator(clouds), signal: ctx.signal });
-    const problems = [...versionProblems(v.version, clouds), ...packageNameProblems(config.packageName, clouds)];
+    // Each problem with its own fix: a bad package name is a setting, not a version, to change.
+    const nameProblems = packageNameProblems(config.packageName, clouds);
+    if (nameProblems.length) {
+      throw new StepFailure(nameProblems.map((p) => p.message).join(' '), 'Set otaBench.release.packageName to a name every target cloud accepts (e.g. bench-firmware), then re-run.');
+    }
+    const problems = versionProblems(v.version, clouds);
     if (problems.length) {
       throw new StepFailure(problems.map((p) => p.message).join(' '), `Change the version at ${v.origin} to one every target cloud accepts (e.g. 1.4.2), then re-run.`);
     }

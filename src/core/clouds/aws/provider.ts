@@ -22,7 +22,7 @@ import {
   type OTAUpdateStatus,
   type PackageVersionStatus,
 } from '@aws-sdk/client-iot';
-import { CloudError, type Execution, type Job, type ListOptions, type Package, type PackageVersion, type Page, type Rollout } from '../../model';
+import { CloudError, isCloudErrorCode, type Execution, type Job, type ListOptions, type Package, type PackageVersion, type Page, type Rollout } from '../../model';
 import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
 import { createClients, type AwsClients, type AwsProfileConfig, type ClientOptions } from './clients';
 import { makeContext, type AwsContext } from './context';
@@ -194,9 +194,15 @@ export class AwsProvider implements CloudProvider {
   }
 
   async cancelExecution(jobId: string, target: string, opts: { force?: boolean } = {}): Promise<void> {
-    await this.ctx.call(`Cancelling ${thingOf(target) || target}'s execution of ${jobId}`, (abortSignal) =>
-      this.clients.iot.send(new CancelJobExecutionCommand({ jobId, thingName: target, force: opts.force ?? false }), { abortSignal }),
-    );
+    try {
+      await this.ctx.call(`Cancelling ${thingOf(target) || target}'s execution of ${jobId}`, (abortSignal) =>
+        this.clients.iot.send(new CancelJobExecutionCommand({ jobId, thingName: target, force: opts.force ?? false }), { abortSignal }),
+      );
+    } catch (e) {
+      // A lost reply that the SDK retried meets an execution its first attempt already cancelled: that is success.
+      if (isCloudErrorCode(e, 'invalid') && (await this.describeExecution(jobId, target).catch(() => undefined))?.status === 'canceled') return;
+      throw e;
+    }
   }
 
   watchJob(jobId: string, opts: WatchOptions & AwsWatchOptions = {}): AsyncIterable<Rollout> {
