@@ -4,6 +4,7 @@ import {
   TASK_STATUSES,
   apiSignMethod,
   cancelFlags,
+  executionStatus,
   firmwareStatus,
   isTaskFinal,
   jobKind,
@@ -17,7 +18,7 @@ import {
 
 describe('aliyun status: firmware Status', () => {
   it('maps -1..3 with 1 = verified and 2 = verifying (the corrected values)', () => {
-    assert.deepStrictEqual([-1, 0, 1, 2, 3].map((s) => firmwareStatus(s).state), ['not-needed', 'unverified', 'verified', 'verifying', 'verify-failed']);
+    assert.deepStrictEqual([-1, 0, 1, 2, 3].map((s) => firmwareStatus(s).state), ['verify-not-needed', 'unverified', 'verified', 'verifying', 'verify-failed']);
     assert.strictEqual(firmwareStatus('1').state, 'verified');
     assert.strictEqual(firmwareStatus(2).label, 'verifying');
   });
@@ -56,6 +57,11 @@ describe('aliyun status: device tasks', () => {
   it('maps every documented TaskStatus; no TIMEOUT', () => {
     assert.deepStrictEqual(TASK_STATUSES.map(taskState), ['confirm', 'queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled']);
     assert.strictEqual(taskState('TIMEOUT'), 'unknown');
+  });
+
+  it('neutral execution statuses: CONFIRM is queued, unknown stays unknown', () => {
+    assert.deepStrictEqual(TASK_STATUSES.map(executionStatus), ['queued', 'queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled']);
+    assert.strictEqual(executionStatus('TIMEOUT'), 'unknown');
   });
 
   it('CONFIRM and unknown values are not final; SUCCEEDED, FAILED and CANCELED are', () => {

@@ -2,11 +2,13 @@
 // verified and 2 verifying; there is no TIMEOUT task status) and what each means for a release.
 // Unknown values are kept raw and treated as "not final", never as success.
 
-/** QueryOTAFirmware / ListOTAFirmware `Status`. */
-export type FirmwareState = 'not-needed' | 'unverified' | 'verified' | 'verifying' | 'verify-failed' | 'unknown';
+import type { ExecutionStatus, VersionStatus } from '../../model';
+
+/** QueryOTAFirmware / ListOTAFirmware `Status`, as the neutral version status. */
+export type FirmwareState = Extract<VersionStatus, 'verify-not-needed' | 'unverified' | 'verified' | 'verifying' | 'verify-failed' | 'unknown'>;
 
 const FIRMWARE: Record<string, { state: FirmwareState; label: string }> = {
-  '-1': { state: 'not-needed', label: 'no verification needed' },
+  '-1': { state: 'verify-not-needed', label: 'no verification needed' },
   '0': { state: 'unverified', label: 'unverified' },
   '1': { state: 'verified', label: 'verified' },
   '2': { state: 'verifying', label: 'verifying' },
@@ -30,7 +32,7 @@ export function firmwareStatus(raw: number | string | undefined | null): Firmwar
     ...hit,
     raw: key,
     canStartVerify: hit.state === 'unverified' || hit.state === 'verify-failed',
-    canRollOut: hit.state === 'verified' || hit.state === 'not-needed',
+    canRollOut: hit.state === 'verified' || hit.state === 'verify-not-needed',
   };
 }
 
@@ -77,6 +79,12 @@ const TASK: Record<TaskStatus, TaskState> = {
 };
 
 export const taskState = (raw: string | undefined | null): TaskState => TASK[(raw ?? '').trim().toUpperCase() as TaskStatus] ?? 'unknown';
+/** The neutral execution status: CONFIRM waits to be pushed, so it is queued (not final). */
+export function executionStatus(raw: string | undefined | null): ExecutionStatus {
+  const t = taskState(raw);
+  return t === 'confirm' ? 'queued' : t;
+}
+
 /** Only these end a watch; `confirm` and unknown values keep it going. */
 export const TASK_FINAL: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'canceled']);
 export const isTaskFinal = (raw: string | undefined | null) => TASK_FINAL.has(taskState(raw));
