@@ -24,6 +24,7 @@
 // Tests: test/unit/emulator-kit.test.ts. Example: test/bench/aws-emulator/server.ts.
 
 export { BodyTooLarge, readBody } from './body';
+export { listenLoopback } from './listen';
 export { FAULT_KINDS, Faults, seededRandom, type FaultFilter, type FaultHit, type FaultKind, type FaultSchedule, type FaultTarget } from './faults';
 export { startBroker, topicMatches, topicParams, type Broker, type BrokerOptions } from './mqtt';
 export { MARKER_PAGING, markerPage, numberPage, tokenPage, type MarkerPageInput, type NumberPageInput, type NumberPageRules, type TokenPageInput } from './paging';

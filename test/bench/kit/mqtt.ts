@@ -6,6 +6,7 @@
 //   await broker.publish(`$oc/devices/${id}/sys/events/down`, { services: [...] });
 
 import { createServer, type Server, type Socket } from 'net';
+import { listenLoopback } from './listen';
 
 type Aedes = {
   handle: (socket: Socket) => void;
@@ -64,12 +65,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<Broker> {
     if (client) opts.onPublish?.(client.id, packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
   }) as never);
   const server: Server = createServer((s) => broker.handle(s));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  const port = await listenLoopback(server, opts.port);
   let closed = false;
   return {
     url: `mqtt://127.0.0.1:${port}`,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { readBody } from './body';
+import { listenLoopback } from './listen';
 import { FAULT_KINDS, type FaultHit, type FaultKind, type Faults, type FaultSchedule } from './faults';
 
 export interface RequestRecord {
@@ -205,12 +206,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  const port = await listenLoopback(server, opts.port);
   let closed = false;
   return {
     url: `http://127.0.0.1:${port}`,
