@@ -10,7 +10,7 @@ import { resumePoint, resumeRelease, type ReleaseDeps, type ReleaseRecord } from
 import { DEFAULTS } from '../bench/aws-emulator';
 import { useAwsProfileFiles } from '../integration/support/awsCredentials';
 import { builtProvider } from './builtBundle';
-import { startReleaseBench, type ReleaseBench } from './releaseBench';
+import { startReleaseBench, type BenchOptions, type ReleaseBench } from './releaseBench';
 
 export const PACKAGE = 'bench-demo-firmware';
 const AWS_PROFILE = 'otab-emulator';
@@ -32,8 +32,8 @@ export interface BuiltReleaseBench {
   close(): Promise<void>;
 }
 
-export async function startBuiltReleaseBench(versionMajor: number): Promise<BuiltReleaseBench> {
-  const b = await startReleaseBench({ imageKb: 64 });
+export async function startBuiltReleaseBench(versionMajor: number, bench: BenchOptions = {}): Promise<BuiltReleaseBench> {
+  const b = await startReleaseBench({ imageKb: 64, ...bench });
   const restoreEnv = useAwsProfileFiles(join(b.dir, 'aws'), AWS_PROFILE, b.aws.credentials, b.aws.region);
   const provider = await builtProvider({ ...b.aws.profile('bench'), awsProfile: AWS_PROFILE });
   let minor = 0;

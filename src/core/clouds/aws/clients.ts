@@ -30,6 +30,8 @@ export interface AwsProfileExtras {
   certfile?: string;
   /** 'job' (CreateJob, default) or 'ota-update' (CreateOTAUpdate) for verify jobs. */
   verifyVia?: 'job' | 'ota-update';
+  /** Deadline of one call in seconds (1–600; default 30): raise it for slow links, lower it to fail fast. */
+  callTimeoutSeconds?: number;
 }
 
 export type AwsProfileConfig = AwsProfile & AwsProfileExtras;
@@ -60,8 +62,15 @@ export function credentialChain(awsProfile?: string): AwsCredentialIdentityProvi
   };
 }
 
+/** One call's deadline: the provider option, else the profile's callTimeoutSeconds (1–600 s), else 30 s. */
+export function callTimeoutOf(profile: AwsProfileConfig, opts: ClientOptions = {}): number {
+  if (opts.callTimeoutMs !== undefined) return opts.callTimeoutMs;
+  const s = Number(profile.callTimeoutSeconds);
+  return Number.isFinite(s) && s > 0 ? Math.min(600, Math.max(1, s)) * 1000 : DEFAULT_CALL_TIMEOUT_MS;
+}
+
 export function createClients(profile: AwsProfileConfig, opts: ClientOptions = {}): AwsClients {
-  const timeout = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const timeout = callTimeoutOf(profile, opts);
   const connectionTimeout = Math.min(5000, timeout);
   const common = {
     region: profile.region,

@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import { CloudError, isCloudErrorCode } from '../../model';
 import { callCloud } from '../kit/call';
-import type { AwsClients, AwsProfileConfig } from './clients';
+import { callTimeoutOf, type AwsClients, type AwsProfileConfig } from './clients';
 import { toCloudError } from './errors';
 
 export interface CallOverrides {
@@ -27,11 +27,12 @@ export const endpointOf = (p: AwsProfileConfig) => p.endpoint || `https://iot.${
 
 export function makeContext(profile: AwsProfileConfig, clients: AwsClients, defaults: { callTimeoutMs?: number } = {}): AwsContext {
   const classify = (e: unknown, what: string) => toCloudError(e, { what, awsProfile: profile.awsProfile });
+  const timeoutMs = callTimeoutOf(profile, defaults);
   return {
     profile,
     clients,
     call(what, fn, opts = {}) {
-      return callCloud({ what, classify, endpoint: endpointOf(profile), timeoutMs: opts.timeoutMs ?? defaults.callTimeoutMs, signal: opts.signal }, fn);
+      return callCloud({ what, classify, endpoint: endpointOf(profile), timeoutMs: opts.timeoutMs ?? timeoutMs, signal: opts.signal }, fn);
     },
   };
 }

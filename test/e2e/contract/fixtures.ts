@@ -1,0 +1,5 @@
+// The clouds the provider contract suite runs against. Huawei and Alibaba add their fixture here.
+import { awsFixture } from './aws.fixture';
+import type { ContractFixture } from './fixture';
+
+export const FIXTURES: ContractFixture[] = [awsFixture];

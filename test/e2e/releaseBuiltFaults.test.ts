@@ -1,0 +1,66 @@
+// Lost replies and fault schedules on the BUILT AWS bundle as the extension loads it (see
+// builtRelease.ts). A lost reply: the emulator performs the create call, then drops the connection
+// before answering. Each must resume to exactly one uploaded object version, one package version
+// and one verify job, PASSED. A seeded fault schedule (throttling, 5xx, dropped connections, lost
+// replies) must leave no release stuck (OTAB_FAULT_SEEDS sets how many seeds; default 24).
+import { strict as assert } from 'assert';
+import { shellBuildRunner, startRelease } from '../../src/core/release';
+import { startBuiltReleaseBench, type BuiltReleaseBench } from './builtRelease';
+
+describe('release resume on the built AWS bundle: lost replies and fault schedules', function () {
+  this.timeout(600_000);
+  let t: BuiltReleaseBench;
+  before(async () => {
+    t = await startBuiltReleaseBench(4);
+  });
+  after(async () => {
+    await t?.close();
+  });
+  afterEach(() => t.b.aws.faults.clear());
+
+  // [action, image KiB]: CreateMultipartUpload / CompleteMultipartUpload need a multipart upload (images ≥ the 8 MiB part size).
+  const cases: [string, number][] = [
+    ['PutObject', 64],
+    ['CreateMultipartUpload', 10 * 1024],
+    ['CompleteMultipartUpload', 10 * 1024],
+    ['CreatePackageVersion', 64],
+    ['UpdatePackageVersion', 64],
+    ['CreateJob', 64],
+  ];
+  for (const [action, kb] of cases) {
+    it(`lost reply to ${action} → PASSED with one object, one version, one verify job`, async () => {
+      const version = t.nextVersion();
+      const lostBefore = t.b.aws.faults.counts['lose-reply'];
+      t.b.aws.faults.loseReplyNext(1, { action });
+      const build = shellBuildRunner('node scripts/build.mjs', t.b.root, { FW_IMAGE_KB: String(kb) });
+      const first = await startRelease(t.b.config(), t.deps({ build }));
+      assert.equal(t.b.aws.faults.counts['lose-reply'] - lostBefore, 1, `the ${action} reply was lost`);
+      const { record, trail } = await t.resumeToEnd(first, { build });
+      t.assertOneOfEach(version, record, trail);
+    });
+  }
+
+  it('seeded fault schedules (throttling, 5xx, drops, lost replies): no release stuck, nothing duplicated', async () => {
+    const seeds = Number(process.env.OTAB_FAULT_SEEDS ?? 24);
+    const faults = t.b.aws.faults;
+    const total = () => Object.values(faults.counts).reduce((a, n) => a + n, 0);
+    const bad: string[] = [];
+    const before = total();
+    for (let seed = 1; seed <= seeds; seed++) {
+      const version = t.nextVersion();
+      const rates = { throttle: 0.06, error: 0.05, drop: 0.04, 'lose-reply': 0.04 };
+      // Everything the provider sends; the board's presigned download (S3 GET) stays clean: a device
+      // that cannot download fails its job, which is a verdict, not a stuck release.
+      faults.schedule({ seed, rates, service: 'iot' });
+      for (const [i, method] of ['PUT', 'POST', 'HEAD'].entries()) faults.schedule({ seed: seed + 10_000 * (i + 1), rates, service: 's3', method });
+      const first = await startRelease(t.b.config(), t.deps());
+      const { record, trail } = await t.resumeToEnd(first);
+      faults.clear();
+      const c = t.cloudCounts(version, record);
+      if (record.status !== 'passed') bad.push(`seed ${seed} (${version}) stuck:\n    ${trail.join('\n    ')}`);
+      else if (c.objectVersions !== 1 || c.packageVersions !== 1 || c.openUploads !== 0) bad.push(`seed ${seed} (${version}) duplicated: ${JSON.stringify(c)}`);
+    }
+    assert.ok(total() - before >= seeds, `the schedules injected faults (${total() - before})`);
+    assert.deepEqual(bad, [], `${bad.length} of ${seeds} releases stuck or duplicated:\n  ${bad.join('\n  ')}`);
+  });
+});
