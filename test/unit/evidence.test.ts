@@ -95,7 +95,7 @@ describe('evidence: crashes and boot loops', () => {
     const mine = [{ name: 'app assert', pattern: 'MY_ASSERT at \\w+' }];
     assert.equal(findCrashes(at(['MY_ASSERT at motor_task']), { patterns: mine })[0].name, 'app assert');
     assert.throws(() => new CrashWatch({ patterns: [{ name: 'oops', pattern: '(' }] }), /Crash pattern "oops" is not a valid regular expression/);
-    assert.throws(() => new CrashWatch({ patterns: [{ name: '', pattern: 'x' } as never] }), /Crash pattern #11 needs a "name" and a "pattern"/);
+    assert.throws(() => new CrashWatch({ patterns: [{ name: '', pattern: 'x' } as never] }), /Crash pattern #1 needs a "name" and a "pattern"/);
     assert.throws(() => new CrashWatch({ bootLoop: { boots: 1, windowMs: 0 } }), /whole number ≥ 2/);
   });
 });
@@ -159,13 +159,14 @@ describe('evidence: backtraces decoded with addr2line', function () {
     const stop = annotateCrashes(s, () => elf, 50);
     const pc = (symbol('fault_handler') + 8).toString(16).padStart(8, '0');
     d.open.get('p')!.feed(`HardFault! HFSR = 0x40000000\nPC = 0x${pc}\n`);
-    await new Promise((r) => setTimeout(r, 500));
-    const notes = s.buffer.toArray().filter((l) => l.dir === 'sys').map((l) => l.text);
+    const notesNow = () => s.buffer.toArray().filter((l) => l.dir === 'sys').map((l) => l.text);
+    for (let i = 0; i < 100 && !notesNow().some((n) => n.startsWith('decoded')); i++) await new Promise((r) => setTimeout(r, 50));
+    const notes = notesNow();
     assert.ok(notes.some((n) => new RegExp(`^decoded 0x${pc}: fault_handler at .*fw\\.c:\\d+$`).test(n)), notes.join('\n'));
     stop();
     const stop2 = annotateCrashes(s, () => join(dir, 'fw.c'), 20);
     d.open.get('p')!.feed('rst:0xc (SW_CPU_RESET)\nHardFault!\nPC = 0x08000010\n');
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 100 && !s.buffer.toArray().some((l) => l.text.startsWith('backtrace not decoded')); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(s.buffer.toArray().some((l) => l.text === 'backtrace not decoded: fw.c is not an ELF file'));
     stop2();
     await s.close();

@@ -50,14 +50,14 @@ describe('serial session: away, back, stuck', () => {
     d.unplug('p');
     await wait(400);
     const tries = d.attempts.get('p')!;
-    assert.ok(tries >= 10, `retried ${tries} times`);
+    assert.ok(tries >= 5, `retried ${tries} times`);
     assert.ok(statuses.length <= 3, `${statuses.length} status events for ${tries} retries: ${statuses.map((x) => x.message).join(' | ')}`);
     d.present.set('p', port('p'));
     assert.ok(await s.waitFor('open', 1000));
     const notes = s.buffer.toArray().filter((l) => l.dir === 'sys').map((l) => l.text);
     assert.deepEqual(notes.map((n) => n.replace(/\d+ ms/, 'N ms')), ['connected to p @ 115200', 'p disconnected', 'reconnected to p after N ms']);
     const after = Number(/after (\d+) ms/.exec(notes[2])![1]);
-    assert.ok(after >= 380 && after < 1500, `away ${after} ms`);
+    assert.ok(after >= 380 && after < 3000, `away ${after} ms`);
     await s.close();
   });
 

@@ -26,6 +26,13 @@ export const DEFAULT_CRASH_PATTERNS: readonly CrashPattern[] = [
   { name: 'stack overflow', pattern: '[Ss]tack overflow|[Ss]tack smashing detected' },
 ];
 
+/**
+ * A cheap first test for the built-in patterns (a line without any of these words cannot match
+ * them): one alternation of literals costs a sixth of testing the patterns, and most lines fail it.
+ * Every built-in pattern's samples pass through it in the unit tests.
+ */
+const BUILT_IN_PREFILTER = /Guru|abort|rst:|Brownout|watchdog|wdt|FATAL|[Aa]ssert|ASSERT|[Ff]ault|HFSR|panic|[Ss]tack/;
+
 /** Lines that mean "the board just (re)started". */
 export const DEFAULT_BOOT_PATTERNS: readonly string[] = ['^rst:0x[0-9a-fA-F]+ \\(', '\\*\\*\\* Booting Zephyr OS', '^U-Boot \\d', '^Booting Linux on', 'ESP-ROM:'];
 
@@ -75,8 +82,8 @@ export function compileCrashPatterns(list: readonly CrashPattern[]): { name: str
 }
 
 export class CrashWatch {
-  private readonly patterns: { name: string; re: RegExp }[];
-  private readonly any: RegExp;
+  private readonly builtIn: { name: string; re: RegExp }[];
+  private readonly user: { name: string; re: RegExp }[];
   private readonly boot: RegExp;
   private readonly loop: { boots: number; windowMs: number };
   private readonly contextLines: number;
@@ -87,8 +94,8 @@ export class CrashWatch {
   readonly events: CrashEvent[] = [];
 
   constructor(opts: CrashWatchOptions = {}) {
-    this.patterns = compileCrashPatterns([...DEFAULT_CRASH_PATTERNS, ...(opts.patterns ?? [])]);
-    this.any = new RegExp(this.patterns.map((p) => `(?:${p.re.source})`).join('|'));
+    this.builtIn = compileCrashPatterns(DEFAULT_CRASH_PATTERNS);
+    this.user = compileCrashPatterns(opts.patterns ?? []);
     const boot = opts.bootPatterns?.length ? opts.bootPatterns : DEFAULT_BOOT_PATTERNS;
     try {
       this.boot = new RegExp(boot.map((b) => `(?:${b})`).join('|'));
@@ -114,7 +121,7 @@ export class CrashWatch {
   push(line: EvidenceLine): string | undefined {
     const text = plain(line.text);
     const isBoot = this.boot.test(text);
-    const hit = this.any.test(text) ? this.patterns.find((p) => p.re.test(text)) : undefined;
+    const hit = (BUILT_IN_PREFILTER.test(text) ? this.builtIn.find((p) => p.re.test(text)) : undefined) ?? this.user.find((p) => p.re.test(text));
     let mark: string | undefined;
     if (hit) {
       // A watchdog reset right after a panic is the same crash's end, not a second crash.
