@@ -1,0 +1,440 @@
+// The emulated IoT Platform OTA state (cloud-apis.md §3.2–3.4), without HTTP or MQTT: firmware
+// registered from uploads, verify and static upgrade jobs, one task per device, driven by what the
+// devices report. The platform's rules kept here:
+//  - a verify job is refused while its firmware is verifying (Status 2) or verified (1);
+//  - a device takes one task at a time: a newer task waits QUEUED behind an unfinished one;
+//  - progress steps 1..100 move a task IN_PROGRESS; -1..-4 fail it with the device's desc;
+//  - only a version report equal to DestVersion makes it SUCCEEDED (not progress 100);
+//  - a task not done within TimeoutInMinutes is FAILED with TaskDesc "timeout" (no TIMEOUT status);
+//  - the verify job's outcome sets the firmware Status: all SUCCEEDED → 1, otherwise 3.
+// Requests arrive as the flat, decoded query (Name.1, Tag.1.Key); errors are AliyunFault.
+
+import { EventEmitter } from 'events';
+import { randomBytes } from 'crypto';
+import { DEST_VERSION, FIRMWARE_DESC_MAX, FIRMWARE_NAME, STATIC_JOB, UNREGISTERED_UPLOAD_TTL_MS, VERIFY_JOB, tagProblems, type Tag } from '../../../src/core/clouds/aliyun/limits';
+import { PROGRESS_FAILURE, TASK_FINAL, apiSignMethod, progressStep, pushSignMethod, taskState, type ApiSignMethod } from '../../../src/core/clouds/aliyun/status';
+import type { UpgradePush } from '../../../src/core/clouds/aliyun/wire';
+
+/** A business error: HTTP 200 with Success:false, unless `status` says otherwise. */
+export class AliyunFault extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 200,
+  ) {
+    super(message);
+    this.name = 'AliyunFault';
+  }
+}
+
+export interface Upload {
+  key: string;
+  url: string;
+  bytes: number;
+  md5: string;
+  sha256: string;
+  at: number;
+  registered?: string;
+}
+
+export interface Firmware {
+  FirmwareId: string;
+  FirmwareName: string;
+  DestVersion: string;
+  SrcVersion?: string;
+  FirmwareUrl: string;
+  FirmwareSign: string;
+  SignMethod: ApiSignMethod;
+  FirmwareSize: number;
+  FirmwareDesc?: string;
+  ProductKey: string;
+  Type: number;
+  Status: number;
+  VerifyProgress: number;
+  UtcCreate: string;
+  UtcModified: string;
+  uploadKey: string;
+}
+
+export interface Job {
+  JobId: string;
+  FirmwareId: string;
+  ProductKey: string;
+  JobType: 'VERFIY_FIRMWARE' | 'UPGRADE_FIRMWARE';
+  JobStatus: 'PLANNED' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELED';
+  SelectionType: 'STATIC';
+  TargetSelection: string;
+  Tags: Tag[];
+  TimeoutInMinutes?: number;
+  DownloadProtocol: string;
+  GrayPercent?: string;
+  UtcCreate: string;
+  UtcModified: string;
+  UtcStartTime: string;
+  UtcEndTime?: string;
+}
+
+export interface Task {
+  TaskId: string;
+  JobId: string;
+  FirmwareId: string;
+  ProductKey: string;
+  DeviceName: string;
+  IotId: string;
+  SrcVersion: string;
+  DestVersion: string;
+  TaskStatus: string;
+  Progress: string;
+  TaskDesc: string;
+  UtcCreate: string;
+  UtcModified: string;
+  /** When it was pushed (its timeout counts from here). */
+  pushedAt?: number;
+}
+
+export interface Device {
+  productKey: string;
+  deviceName: string;
+  secret: string;
+  version?: string;
+}
+
+export interface OtaWorldOptions {
+  /** How long an emulated minute lasts (task timeouts). */
+  minuteMs?: number;
+  now?: () => number;
+  /** The URL a device downloads an uploaded object from. */
+  downloadUrl: (upload: Upload) => string;
+}
+
+const utc = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+const id = (prefix: string) => `${prefix}${randomBytes(10).toString('base64url').replace(/[-_]/g, 'x')}`;
+
+/** Values of `Name.1 … Name.N` in order. */
+export function listParam(q: Record<string, string>, name: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; q[`${name}.${i}`] !== undefined; i++) out.push(q[`${name}.${i}`]);
+  return out;
+}
+
+export function tagParam(q: Record<string, string>): Tag[] {
+  const out: Tag[] = [];
+  for (let i = 1; q[`Tag.${i}.Key`] !== undefined || q[`Tag.${i}.Value`] !== undefined; i++) out.push({ Key: q[`Tag.${i}.Key`] ?? '', Value: q[`Tag.${i}.Value`] ?? '' });
+  return out;
+}
+
+const invalid = (message: string) => new AliyunFault('iot.common.InvalidFormattedParameter', message);
+const required = (q: Record<string, string>, name: string) => {
+  const v = q[name];
+  if (v === undefined || v === '') throw new AliyunFault('iot.check.InvalidFormattedParameter', `${name} is mandatory for this action.`);
+  return v;
+};
+const bool = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true');
+
+export class OtaWorld extends EventEmitter {
+  readonly devices = new Map<string, Device>();
+  readonly uploads = new Map<string, Upload>();
+  readonly firmware = new Map<string, Firmware>();
+  readonly jobs = new Map<string, Job>();
+  readonly tasks = new Map<string, Task>();
+  readonly minuteMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: OtaWorldOptions) {
+    super();
+    this.minuteMs = opts.minuteMs ?? 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  private key = (pk: string, dn: string) => `${pk}/${dn}`;
+
+  addDevice(d: Device): void {
+    this.devices.set(this.key(d.productKey, d.deviceName), { ...d });
+  }
+
+  device(pk: string, dn: string): Device | undefined {
+    return this.devices.get(this.key(pk, dn));
+  }
+
+  /** The OSS side calls this when a form upload was accepted. */
+  addUpload(u: Omit<Upload, 'at'>): void {
+    this.uploads.set(u.url, { ...u, at: this.now() });
+  }
+
+  // --- firmware -----------------------------------------------------------------------------
+
+  createFirmware(q: Record<string, string>): Firmware {
+    const name = required(q, 'FirmwareName');
+    const dest = required(q, 'DestVersion');
+    const chars = [...name];
+    if (chars.length > FIRMWARE_NAME.max || !chars.every((c) => FIRMWARE_NAME.char.test(c)) || !FIRMWARE_NAME.first.test(chars[0])) throw invalid(`FirmwareName is invalid: ${FIRMWARE_NAME.allowed}, 1–40 characters.`);
+    if ([...dest].length > DEST_VERSION.max || ![...dest].every((c) => DEST_VERSION.char.test(c))) throw invalid('DestVersion is invalid: letters, digits, ".", "-" and "_", 1–64 characters.');
+    if (q.FirmwareDesc !== undefined && [...q.FirmwareDesc].length > FIRMWARE_DESC_MAX) throw invalid(`FirmwareDesc exceeds ${FIRMWARE_DESC_MAX} characters.`);
+    if ([...this.firmware.values()].some((f) => f.FirmwareName === name)) throw new AliyunFault('iot.ota.FirmwareNameExisted', `The firmware name ${name} already exists.`);
+    const url = required(q, 'FirmwareUrl');
+    const up = this.uploads.get(url);
+    if (!up || this.now() - up.at > UNREGISTERED_UPLOAD_TTL_MS) throw new AliyunFault('iot.ota.FirmwareUrlNotExist', 'The firmware file does not exist (uploads not registered within 60 minutes are deleted).');
+    const method = q.SignMethod === undefined ? 'MD5' : apiSignMethod(q.SignMethod);
+    if (!method) throw invalid('SignMethod must be MD5 or SHA256.');
+    const sign = q.FirmwareSign ?? up.md5;
+    const size = q.FirmwareSize !== undefined ? Number(q.FirmwareSize) : up.bytes;
+    const at = utc(this.now());
+    const fw: Firmware = {
+      FirmwareId: id('fw'),
+      FirmwareName: name,
+      DestVersion: dest,
+      SrcVersion: q.SrcVersion,
+      FirmwareUrl: url,
+      FirmwareSign: sign,
+      SignMethod: method,
+      FirmwareSize: size,
+      FirmwareDesc: q.FirmwareDesc,
+      ProductKey: q.ProductKey ?? '',
+      Type: Number(q.Type ?? 0),
+      Status: bool(q.NeedToVerify, true) ? 0 : -1,
+      VerifyProgress: 0,
+      UtcCreate: at,
+      UtcModified: at,
+      uploadKey: up.key,
+    };
+    up.registered = fw.FirmwareId;
+    this.firmware.set(fw.FirmwareId, fw);
+    return fw;
+  }
+
+  getFirmware(firmwareId: string): Firmware {
+    const fw = this.firmware.get(required({ FirmwareId: firmwareId }, 'FirmwareId'));
+    if (!fw) throw new AliyunFault('iot.ota.FirmwareNotExist', `The firmware ${firmwareId} does not exist.`);
+    return fw;
+  }
+
+  /** Newest first, as the console lists them. */
+  listFirmware(q: Record<string, string>): Firmware[] {
+    return [...this.firmware.values()].filter((f) => (!q.ProductKey || f.ProductKey === q.ProductKey) && (!q.DestVersion || f.DestVersion === q.DestVersion)).reverse();
+  }
+
+  // --- jobs ---------------------------------------------------------------------------------
+
+  createVerifyJob(q: Record<string, string>): Job {
+    const fw = this.getFirmware(required(q, 'FirmwareId'));
+    const pk = required(q, 'ProductKey');
+    if (fw.Status === 1 || fw.Status === 2) {
+      throw new AliyunFault('iot.ota.VerifyFirmwareStatusError', `The firmware ${fw.FirmwareId} is ${fw.Status === 1 ? 'already verified' : 'being verified'}; a verify job cannot be created.`);
+    }
+    if (fw.Status === -1) throw new AliyunFault('iot.ota.VerifyFirmwareStatusError', `The firmware ${fw.FirmwareId} does not need verification.`);
+    const names = listParam(q, 'TargetDeviceName');
+    if (!names.length) throw new AliyunFault('iot.check.InvalidFormattedParameter', 'TargetDeviceName is mandatory for this action.');
+    if (names.length > VERIFY_JOB.maxDevices) throw invalid(`A verify job takes at most ${VERIFY_JOB.maxDevices} devices.`);
+    if (new Set(names).size !== names.length) throw invalid('TargetDeviceName contains duplicates.');
+    const timeout = Number(required(q, 'TimeoutInMinutes'));
+    if (!Number.isInteger(timeout) || timeout < VERIFY_JOB.timeoutInMinutes.min || timeout > VERIFY_JOB.timeoutInMinutes.max) throw invalid('TimeoutInMinutes must be from 1 to 1440.');
+    for (const dn of names) if (!this.device(pk, dn)) throw new AliyunFault('iot.device.NotExistedDevice', `The device ${dn} does not exist in product ${pk}.`);
+    const job = this.newJob(fw, pk, 'VERFIY_FIRMWARE', 'SPECIFIC', q, timeout);
+    fw.Status = 2;
+    fw.VerifyProgress = 0;
+    fw.UtcModified = job.UtcCreate;
+    for (const dn of names) this.newTask(job, fw, dn);
+    this.schedule();
+    return job;
+  }
+
+  createStaticJob(q: Record<string, string>): Job {
+    const fw = this.getFirmware(required(q, 'FirmwareId'));
+    const pk = required(q, 'ProductKey');
+    if (fw.Status !== 1 && fw.Status !== -1) throw new AliyunFault('iot.ota.FirmwareNotVerified', `The firmware ${fw.FirmwareId} has not passed verification.`);
+    const sel = required(q, 'TargetSelection');
+    let targets: string[];
+    const ofProduct = [...this.devices.values()].filter((d) => d.productKey === pk).map((d) => d.deviceName);
+    if (sel === 'SPECIFIC') {
+      targets = listParam(q, 'TargetDeviceName');
+      if (!targets.length || targets.length > STATIC_JOB.maxDevicesPerCall) throw invalid(`A SPECIFIC job names 1–${STATIC_JOB.maxDevicesPerCall} devices.`);
+      for (const dn of targets) if (!this.device(pk, dn)) throw new AliyunFault('iot.device.NotExistedDevice', `The device ${dn} does not exist in product ${pk}.`);
+    } else if (sel === 'ALL') targets = ofProduct;
+    else if (sel === 'GRAY') {
+      const p = Number(q.GrayPercent);
+      if (!(p >= STATIC_JOB.grayPercent.min && p <= STATIC_JOB.grayPercent.max)) throw invalid('GrayPercent is invalid.');
+      targets = ofProduct.slice(0, Math.ceil((ofProduct.length * p) / 100));
+    } else throw invalid('TargetSelection must be ALL, SPECIFIC, GRAY or GROUP.');
+    const src = listParam(q, 'SrcVersion');
+    if (src.length) targets = targets.filter((dn) => src.includes(this.device(pk, dn)?.version ?? ''));
+    const timeout = q.TimeoutInMinutes !== undefined ? Number(q.TimeoutInMinutes) : undefined;
+    const job = this.newJob(fw, pk, 'UPGRADE_FIRMWARE', sel, q, timeout);
+    for (const dn of targets) this.newTask(job, fw, dn);
+    if (!targets.length) this.finishJob(job);
+    this.schedule();
+    return job;
+  }
+
+  private newJob(fw: Firmware, pk: string, type: Job['JobType'], sel: string, q: Record<string, string>, timeout?: number): Job {
+    const tags = tagParam(q);
+    const problems = tagProblems(tags);
+    if (problems.length) throw invalid(problems[0]);
+    const at = utc(this.now());
+    const job: Job = {
+      JobId: id('job'),
+      FirmwareId: fw.FirmwareId,
+      ProductKey: pk,
+      JobType: type,
+      JobStatus: 'IN_PROGRESS',
+      SelectionType: 'STATIC',
+      TargetSelection: sel,
+      Tags: tags,
+      TimeoutInMinutes: timeout,
+      DownloadProtocol: q.DownloadProtocol ?? 'HTTPS',
+      GrayPercent: q.GrayPercent,
+      UtcCreate: at,
+      UtcModified: at,
+      UtcStartTime: at,
+    };
+    this.jobs.set(job.JobId, job);
+    return job;
+  }
+
+  private newTask(job: Job, fw: Firmware, dn: string): void {
+    const at = utc(this.now());
+    const dev = this.device(job.ProductKey, dn)!;
+    const t: Task = {
+      TaskId: id('task'),
+      JobId: job.JobId,
+      FirmwareId: fw.FirmwareId,
+      ProductKey: job.ProductKey,
+      DeviceName: dn,
+      IotId: `iot-${dn}`,
+      SrcVersion: dev.version ?? '',
+      DestVersion: fw.DestVersion,
+      TaskStatus: 'QUEUED',
+      Progress: '0',
+      TaskDesc: '',
+      UtcCreate: at,
+      UtcModified: at,
+    };
+    this.tasks.set(t.TaskId, t);
+  }
+
+  getJob(jobId: string): Job {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new AliyunFault('iot.ota.JobNotExist', `The job ${jobId} does not exist.`);
+    return job;
+  }
+
+  jobsOf(firmwareId: string): Job[] {
+    this.getFirmware(firmwareId);
+    return [...this.jobs.values()].filter((j) => j.FirmwareId === firmwareId).reverse();
+  }
+
+  tasksOf(jobId: string, status?: string, deviceNames: string[] = []): Task[] {
+    this.getJob(jobId);
+    return [...this.tasks.values()].filter((t) => t.JobId === jobId && (!status || t.TaskStatus === status) && (!deviceNames.length || deviceNames.includes(t.DeviceName)));
+  }
+
+  /** CancelOTATaskByJob: the states named by its flags; returns how many were cancelled. */
+  cancelTasks(q: Record<string, string>): number {
+    const job = this.getJob(required(q, 'JobId'));
+    const states = new Set<string>();
+    if (bool(q.CancelQueuedTask, false)) states.add('QUEUED');
+    if (bool(q.CancelNotifiedTask, false)) states.add('NOTIFIED');
+    if (bool(q.CancelInProgressTask, false)) states.add('IN_PROGRESS');
+    if (bool(q.CancelUnconfirmedTask, false)) states.add('CONFIRM');
+    if (bool(q.CancelScheduledTask, false) && job.JobStatus === 'PLANNED') states.add('QUEUED');
+    if (!states.size) throw new AliyunFault('iot.check.InvalidFormattedParameter', 'Specify at least one kind of task to cancel.');
+    let n = 0;
+    for (const t of this.tasksOf(job.JobId)) {
+      if (!states.has(t.TaskStatus)) continue;
+      this.setTask(t, 'CANCELED', { desc: 'canceled by the user' });
+      n++;
+    }
+    this.schedule();
+    return n;
+  }
+
+  // --- devices ------------------------------------------------------------------------------
+
+  /** `/ota/device/inform`: the device runs `version`. */
+  onVersion(pk: string, dn: string, version: string): void {
+    const dev = this.device(pk, dn);
+    if (!dev) return;
+    dev.version = version;
+    const t = this.activeTask(pk, dn);
+    if (t && (t.TaskStatus === 'NOTIFIED' || t.TaskStatus === 'IN_PROGRESS') && version === t.DestVersion) this.setTask(t, 'SUCCEEDED', { progress: '100' });
+    this.schedule();
+  }
+
+  /** `/ota/device/progress`: a step 1..100 or a failure -1..-4. */
+  onProgress(pk: string, dn: string, step: string | number, desc?: string): void {
+    const t = this.activeTask(pk, dn);
+    if (!t || (t.TaskStatus !== 'NOTIFIED' && t.TaskStatus !== 'IN_PROGRESS')) return;
+    const s = progressStep(step);
+    if (s.kind === 'percent') this.setTask(t, 'IN_PROGRESS', { progress: String(s.percent) });
+    else if (s.kind === 'failed') this.setTask(t, 'FAILED', { desc: desc || PROGRESS_FAILURE[String(s.step)] });
+    this.schedule();
+  }
+
+  /** `thing.ota.firmware.get`: the package pushed to this device and not finished, if any. */
+  pendingPush(pk: string, dn: string): UpgradePush['data'] | undefined {
+    const t = this.activeTask(pk, dn);
+    return t && (t.TaskStatus === 'NOTIFIED' || t.TaskStatus === 'IN_PROGRESS') ? this.pushOf(t) : undefined;
+  }
+
+  /** Fails pushed tasks past their job's timeout. Call it now and then (the server does). */
+  tick(): void {
+    for (const t of this.tasks.values()) {
+      const job = this.jobs.get(t.JobId)!;
+      if (!job.TimeoutInMinutes || t.pushedAt === undefined || (t.TaskStatus !== 'NOTIFIED' && t.TaskStatus !== 'IN_PROGRESS')) continue;
+      if (this.now() - t.pushedAt >= job.TimeoutInMinutes * this.minuteMs) this.setTask(t, 'FAILED', { desc: 'timeout' });
+    }
+    this.schedule();
+  }
+
+  /** The device's oldest unfinished task (a device takes one at a time). */
+  private activeTask(pk: string, dn: string): Task | undefined {
+    return [...this.tasks.values()].find((t) => t.ProductKey === pk && t.DeviceName === dn && !TASK_FINAL.has(taskState(t.TaskStatus)));
+  }
+
+  private pushOf(t: Task): UpgradePush['data'] {
+    const fw = this.firmware.get(t.FirmwareId)!;
+    const up = [...this.uploads.values()].find((u) => u.key === fw.uploadKey)!;
+    const signMethod = pushSignMethod(fw.SignMethod);
+    return { size: fw.FirmwareSize, version: fw.DestVersion, url: this.opts.downloadUrl(up), sign: fw.FirmwareSign, signMethod, ...(signMethod === 'Md5' ? { md5: fw.FirmwareSign } : {}) };
+  }
+
+  private setTask(t: Task, status: string, o: { progress?: string; desc?: string } = {}): void {
+    t.TaskStatus = status;
+    if (o.progress !== undefined) t.Progress = o.progress;
+    if (o.desc !== undefined) t.TaskDesc = o.desc;
+    t.UtcModified = utc(this.now());
+    this.emit('task', t);
+  }
+
+  /** Pushes each device's front task, then rolls up jobs and verify verdicts. */
+  private schedule(): void {
+    for (const t of this.tasks.values()) {
+      if (t.TaskStatus !== 'QUEUED' || this.activeTask(t.ProductKey, t.DeviceName) !== t) continue;
+      const job = this.jobs.get(t.JobId)!;
+      if (job.JobStatus !== 'IN_PROGRESS') continue;
+      t.pushedAt = this.now();
+      this.setTask(t, 'NOTIFIED');
+      const push: UpgradePush = { code: '1000', data: this.pushOf(t), id: Date.now(), message: 'success' };
+      this.emit('push', t.ProductKey, t.DeviceName, push);
+    }
+    for (const job of this.jobs.values()) {
+      if (job.JobStatus !== 'IN_PROGRESS') continue;
+      const tasks = [...this.tasks.values()].filter((t) => t.JobId === job.JobId);
+      const fw = this.firmware.get(job.FirmwareId)!;
+      if (job.JobType === 'VERFIY_FIRMWARE' && tasks.length) fw.VerifyProgress = Math.round((100 * tasks.filter((t) => TASK_FINAL.has(taskState(t.TaskStatus))).length) / tasks.length);
+      if (tasks.every((t) => TASK_FINAL.has(taskState(t.TaskStatus)))) this.finishJob(job);
+    }
+  }
+
+  private finishJob(job: Job): void {
+    const tasks = [...this.tasks.values()].filter((t) => t.JobId === job.JobId);
+    job.JobStatus = tasks.length && tasks.every((t) => t.TaskStatus === 'CANCELED') ? 'CANCELED' : 'COMPLETED';
+    job.UtcEndTime = job.UtcModified = utc(this.now());
+    if (job.JobType === 'VERFIY_FIRMWARE') {
+      const fw = this.firmware.get(job.FirmwareId)!;
+      fw.Status = tasks.length && tasks.every((t) => t.TaskStatus === 'SUCCEEDED') ? 1 : 3;
+      fw.VerifyProgress = 100;
+      fw.UtcModified = job.UtcEndTime;
+    }
+    this.emit('job', job);
+  }
+}
