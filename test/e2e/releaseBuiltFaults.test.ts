@@ -45,6 +45,7 @@ describe('release resume on the built AWS bundle: lost replies and fault schedul
     const faults = t.b.aws.faults;
     const total = () => Object.values(faults.counts).reduce((a, n) => a + n, 0);
     const bad: string[] = [];
+    let resumes = 0;
     const before = total();
     for (let seed = 1; seed <= seeds; seed++) {
       const version = t.nextVersion();
@@ -55,11 +56,14 @@ describe('release resume on the built AWS bundle: lost replies and fault schedul
       for (const [i, method] of ['PUT', 'POST', 'HEAD'].entries()) faults.schedule({ seed: seed + 10_000 * (i + 1), rates, service: 's3', method });
       const first = await startRelease(t.b.config(), t.deps());
       const { record, trail } = await t.resumeToEnd(first);
+      resumes += trail.length - 1;
       faults.clear();
       const c = t.cloudCounts(version, record);
       if (record.status !== 'passed') bad.push(`seed ${seed} (${version}) stuck:\n    ${trail.join('\n    ')}`);
       else if (c.objectVersions !== 1 || c.packageVersions !== 1 || c.openUploads !== 0) bad.push(`seed ${seed} (${version}) duplicated: ${JSON.stringify(c)}`);
     }
+    // The figures for the record (npm test's e2e log).
+    console.log(`      ${seeds} seeded releases: ${total() - before} faults injected (${JSON.stringify(faults.counts)} in all), ${resumes} resumes, ${bad.length} stuck or duplicated`);
     assert.ok(total() - before >= seeds, `the schedules injected faults (${total() - before})`);
     assert.deepEqual(bad, [], `${bad.length} of ${seeds} releases stuck or duplicated:\n  ${bad.join('\n  ')}`);
   });
