@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import { createHash, randomBytes } from 'crypto';
 import { Readable } from 'stream';
 import { CreateJobCommand, IoTClient, ListJobsCommand, ListPackagesCommand, CreatePackageVersionCommand, CreatePackageCommand, UpdatePackageVersionCommand } from '@aws-sdk/client-iot';
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand, GetObjectCommand, GetBucketVersioningCommand, HeadObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, UploadPartCommand, GetObjectCommand, GetBucketVersioningCommand, HeadObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
@@ -223,6 +223,44 @@ describe('aws emulator (wire protocol, checked with the real SDK)', function () 
       await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'fw/x.bin' }));
       assert.deepEqual(aws.faults.pending(), []);
       assert.ok(aws.faults.counts.throttle >= 2 && aws.faults.counts.drop >= 1);
+    });
+
+    it('loses the reply of an action by name (CreateJob ran, the SDK saw no answer) and hangs one until the SDK gives up', async () => {
+      const thing = aws.seed.thing('fault-thing');
+      aws.faults.loseReplyNext(1, { action: 'CreateJob' });
+      await assert.rejects(iot.send(new CreateJobCommand({ jobId: 'lost-reply-job', targets: [thing], document: '{}' })), (e: Error) => /socket hang up|ECONNRESET|EPIPE/i.test(`${e.message} ${(e as { code?: string }).code}`));
+      assert.equal(aws.jobs.job('lost-reply-job').status, 'IN_PROGRESS', 'the job exists although its reply was lost');
+      await new Promise((r) => setTimeout(r, 20)); // the log entry is written when the server side closes
+      assert.ok(aws.requests.some((r) => r.action === 'CreateJob' && r.fault === 'lose-reply' && r.path === '/jobs/lost-reply-job'));
+      aws.faults.hangNext(1, { action: 'ListJobs' });
+      const t0 = Date.now();
+      await assert.rejects(iot.send(new ListJobsCommand({}), { abortSignal: AbortSignal.timeout(300) }), (e: Error) => /abort/i.test(`${e.name} ${e.message}`));
+      assert.ok(Date.now() - t0 >= 280);
+      assert.ok((await iot.send(new ListJobsCommand({}))).jobs, 'the next ListJobs is answered');
+    });
+  });
+
+  describe('S3 versions and open uploads', () => {
+    it('lists every stored version of a key, newest first, and the multipart uploads left open; aborting closes one', async () => {
+      const key = 'versions/fw.bin';
+      const first = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'one' }));
+      const second = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'two' }));
+      const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
+      assert.deepEqual(
+        listed.Versions?.map((v) => [v.VersionId, v.IsLatest, v.Size]),
+        [
+          [second.VersionId, true, 3],
+          [first.VersionId, false, 3],
+        ],
+      );
+      const open = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'open/fw.bin' }));
+      const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'open/' }));
+      assert.deepEqual(uploads.Uploads?.map((u) => [u.Key, u.UploadId]), [['open/fw.bin', open.UploadId]]);
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'open/fw.bin', UploadId: open.UploadId }));
+      assert.equal((await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'open/' }))).Uploads, undefined);
+      // Failure path: an upload aborted twice is gone, as S3 says.
+      await assert.rejects(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'open/fw.bin', UploadId: open.UploadId })), rejectsWith('NoSuchUpload'));
+      await assert.rejects(s3.send(new ListObjectVersionsCommand({ Bucket: 'no-such-bucket', Prefix: key })), rejectsWith('NoSuchBucket'));
     });
   });
 });
