@@ -64,7 +64,7 @@ export interface IotdaModelOptions {
   /** Sends a `$ota` message down to a device (the MQTT side). */
   sendDown(deviceId: string, msg: OtaEnvelope<unknown>): void | Promise<void>;
   /** Where the device downloads the package (a presigned OBS URL). */
-  packageUrl(pkg: OtaPackage): string;
+  packageUrl(pkg: OtaPackage): string | Promise<string>;
   /** Size of the package's OBS object (undefined: the object does not exist). */
   objectSize(pkg: OtaPackage): number | undefined;
   /** A subtask that does not finish within this fails (default 120 s). */
@@ -310,9 +310,8 @@ export class IotdaModel {
     detail.error = undefined;
     const size = this.opts.objectSize(pkg);
     const obs = pkg.file_location?.obs_location;
-    const paras: UpgradeParas = {
+    const paras: Omit<UpgradeParas, 'url'> = {
       version: pkg.version,
-      url: this.opts.packageUrl(pkg),
       file_size: size ?? 0,
       file_name: obs?.object_key.split('/').pop(),
       sign: obs?.sign ?? '',
@@ -329,7 +328,10 @@ export class IotdaModel {
     }, this.opts.detailTimeoutMs ?? 120_000);
     detail.timer.unref?.();
     this.rollup(rec);
-    void Promise.resolve(this.opts.sendDown(deviceId, otaMessage(deviceId, event, paras, this.now()))).catch(() => undefined);
+    const at = this.now();
+    void Promise.resolve(this.opts.packageUrl(pkg))
+      .then((url) => this.opts.sendDown(deviceId, otaMessage(deviceId, event, { ...paras, url } satisfies UpgradeParas, at)))
+      .catch(() => undefined);
   }
 
   private failOrRetry(rec: TaskRecord, d: DetailRecord, code: string, msg: string, output: string): void {
