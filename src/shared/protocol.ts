@@ -220,6 +220,7 @@ export interface MonitorQueryResult {
     patternError: string;
     draws: number;
     maxDrawMs: number;
+    meanDrawMs: number;
     canvas: { width: number; height: number; inked: number };
   };
 }

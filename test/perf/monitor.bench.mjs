@@ -7,7 +7,9 @@
 //   1. sustained: 20,000 lines/s (1,000-line batches every 50 ms, ~2 MB/s) for N seconds;
 //   2. flood: 1,000,000 lines at 100,000 lines/s (2,000-line batches every 20 ms), 5× the target;
 //   3. flat out: 1,000,000 lines as fast as the worker can post them (5,000 per batch): the most
-//      the page accepts; here the structured-clone decoding of the messages alone fills the thread.
+//      the page accepts; here the structured-clone decoding of the messages alone fills the thread;
+//   4. plot: 20,000 lines/s again with the chart open, every 10th line a Teleplot point (`>rssi:-52`,
+//      `>heap:180000` alternately) and a user pattern on the others: what a chart refresh costs.
 // Figures, not pass/fail. Usage: node test/perf/monitor.bench.mjs [--seconds 10] [--lines 1000000] [--json]
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,10 +23,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKER_SOURCE = `
   const tags = ['wifi', 'mqtt', 'ota', 'app_main', 'heap', 'sensor'];
   let seq = 0;
-  function batch(n) {
+  function batch(n, plotEvery) {
     const t = Date.now();
     const lines = new Array(n);
     for (let k = 0; k < n; k++, seq++) {
+      if (plotEvery && seq % plotEvery === 0) {
+        lines[k] = { seq, t, dir: 'rx', text: (seq / plotEvery) % 2 ? '>rssi:-' + (40 + seq % 30) : '>heap:' + (180000 - seq % 5000) };
+        continue;
+      }
       const lvl = seq % 17 === 0 ? 'E (' : seq % 7 === 0 ? 'W (' : 'I (';
       const col = seq % 17 === 0 ? '31' : seq % 7 === 0 ? '33' : '32';
       lines[k] = { seq, t, dir: 'rx', text: '\\x1b[0;' + col + 'm' + lvl + (10000 + seq * 7) + ') ' + tags[seq % 6] + ': event ' + seq + ' rssi=-' + (40 + seq % 30) + ' heap=' + (180000 - seq % 5000) + ' ok\\x1b[0m' };
@@ -32,12 +38,12 @@ const WORKER_SOURCE = `
     return { type: 'log', lines };
   }
   onmessage = async (e) => {
-    const { mode, total, batchLines, everyMs } = e.data;
+    const { mode, total, batchLines, everyMs, plotEvery } = e.data;
     let sent = 0;
     const t0 = performance.now();
     while (sent < total) {
       const n = Math.min(batchLines, total - sent);
-      postMessage(batch(n));
+      postMessage(batch(n, plotEvery));
       sent += n;
       if (mode === 'rate') {
         const due = t0 + (sent / batchLines) * everyMs;
@@ -126,6 +132,13 @@ async function phase(m, cfg, { settleTimeoutMs }) {
     inputToFrameMs: { p50: +pct(b.frame, 50).toFixed(1), p95: +pct(b.frame, 95).toFixed(1), max: +Math.max(...b.frame).toFixed(1) },
     longTasks: b.longTasks.length,
     longestTaskMs: b.longTasks.length ? Math.round(Math.max(...b.longTasks)) : 0,
+    plot: after.plot && after.plot.open ? {
+      draws: after.plot.draws - (before.plot?.draws ?? 0),
+      drawsPerSec: +((after.plot.draws - (before.plot?.draws ?? 0)) / seconds).toFixed(1),
+      meanDrawMs: after.plot.meanDrawMs,
+      maxDrawMs: after.plot.maxDrawMs,
+      series: after.plot.series.map((s) => `${s.name}:${s.points}`).join(' '),
+    } : undefined,
     storeLines: after.totalLines,
     rendered: after.visibleRows.length,
     lastRow: after.visibleRows[after.visibleRows.length - 1]?.slice(0, 60),
@@ -154,8 +167,12 @@ export async function benchMonitorPage({ seconds = 10, floodLines = 1_000_000, s
     say(`monitor page: ${floodLines.toLocaleString('en-US')} lines flat out while typing…`);
     const flatOut = await phase(m, { mode: 'flat', total: floodLines, batchLines: 5000, everyMs: 0 }, { settleTimeoutMs: 120_000 });
     const heap1 = await heap();
+    say(`monitor page: sustained 20,000 lines/s for ${seconds} s with the plot open (every 10th line a point, a pattern on the rest) while typing…`);
+    await m.page.click('#plotToggle');
+    await m.page.fill('#plotPattern', 'rssi=-(?<rssiNeg>\\d+)');
+    const plot = await phase(m, { mode: 'rate', total: 20_000 * seconds, batchLines: 1000, everyMs: 50, plotEvery: 10 }, { settleTimeoutMs: seconds * 1000 + 30_000 });
     const errors = [...m.errors, ...(await m.violations())];
-    return { sustained, flood, flatOut, heapMB: { start: heap0, afterSustained: heapSustained, afterFloods: heap1 }, errors };
+    return { sustained, flood, flatOut, plot, heapMB: { start: heap0, afterSustained: heapSustained, afterFloods: heap1 }, errors };
   } finally {
     await browser.close();
   }
@@ -167,12 +184,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = await benchMonitorPage({ seconds: arg('--seconds', 10), floodLines: arg('--lines', 1_000_000) });
   if (argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else {
-    for (const [name, p] of [['sustained 20k lines/s', r.sustained], [`${r.flood.offered.toLocaleString('en-US')} at 100k lines/s`, r.flood], [`${r.flatOut.offered.toLocaleString('en-US')} flat out`, r.flatOut]]) {
+    for (const [name, p] of [['sustained 20k lines/s', r.sustained], [`${r.flood.offered.toLocaleString('en-US')} at 100k lines/s`, r.flood], [`${r.flatOut.offered.toLocaleString('en-US')} flat out`, r.flatOut], ['20k lines/s with the plot open', r.plot]]) {
       console.log(`${name}: ${p.accepted.toLocaleString('en-US')} lines in ${p.seconds} s ` +
         `(${p.acceptedPerSec.toLocaleString('en-US')} lines/s accepted, ${p.absorbedPerSec.toLocaleString('en-US')}/s drawn into the store, ${p.skipped.toLocaleString('en-US')} skipped beyond the buffer); ` +
         `input→handler p50 ${p.inputToHandlerMs.p50} / p95 ${p.inputToHandlerMs.p95} / max ${p.inputToHandlerMs.max} ms, ` +
         `input→next frame p50 ${p.inputToFrameMs.p50} / p95 ${p.inputToFrameMs.p95} ms; long tasks ${p.longTasks} (longest ${p.longestTaskMs} ms)`);
     }
+    const pl = r.plot.plot;
+    if (pl) console.log(`plot while flooding: ${pl.draws} redraws (${pl.drawsPerSec}/s), mean ${pl.meanDrawMs} ms, max ${pl.maxDrawMs} ms per redraw; series ${pl.series}`);
     console.log(`JS heap after GC: ${r.heapMB.start} MB at start, ${r.heapMB.afterSustained} MB after the sustained run, ${r.heapMB.afterFloods} MB after 2M more lines (store bounded at ${r.flood.storeLines.toLocaleString('en-US')} lines)`);
     if (r.errors.length) console.log(`page errors: ${r.errors.join('; ')}`);
   }
@@ -197,6 +216,12 @@ export async function bench({ figure, say, args = [] }) {
       figure(`monitor page ${key}: long tasks`, p.longTasks, 'tasks', `> 50 ms on the page thread; longest ${p.longestTaskMs} ms`),
     );
   }
+  const pl = r.plot.plot;
+  out.push(
+    figure('monitor page plot: refresh cost while flooding (mean)', pl?.meanDrawMs ?? NaN, 'ms', `20,000 lines/s, every 10th a Teleplot point; ${pl?.draws ?? 0} redraws (${pl?.drawsPerSec ?? 0}/s, at most 10/s by design), max ${pl?.maxDrawMs ?? NaN} ms`),
+    figure('monitor page plot: input → next frame p95', r.plot.inputToFrameMs.p95, 'ms', `keys typed meanwhile (p50 ${r.plot.inputToFrameMs.p50}); long tasks ${r.plot.longTasks}`),
+    figure('monitor page plot: lines accepted', r.plot.acceptedPerSec, 'lines/s', 'with the chart open'),
+  );
   out.push(
     figure('monitor page: JS heap after the sustained run', r.heapMB.afterSustained, 'MB', `after GC; ${r.heapMB.start} MB at start`),
     figure('monitor page: JS heap after 2M more lines', r.heapMB.afterFloods, 'MB', 'after GC: bounded by the 100,000-line view buffer'),

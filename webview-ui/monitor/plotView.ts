@@ -1,7 +1,7 @@
 // The live chart above the log: the series of src/shared/logview/plot drawn on a canvas (no
 // chart library; the CSP allows no inline code and canvas needs none). Redrawn at most every
-// REDRAW_MS and only when points arrived, with one min/max pair per pixel column, so a flood
-// costs a bounded amount of drawing. Pause freezes the picture while points keep being recorded.
+// REDRAW_MS (further apart when a redraw is slow) and only when points arrived, with one min/max
+// pair per pixel column, so a flood costs a bounded share of the page's thread. Pause freezes the picture while points keep being recorded.
 import { compilePlotPattern, matchPlotPattern, parseTeleplot, PlotData, type PlotSeries } from '../../src/shared/logview/plot';
 import type { LogLine, PlotState } from '../../src/shared/protocol';
 import { el, iconButton, inputBox, toggleButton } from './dom';
@@ -84,7 +84,12 @@ export class PlotView {
     this.setPattern(state.pattern);
     this.pause.setOn(state.paused);
     if (state.paused) this.frozenAt = Date.now();
-    new ResizeObserver(() => this.invalidate()).observe(stage);
+    // The size comes from the observer: reading clientWidth while drawing would force a layout in every frame.
+    new ResizeObserver((entries) => {
+      const r = entries[entries.length - 1].contentRect;
+      this.size = { w: r.width, h: r.height };
+      this.invalidate();
+    }).observe(stage);
   }
 
   get open(): boolean {
@@ -135,7 +140,8 @@ export class PlotView {
     const stale = this.drawnVersion !== this.data.version;
     if (!stale) return false;
     if (this.state.paused && this.drawnVersion !== -1) return false;
-    if (now - this.lastDraw < REDRAW_MS && this.drawnVersion !== -1) return true;
+    // At most every REDRAW_MS, and never more than ~1/8 of the thread: a slow redraw spaces the next ones out.
+    if (now - this.lastDraw < Math.max(REDRAW_MS, this.stats.lastDrawMs * 8) && this.drawnVersion !== -1) return true;
     this.lastDraw = now;
     this.drawnVersion = this.data.version;
     const started = performance.now();
@@ -159,8 +165,8 @@ export class PlotView {
     const series = this.data.series;
     this.empty.hidden = series.length > 0;
     const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, this.canvas.clientWidth);
-    const h = Math.max(1, this.canvas.clientHeight);
+    const w = Math.max(1, this.size.w);
+    const h = Math.max(1, this.size.h);
     if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
       this.canvas.width = Math.round(w * dpr);
       this.canvas.height = Math.round(h * dpr);
@@ -283,17 +289,31 @@ export class PlotView {
   }
 
   private renderLegend(series: PlotSeries[]): void {
-    const items = series.map((s, i) => {
-      const li = el('li');
-      const sw = el('span', 'plot-swatch');
-      sw.style.backgroundColor = this.colors[i % this.colors.length];
-      const last = s.last;
-      li.append(sw, el('span', 'plot-name', s.name), el('span', 'plot-last', last === undefined ? '' : ` ${formatValue(last)}${s.unit ? ` ${s.unit}` : ''}`));
-      li.title = `${s.name}: ${s.size.toLocaleString('en-US')} points kept`;
-      return li;
+    if (series.length === 0 && this.legendRows.size) {
+      this.legendRows.clear();
+      this.legend.replaceChildren();
+    }
+    series.forEach((s, i) => {
+      let row = this.legendRows.get(s.name);
+      if (!row) {
+        const li = el('li');
+        const sw = el('span', 'plot-swatch');
+        sw.style.backgroundColor = this.colors[i % this.colors.length];
+        const last = document.createTextNode('');
+        const value = el('span', 'plot-last');
+        value.append(last);
+        li.append(sw, el('span', 'plot-name', s.name), value);
+        this.legend.insertBefore(li, this.refusedRow.parentNode ? this.refusedRow : null);
+        this.legendRows.set(s.name, (row = { li, last }));
+      }
+      const v = s.last;
+      const text = v === undefined ? '' : ` ${formatValue(v)}${s.unit ? ` ${s.unit}` : ''}`;
+      if (row.last.data !== text) row.last.data = text;
+      row.li.title = `${s.name}: ${s.size.toLocaleString('en-US')} points kept`;
     });
-    if (this.data.refused) items.push(el('li', 'plot-refused', `${this.data.refused.toLocaleString('en-US')} points of further series not plotted`));
-    this.legend.replaceChildren(...items);
+    const refused = this.data.refused ? `${this.data.refused.toLocaleString('en-US')} points of further series not plotted` : '';
+    if (this.refusedRow.textContent !== refused) this.refusedRow.textContent = refused;
+    if (refused && !this.refusedRow.parentNode) this.legend.append(this.refusedRow);
   }
 
   /** What the chart shows (tests). */
@@ -306,12 +326,25 @@ export class PlotView {
       patternError: this.error.textContent ?? '',
       draws: this.stats.draws,
       maxDrawMs: +this.stats.maxDrawMs.toFixed(2),
+      meanDrawMs: this.stats.draws ? +(this.stats.totalDrawMs / this.stats.draws).toFixed(2) : 0,
       canvas: { width: this.canvas.width, height: this.canvas.height, inked: this.inkedPixels() },
     };
   }
 
-  /** How many pixels of the plot area are drawn in a series colour (proves lines were drawn). */
+  private inked = { version: -2, n: 0 };
+  private size = { w: 0, h: 0 };
+  /** Legend rows by series name, updated in place (a rebuilt legend would relayout every redraw). */
+  private readonly legendRows = new Map<string, { li: HTMLElement; last: Text }>();
+  private readonly refusedRow = el('li', 'plot-refused');
+
+  /** How many pixels of the plot area are drawn in a series colour (proves lines were drawn); read once per picture. */
   private inkedPixels(): number {
+    if (this.inked.version === this.drawnVersion) return this.inked.n;
+    this.inked = { version: this.drawnVersion, n: this.countInked() };
+    return this.inked.n;
+  }
+
+  private countInked(): number {
     const ctx = this.canvas.getContext('2d');
     if (!ctx || !this.canvas.width || !this.canvas.height) return 0;
     const dpr = window.devicePixelRatio || 1;
