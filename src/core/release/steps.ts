@@ -18,6 +18,7 @@ import type { BuildRunner } from './build';
 import { abortError, StepFailure } from './errors';
 import { bannerMatcher, type SerialTap, type SerialWatcher } from './serialWatch';
 import { askBoardVersion, boardVersionBefore, crashEvidence, levelNotes, watchBoard } from './evidence';
+import { benchVerdict, type BenchWatcher } from './benchVerdict';
 import { describeSigning, signingProblem } from './signingSettings';
 import type { ReleaseStore } from './store';
 import { benchExecution, decideVerdict, summarizeRollout } from './verdict';
@@ -37,6 +38,8 @@ export interface ReleaseDeps {
   /** The bench board already has queued or running jobs: cancel them, let the verify job wait, or stop. Absent: wait (and say so). */
   onPendingWork?: (jobs: Job[], targets: string[]) => Promise<'cancel' | 'wait' | 'stop'>;
   serial?: SerialWatcher;
+  /** Several bench boards (otaBench.bench.boards): each targeted device's verdict comes from its own board. */
+  boards?: BenchWatcher[];
   onEvent?: (e: ReleaseEvent) => void;
   now?: () => number;
 }
@@ -544,14 +547,19 @@ const verdict: StepDef = {
     const banner = bannerMatcher(config.banner, version);
     const queryAt = ctx.queryAt ?? Infinity;
     const bannerLine = ctx.bannerLine ?? lines.find((l) => l.t < queryAt && banner(l.text));
-    const v = decideVerdict({
+    const grace = config.watch?.bannerGraceMs ?? DEFAULT_BANNER_GRACE_MS;
+    const boards = ctx.deps.boards;
+    const targets = releaseTargets(config, ctx.deps.provider.profile);
+    const v = boards?.length
+      ? await benchVerdict({ boards, targets, rollout: record.rollout, version, since, config, bannerGraceMs: grace, artifactPath: record.artifact?.path, now: ctx.now, signal: ctx.signal })
+      : decideVerdict({
       rollout: record.rollout,
-      target: releaseTargets(config, ctx.deps.provider.profile)[0],
+      target: targets[0],
       version,
       bannerLine,
       lines,
       serialConnected: ctx.tap.connected,
-      bannerGraceMs: config.watch?.bannerGraceMs ?? DEFAULT_BANNER_GRACE_MS,
+      bannerGraceMs: grace,
       query: ctx.versionReply,
       queryAsked: ctx.queryAt !== undefined,
       before: record.boardBefore,

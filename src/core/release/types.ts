@@ -151,6 +151,8 @@ export interface Verdict {
   before?: { version?: string; how: 'query' | 'banner' | 'unknown'; line?: SerialLine; same: boolean };
   /** Warnings and errors the board printed after the update: notes that never flip the verdict. */
   notes?: string[];
+  /** With several bench boards: each board's own verdict (the release passes only when all passed). */
+  boards?: { board?: string; target: string; result: 'passed' | 'failed'; reasons: string[]; evidence?: Verdict['evidence']; crashes?: Verdict['crashes']; notes?: string[] }[];
 }
 
 /** 'stopped': ran the steps it was asked for (e.g. up to signing); a resume continues from there. */

@@ -11,3 +11,4 @@ export * from './lineBatcher';
 export * from './transport';
 export * from './session';
 export * from './snapshot';
+export * from './bench';
