@@ -15,7 +15,7 @@ import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { AwsJobsAgent } from '../bench/board/agents/aws';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { useAwsProfileFiles } from './support/awsCredentials';
-import { withDialogs, type Answer } from './support/dialogs';
+import { ESCAPE, withDialogs, type Answer } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
 import { revealWhenShown, waitFor, within } from './support/wait';
@@ -156,6 +156,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
       PROFILE,
       '$(pass-filled) bench-demo-firmware 1.6.0',
       'fleet-eu, no such group!', // rejected: not a thing-group name
+      'fleet-nowhere', // a valid name, but no such group: asked again before anything else
       'fleet-eu',
       'Exponential rate',
       '5000', // rejected: more than 1000 per minute
@@ -186,6 +187,17 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     assert.equal(created.timeoutConfig?.inProgressTimeoutInMinutes, 30);
     assert.equal(created.document, emu.jobs.job(verified.job!.id).document, 'the document the bench verified');
     assert.deepEqual(created.destinationPackageVersions, [verified.publish!.arn]);
+    const reasked = dialogs.events.filter((e) => e.kind === 'input' && /Thing groups/.test(e.text));
+    assert.equal(reasked.length, 3);
+    assert.match(reasked[2].text, /fleet-nowhere does not exist/);
+    assert.equal(reasked[2].value, 'fleet-nowhere', 'the typed value is kept');
+    // A re-run offers the last answers.
+    const again = await withDialogs([PROFILE, '$(pass-filled) bench-demo-firmware 1.6.0', ESCAPE], () => vscode.commands.executeCommand('otaBench.releaseToFleet'));
+    assert.equal(again.dialogs.events.find((e) => /Thing groups/.test(e.text))?.value, 'fleet-eu');
+    assert.deepEqual(api.release.store.choice().fleet, {
+      targets: 'fleet-eu', rate: 'exponential', maximumPerMinute: 100, baseRatePerMinute: 10, incrementFactor: 1.5, succeededToRaise: 5,
+      abort: 'FAILED', thresholdPercentage: 20, minNumberOfExecutedThings: 10, inProgressTimeoutInMinutes: 30,
+    });
   });
 
   it('a build error → FAILED at "Build" with the compiler\u2019s message and a Show Problems action; Resume after the fix passes', async () => {

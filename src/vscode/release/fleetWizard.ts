@@ -13,11 +13,21 @@ import type { AwsProfile } from '../../core/profiles';
 import { showCloudError } from '../clouds/errors';
 import { log } from '../log';
 import { pickProfile, type ReleaseServices } from './prepare';
-import type { PassedRelease } from './workspaceStore';
+import type { FleetInputs, PassedRelease } from './workspaceStore';
 
-type FleetProvider = CloudProvider & { startFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }> };
+type FleetProvider = CloudProvider & {
+  startFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }>;
+  missingFleetTargets(arns: string[]): Promise<string[]>;
+};
 
 const isFleetProvider = (p: CloudProvider): p is FleetProvider => typeof (p as Partial<FleetProvider>).startFleetRollout === 'function';
+
+/** The remembered choice first, marked. */
+function lastFirst<T>(items: Pick<T>[], last: T | undefined): Pick<T>[] {
+  const i = items.findIndex((x) => x.value === last);
+  if (i < 0) return items;
+  return [{ ...items[i], detail: 'last used' }, ...items.filter((_, n) => n !== i)];
+}
 
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v.trim()));
 
@@ -60,70 +70,94 @@ export async function releaseToFleet(s: ReleaseServices): Promise<Job | undefine
   const v = version.value;
   const prefix = iotArnPrefix(v.versionArn, v.jobArn);
 
-  const targetsText = await vscode.window.showInputBox({
-    title: TITLE,
-    prompt: 'Thing groups to roll out to: names or ARNs, separated by commas',
-    placeHolder: 'fleet-eu, arn:aws:iot:us-east-1:123456789012:thinggroup/fleet-us',
-    ignoreFocusOut: true,
-    validateInput: (t) => parseTargets(t, prefix).error,
-  });
-  if (targetsText === undefined) return undefined;
-  const targets = parseTargets(targetsText, prefix).arns!;
+  const last: FleetInputs = s.store.choice().fleet ?? {};
+  const provider = await s.providerFor(profile);
+  if (!isFleetProvider(provider)) throw new Error(`The ${profile.kind} provider cannot start fleet rollouts.`);
+  // The groups are checked here, before any other question, not after the confirmation.
+  let targetsText: string | undefined = last.targets;
+  let targets: string[] = [];
+  let missingNote = '';
+  for (;;) {
+    targetsText = await vscode.window.showInputBox({
+      title: TITLE,
+      prompt: `${missingNote}Thing groups to roll out to: names or ARNs, separated by commas`,
+      placeHolder: 'fleet-eu, arn:aws:iot:us-east-1:123456789012:thinggroup/fleet-us',
+      value: targetsText ?? '',
+      ignoreFocusOut: true,
+      validateInput: (t) => parseTargets(t, prefix).error,
+    });
+    if (targetsText === undefined) return undefined;
+    targets = parseTargets(targetsText, prefix).arns!;
+    let missing: string[];
+    try {
+      missing = await provider.missingFleetTargets(targets);
+    } catch (e) {
+      void showCloudError('Could not check the thing groups', e, { kind: profile.kind });
+      return undefined;
+    }
+    if (!missing.length) break;
+    missingNote = `${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist in ${profile.region}. `;
+  }
+  const remembered: FleetInputs = { targets: targetsText };
 
   const rollout: RolloutConfig = {};
-  const rate = await vscode.window.showQuickPick<Pick<'constant' | 'exponential' | 'none'>>(
-    [
-      { label: 'Constant rate', description: 'at most N devices notified per minute', value: 'constant' },
-      { label: 'Exponential rate', description: 'start slow, multiply the rate as devices succeed', value: 'exponential' },
-      { label: 'No rate limit', description: 'AWS notifies all devices as fast as it can', value: 'none' },
-    ],
-    { title: TITLE, placeHolder: 'How fast the job reaches the fleet', ignoreFocusOut: true },
-  );
+  const rates: Pick<'constant' | 'exponential' | 'none'>[] = [
+    { label: 'Constant rate', description: 'at most N devices notified per minute', value: 'constant' },
+    { label: 'Exponential rate', description: 'start slow, multiply the rate as devices succeed', value: 'exponential' },
+    { label: 'No rate limit', description: 'AWS notifies all devices as fast as it can', value: 'none' },
+  ];
+  const rate = await vscode.window.showQuickPick(lastFirst(rates, last.rate), { title: TITLE, placeHolder: 'How fast the job reaches the fleet', ignoreFocusOut: true });
   if (!rate) return undefined;
+  remembered.rate = rate.value;
   if (rate.value !== 'none') {
-    const max = await askNumber(TITLE, 'Maximum devices notified per minute (1–1000)', '50', (n) => fieldError({ maximumPerMinute: n }, 'maximumPerMinute'));
+    const max = await askNumber(TITLE, 'Maximum devices notified per minute (1–1000)', String(last.maximumPerMinute ?? 50), (n) => fieldError({ maximumPerMinute: n }, 'maximumPerMinute'));
     if (max === null) return undefined;
     rollout.maximumPerMinute = max;
+    remembered.maximumPerMinute = max;
   }
   if (rate.value === 'exponential') {
-    const base = await askNumber(TITLE, `Starting rate per minute (1–${rollout.maximumPerMinute})`, '5', (n) =>
+    const base = await askNumber(TITLE, `Starting rate per minute (1–${rollout.maximumPerMinute})`, String(last.baseRatePerMinute ?? 5), (n) =>
       fieldError({ maximumPerMinute: rollout.maximumPerMinute, exponentialRate: { baseRatePerMinute: n!, incrementFactor: 2, rateIncreaseCriteria: { numberOfSucceededThings: 1 } } }, 'exponentialRate.baseRatePerMinute'),
     );
     if (base === null || base === undefined) return undefined;
-    const factor = await askNumber(TITLE, 'Rate increase factor (1.1–5, one decimal)', '2', (n) =>
+    const factor = await askNumber(TITLE, 'Rate increase factor (1.1–5, one decimal)', String(last.incrementFactor ?? 2), (n) =>
       fieldError({ exponentialRate: { baseRatePerMinute: base, incrementFactor: n!, rateIncreaseCriteria: { numberOfSucceededThings: 1 } } }, 'exponentialRate.incrementFactor'),
     );
     if (factor === null || factor === undefined) return undefined;
-    const after = await askNumber(TITLE, 'Raise the rate after this many devices succeeded', '10', (n) =>
+    const after = await askNumber(TITLE, 'Raise the rate after this many devices succeeded', String(last.succeededToRaise ?? 10), (n) =>
       fieldError({ exponentialRate: { baseRatePerMinute: base, incrementFactor: factor, rateIncreaseCriteria: { numberOfSucceededThings: n } } }, 'exponentialRate.rateIncreaseCriteria'),
     );
     if (after === null || after === undefined) return undefined;
     rollout.exponentialRate = { baseRatePerMinute: base, incrementFactor: factor, rateIncreaseCriteria: { numberOfSucceededThings: after } };
+    Object.assign(remembered, { baseRatePerMinute: base, incrementFactor: factor, succeededToRaise: after });
   }
 
-  const abort = await vscode.window.showQuickPick<Pick<FailureType | 'none'>>(
-    [
-      ...FAILURE_TYPES.map((t) => ({ label: `Cancel the job when ${t === 'ALL' ? 'any failure' : t.toLowerCase().replace('_', ' ')} passes a threshold`, description: t, value: t })),
-      { label: 'No abort rule', description: 'the job keeps going whatever fails', value: 'none' as const },
-    ],
-    { title: TITLE, placeHolder: 'Stop the rollout when too many devices fail?', ignoreFocusOut: true },
-  );
+  const aborts: Pick<FailureType | 'none'>[] = [
+    ...FAILURE_TYPES.map((t) => ({ label: `Cancel the job when ${t === 'ALL' ? 'any failure' : t.toLowerCase().replace('_', ' ')} passes a threshold`, description: t, value: t })),
+    { label: 'No abort rule', description: 'the job keeps going whatever fails', value: 'none' as const },
+  ];
+  const abort = await vscode.window.showQuickPick(lastFirst(aborts, last.abort as FailureType | 'none' | undefined), { title: TITLE, placeHolder: 'Stop the rollout when too many devices fail?', ignoreFocusOut: true });
   if (!abort) return undefined;
+  remembered.abort = abort.value;
   if (abort.value !== 'none') {
     const failureType = abort.value;
-    const threshold = await askNumber(TITLE, 'Threshold: cancel when this percentage of devices failed (0–100, up to two decimals)', '10', (n) =>
+    const threshold = await askNumber(TITLE, 'Threshold: cancel when this percentage of devices failed (0–100, up to two decimals)', String(last.thresholdPercentage ?? 10), (n) =>
       fieldError({ abortCriteria: [{ failureType, thresholdPercentage: n!, minNumberOfExecutedThings: 1 }] }, 'abortCriteria[0].thresholdPercentage'),
     );
     if (threshold === null || threshold === undefined) return undefined;
-    const minimum = await askNumber(TITLE, 'Only after at least this many devices ran the job', '10', (n) =>
+    const minimum = await askNumber(TITLE, 'Only after at least this many devices ran the job', String(last.minNumberOfExecutedThings ?? 10), (n) =>
       fieldError({ abortCriteria: [{ failureType, thresholdPercentage: threshold, minNumberOfExecutedThings: n! }] }, 'abortCriteria[0].minNumberOfExecutedThings'),
     );
     if (minimum === null || minimum === undefined) return undefined;
     rollout.abortCriteria = [{ failureType, thresholdPercentage: threshold, minNumberOfExecutedThings: minimum }];
+    Object.assign(remembered, { thresholdPercentage: threshold, minNumberOfExecutedThings: minimum });
   }
-  const timeout = await askNumber(TITLE, 'In-progress timeout per device in minutes (1–10080; empty for none)', '60', (n) => fieldError({ inProgressTimeoutInMinutes: n }, 'inProgressTimeoutInMinutes'), true);
+  const timeout = await askNumber(TITLE, 'In-progress timeout per device in minutes (1–10080; empty for none)', last.inProgressTimeoutInMinutes === null ? '' : String(last.inProgressTimeoutInMinutes ?? 60), (n) => fieldError({ inProgressTimeoutInMinutes: n }, 'inProgressTimeoutInMinutes'), true);
   if (timeout === null) return undefined;
   if (timeout !== undefined) rollout.inProgressTimeoutInMinutes = timeout;
+  remembered.inProgressTimeoutInMinutes = timeout ?? null;
+  // Kept before the confirmation: a re-run after a refusal or a failure starts from these answers.
+  await s.store.remember({ fleet: remembered });
 
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const defaultId = `otabench-fleet-${v.version.replace(/[^a-zA-Z0-9_-]/g, '_')}-${stamp}`.slice(0, NAME.jobId.max);
@@ -156,8 +190,6 @@ export async function releaseToFleet(s: ReleaseServices): Promise<Job | undefine
   if (ok !== GO) return undefined;
 
   try {
-    const provider = await s.providerFor(profile);
-    if (!isFleetProvider(provider)) throw new Error(`The ${profile.kind} provider cannot start fleet rollouts.`);
     const document = await provider.getJobDocument(v.jobId);
     const res = await provider.startFleetRollout({
       via: 'job',

@@ -15,6 +15,21 @@ export interface ReleaseChoice {
   profile?: string;
   /** The last version confirmed (a different workspace version is pre-selected anyway). */
   version?: string;
+  /** Release to Fleet's last answers (offered again as the defaults). */
+  fleet?: FleetInputs;
+}
+
+export interface FleetInputs {
+  targets?: string;
+  rate?: 'constant' | 'exponential' | 'none';
+  maximumPerMinute?: number;
+  baseRatePerMinute?: number;
+  incrementFactor?: number;
+  succeededToRaise?: number;
+  abort?: string;
+  thresholdPercentage?: number;
+  minNumberOfExecutedThings?: number;
+  inProgressTimeoutInMinutes?: number | null;
 }
 
 /** A verified version: what Release to Fleet offers. */

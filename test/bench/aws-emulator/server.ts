@@ -60,6 +60,7 @@ function routes(s: Services) {
     route('iot', 'GET', '/things/{t}', 'DescribeThing', ([t]) => things.handleDescribeThing(t)),
     route('iot', 'PUT', '/thing-groups/addThingToThingGroup', 'AddThingToThingGroup', (_p, _q, b) => things.handleAddThingToGroup(b)),
     route('iot', 'POST', '/thing-groups/{g}', 'CreateThingGroup', ([g]) => things.handleCreateGroup(g)),
+    route('iot', 'GET', '/thing-groups/{g}', 'DescribeThingGroup', ([g]) => things.handleDescribeGroup(g)),
     route('iot', 'GET', '/otaUpdates', 'ListOTAUpdates', (_p, q) => ota.list(q)),
     route('iot', 'POST', '/otaUpdates/{o}', 'CreateOTAUpdate', ([o], _q, b) => ota.create(o, b)),
     route('iot', 'GET', '/otaUpdates/{o}', 'GetOTAUpdate', ([o]) => ota.get(o)),

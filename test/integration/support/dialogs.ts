@@ -16,6 +16,8 @@ export interface DialogEvent {
   answer?: string;
   /** Validation message the input box showed for a rejected answer. */
   rejected?: string;
+  /** The value an input box opened with (its default). */
+  value?: string;
 }
 
 export class DialogScript implements vscode.Disposable {
@@ -66,12 +68,12 @@ export class DialogScript implements vscode.Disposable {
     for (;;) {
       const a = this.next(text);
       if (a === ESCAPE) {
-        this.events.push({ kind: 'input', text });
+        this.events.push({ kind: 'input', text, value: opts.value });
         return undefined;
       }
       const verdict = await opts.validateInput?.(a);
       const rejected = typeof verdict === 'string' ? verdict : verdict?.message;
-      this.events.push({ kind: 'input', text, answer: a, rejected: rejected || undefined });
+      this.events.push({ kind: 'input', text, answer: a, rejected: rejected || undefined, value: opts.value });
       if (!rejected) return a;
     }
   }

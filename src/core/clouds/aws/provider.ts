@@ -7,6 +7,8 @@ import {
   CreateJobCommand,
   CreateOTAUpdateCommand,
   DescribeJobCommand,
+  DescribeThingCommand,
+  DescribeThingGroupCommand,
   DescribeJobExecutionCommand,
   GetJobDocumentCommand,
   GetOTAUpdateCommand,
@@ -171,6 +173,25 @@ export class AwsProvider implements CloudProvider {
       }
     }
     return [...found.values()];
+  }
+
+  /** The fleet targets (thing and thing-group ARNs) that do not exist, checked before anything is confirmed. */
+  async missingFleetTargets(arns: string[]): Promise<string[]> {
+    const missing: string[] = [];
+    for (const arn of arns) {
+      const m = /:(thing|thinggroup)\/(.+)$/.exec(arn);
+      if (!m) continue;
+      const [, type, name] = m;
+      try {
+        await this.ctx.call(`Reading ${type === 'thing' ? 'thing' : 'thing group'} ${name}`, (abortSignal) =>
+          type === 'thing' ? this.clients.iot.send(new DescribeThingCommand({ thingName: name }), { abortSignal }) : this.clients.iot.send(new DescribeThingGroupCommand({ thingGroupName: name }), { abortSignal }),
+        );
+      } catch (e) {
+        if (!isCloudErrorCode(e, 'not-found')) throw e;
+        missing.push(name);
+      }
+    }
+    return missing;
   }
 
   /** Validates a fleet rollout and, when it is valid, creates the job or OTA update. */

@@ -100,6 +100,11 @@ export class Things {
     return { thingName: t.thingName, thingArn: t.thingArn, thingId: t.thingId, attributes: t.attributes, version: t.version, defaultClientId: t.thingName };
   }
 
+  handleDescribeGroup(name: string): unknown {
+    const g = this.group(name);
+    return { thingGroupName: g.thingGroupName, thingGroupArn: g.thingGroupArn, thingGroupId: g.thingGroupId, version: 1 };
+  }
+
   handleCreateGroup(name: string): unknown {
     const g = this.createGroup(name);
     return { thingGroupName: g.thingGroupName, thingGroupArn: g.thingGroupArn, thingGroupId: g.thingGroupId };
