@@ -130,6 +130,19 @@ describe('aws publish under lost replies (real SDK, emulator)', function () {
       assert.deepEqual(await openUploads(key), []);
     });
 
+    it('failure path: when the clean-up itself fails, publish still succeeds and says the upload is left open', async () => {
+      const art = image('fw-cleanup.bin', 6 * MiB);
+      const key = keyOf('faults-fw', '2.0.3', 'fw-cleanup.bin');
+      aws.faults.loseReplyNext(1, { service: 's3', action: 'CreateMultipartUpload' });
+      aws.faults.failNext(10, { service: 's3', action: 'ListMultipartUploads' });
+      const said: string[] = [];
+      const r = await provider.publish({ packageName: 'faults-fw', version: '2.0.3', artifact: art }, (p) => p.message && said.push(p.message));
+      assert.equal(r.version.status, 'published');
+      assert.ok(said.some((m) => /Could not abort unfinished uploads of s3:\/\/ota-bench-firmware\/.*fw-cleanup\.bin.*re-run tries again/.test(m)), said.join('\n'));
+      aws.faults.clear();
+      assert.equal((await openUploads(key)).length, 1, 'the orphan is still there, as the message says');
+    });
+
     it('failure path: when every UploadPart fails, publish fails as unavailable and leaves no upload open', async () => {
       const art = image('fw-fail.bin', 6 * MiB);
       const key = keyOf('faults-fw', '2.0.2', 'fw-fail.bin');

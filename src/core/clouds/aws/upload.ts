@@ -133,6 +133,7 @@ export async function uploadImage(ctx: AwsContext, req: PublishRequest, bucket: 
     throw e;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (multipart && !signal?.aborted) await abortLeftovers(ctx, bucket, key).catch(() => undefined);
+    // A failed clean-up does not fail the publish; say so, since an open upload is billed.
+    if (multipart && !signal?.aborted) await abortLeftovers(ctx, bucket, key).catch((e: Error) => progress?.({ message: `Could not abort unfinished uploads of s3://${bucket}/${key} (${e.message}); a re-run tries again.` }));
   }
 }
