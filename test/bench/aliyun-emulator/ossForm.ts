@@ -27,8 +27,11 @@ const MAX_HEAD = 64 * 1024;
 const fieldName = (headers: string) => /name="([^"]*)"/i.exec(headers)?.[1] ?? '';
 const fileName = (headers: string) => /filename="([^"]*)"/i.exec(headers)?.[1] ?? '';
 
-/** Reads a multipart POST; `onFileBytes` sees each piece of the file (for early size checks). */
-export function readMultipart(req: IncomingMessage, onFileBytes?: (total: number) => void): Promise<ReceivedForm> {
+/**
+ * Reads a multipart POST; `onFileBytes` sees the running total (for early size checks), `onFileData`
+ * each piece of the file (to store it without holding it in memory).
+ */
+export function readMultipart(req: IncomingMessage, onFileBytes?: (total: number) => void, onFileData?: (chunk: Buffer) => void): Promise<ReceivedForm> {
   const type = String(req.headers['content-type'] ?? '');
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
   if (!/^multipart\/form-data/i.test(type) || !boundary) return Promise.reject(new Error('the body must be multipart/form-data with a boundary'));
@@ -48,6 +51,7 @@ export function readMultipart(req: IncomingMessage, onFileBytes?: (total: number
     md5.update(b);
     sha.update(b);
     file.bytes += b.length;
+    onFileData?.(Buffer.from(b));
     onFileBytes?.(file.bytes);
   };
 
