@@ -42,6 +42,7 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
         this.batcher.reset();
         this.post({ type: 'clear' });
       }),
+      manager.onBoards(() => this.postBoards()),
     );
   }
 
@@ -62,6 +63,7 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
     const levels = this.manager.levelPattern;
     // The first chunk rides in 'init'; the rest follows in bounded 'log' messages once the page is up.
     const [first = [], ...rest] = snapshotChunks(lines);
+    if (panel) void panel.ready.then(() => this.postBoards());
     if (panel && rest.length) {
       this.snapshotRest = panel.ready.then(async () => {
         for (const chunk of rest) {
@@ -91,6 +93,15 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
             this.post({ type: 'sendFailed', text: msg.text, reason: e.message });
           }
           return;
+        case 'selectBoard': {
+          // The page shows another board: its lines replace the others (clear, then its snapshot).
+          if (!this.manager.selectBoard(msg.board)) return;
+          const panel = MonitorPanel.active;
+          if (!panel) return;
+          const { lines } = this.snapshot();
+          if (lines.length) this.post({ type: 'log', lines });
+          return;
+        }
         case 'command':
           switch (msg.command) {
             case 'pickPort':
@@ -132,6 +143,11 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
       const msg: HostMessage = { type: 'log', lines: fresh.map((l) => toLogLine(l, hex, levels)), ...(dropped ? { dropped } : {}) };
       return panel.panel.webview.postMessage(msg);
     });
+  }
+
+  private postBoards(): void {
+    const v = this.manager.boardViews();
+    if (v.boards.length && v.board) this.post({ type: 'boards', boards: v.boards, board: v.board });
   }
 
   private post(msg: HostMessage): void {

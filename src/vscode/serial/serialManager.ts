@@ -1,6 +1,7 @@
 // Owns the one serial session of the window: created on first use (so activation loads no serial
 // code unless a port is configured), fed from settings, remembered per workspace, logged to file.
-// The log says when the port is lost and when it is back, not every retry.
+// The log says when the port is lost and when it is back, not every retry. With otaBench.bench.boards
+// it runs a session per board (BenchSessions); the monitor and commands use the selected board.
 import * as vscode from 'vscode';
 import { nodeSerialDriver } from '../../core/serial/nodeSerial';
 import { SerialLogFile } from '../../core/serial/logFile';
@@ -11,6 +12,11 @@ import type { SerialDriver } from '../../core/serial/transport';
 import type { TxEol } from '../../core/serial/options';
 import { compileLevelPattern } from '../../core/evidence/levels';
 import { annotateCrashes } from '../../core/evidence/decodeNotes';
+import { boardTarget, BenchSessions, parseBenchBoards, type BenchBoard } from '../../core/serial/bench';
+import type { BenchWatcher } from '../../core/release/benchVerdict';
+import { serialWatcher } from '../../core/release/serialWatcher';
+import { toPortStatus } from './logLines';
+import type { BoardView } from '../../shared/protocol';
 import { parseEvidenceSettings } from '../../core/release/evidence';
 import { errorMessage, log } from '../log';
 import { chosenPort, loadHistory, readLogSettings, readSerialOptions, rememberPort, saveHistory, SERIAL_SECTION, type ChosenPort } from './settings';
@@ -19,6 +25,13 @@ export class SerialManager implements vscode.Disposable {
   private sessionInstance: SerialSession | undefined;
   private logFile: SerialLogFile | undefined;
   private lastState: SessionStatus['state'] | undefined;
+  private bench: BenchSessions | undefined;
+  private boards: BenchBoard[] = [];
+  private selectedBoard: string | undefined;
+  private readonly wired = new WeakSet<SerialSession>();
+  private readonly boardsEmitter = new vscode.EventEmitter<void>();
+  /** The bench's boards changed (one connected, went away, was selected, the setting changed). */
+  readonly onBoards = this.boardsEmitter.event;
   private levelRe: RegExp | undefined;
   private static readonly CONFIRMED_LOG_PATHS = 'otaBench.serial.confirmedLogPaths';
   private readonly disposables: vscode.Disposable[] = [];
@@ -40,6 +53,7 @@ export class SerialManager implements vscode.Disposable {
       this.linesEmitter,
       this.clearEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('otaBench.bench.boards')) void this.applyBench();
         if (e.affectsConfiguration(SERIAL_SECTION)) void this.applySettings(e.affectsConfiguration(`${SERIAL_SECTION}.baudRate`));
         // The port setting changed: it wins over the port picked before (chosenPort), so use it now.
         if (e.affectsConfiguration(`${SERIAL_SECTION}.port`) && this.sessionInstance && this.port && this.port.path !== this.sessionInstance.status.path) void this.connect(this.port);
@@ -66,7 +80,21 @@ export class SerialManager implements vscode.Disposable {
     const { options, problems } = readSerialOptions();
     for (const p of problems) log().warn(`otaBench.serial.${p}`);
     const s = new SerialSession(this.driver, options, Date.now, loadHistory(this.context.workspaceState));
+    this.wire(s);
+    this.sessionInstance = s;
+    this.applyEvidence();
+    this.openLogFile();
+    return s;
+  }
+
+  /** Forwards a session's events while it is the one shown (the only one, or the selected board). */
+  private wire(s: SerialSession): void {
+    if (this.wired.has(s)) return;
+    this.wired.add(s);
+    const current = () => this.sessionInstance === s;
     s.onStatus((st) => {
+      if (this.bench) this.boardsEmitter.fire();
+      if (!current()) return;
       // Loss and recovery, not every retry: only a change of state is logged.
       if (st.state !== this.lastState && (st.state === 'error' || st.state === 'reconnecting' || (st.state === 'open' && this.lastState === 'reconnecting'))) {
         log().info(`serial: ${st.state === 'open' ? `back on ${st.path}` : `${st.state}: ${st.message ?? ''}`}`);
@@ -74,22 +102,91 @@ export class SerialManager implements vscode.Disposable {
       this.lastState = st.state;
       // The board came back under another path (USB re-enumeration): remember where it is now.
       const remembered = this.port;
-      if (st.state === 'open' && st.path && remembered && st.path !== remembered.path) {
+      if (!this.bench && st.state === 'open' && st.path && remembered && st.path !== remembered.path) {
         void rememberPort(this.context.workspaceState, { path: st.path, baudRate: st.baudRate, identity: st.identity ?? remembered.identity });
       }
       this.statusEmitter.fire(st);
     });
-    s.onLines((lines) => this.linesEmitter.fire(lines));
-    s.onClear(() => this.clearEmitter.fire());
-    this.sessionInstance = s;
+    s.onLines((lines) => current() && this.linesEmitter.fire(lines));
+    s.onClear(() => current() && this.clearEmitter.fire());
     this.disposables.push({ dispose: annotateCrashes(s, () => this.elfPath()) });
-    this.applyEvidence();
-    this.openLogFile();
-    return s;
   }
 
-  /** At activation: reconnect to the remembered port, if any (only then is serial code loaded). */
+  /**
+   * otaBench.bench.boards: a session per board, each reconnecting on its own; the first (or the one
+   * selected before) is shown. Resolves false when no boards are set (the single port is used).
+   */
+  async applyBench(): Promise<boolean> {
+    const { boards, errors } = parseBenchBoards(vscode.workspace.getConfiguration('otaBench.bench').get('boards'));
+    for (const e of errors) void vscode.window.showWarningMessage(`OTA Bench: ${e}`);
+    this.boards = boards;
+    if (!boards.length) {
+      if (this.bench) {
+        await this.bench.close();
+        this.bench = undefined;
+        this.sessionInstance = undefined;
+        this.boardsEmitter.fire();
+      }
+      return false;
+    }
+    if (!this.bench) {
+      await this.sessionInstance?.close(); // the single port gives way to the bench
+      this.sessionInstance = undefined;
+      this.bench = new BenchSessions(this.driver, readSerialOptions().options);
+    }
+    await this.bench.apply(boards);
+    for (const s of this.bench.sessions.values()) this.wire(s);
+    this.selectBoard(this.selectedBoard && this.bench.sessions.has(this.selectedBoard) ? this.selectedBoard : boards[0].name);
+    return true;
+  }
+
+  /** Shows board `name` (monitor, send box, status): its lines replace the previous board's. */
+  selectBoard(name: string): boolean {
+    const s = this.bench?.sessions.get(name);
+    if (!s) return false;
+    const changed = this.sessionInstance !== s;
+    this.sessionInstance?.setLogFile(undefined);
+    this.logFile?.close();
+    this.logFile = undefined;
+    this.selectedBoard = name;
+    this.sessionInstance = s;
+    this.applyEvidence();
+    this.openLogFile();
+    if (changed) this.clearEmitter.fire();
+    this.statusEmitter.fire(s.status);
+    this.boardsEmitter.fire();
+    return true;
+  }
+
+  /** The bench's boards for the monitor's tabs (empty with a single port). */
+  boardViews(): { boards: BoardView[]; board?: string } {
+    if (!this.bench) return { boards: [] };
+    const boards = this.boards.map((b) => {
+      const st = this.bench!.sessions.get(b.name)?.status ?? { state: 'closed' as const, reconnects: 0 };
+      return { id: b.name, label: `${b.name} · ${b.port}`, port: toPortStatus(st, { path: b.port, baudRate: b.baudRate }) };
+    });
+    return { boards, ...(this.selectedBoard ? { board: this.selectedBoard } : {}) };
+  }
+
+  /** "2/3 boards connected", or undefined with a single port. */
+  get benchSummary(): string | undefined {
+    return this.bench?.summary;
+  }
+
+  /** The bench boards a release of `profile` verifies on: each board that has a device id for it. */
+  benchWatchers(profile: { name: string; kind: string }): BenchWatcher[] {
+    const bench = this.bench;
+    if (!bench) return [];
+    return this.boards.flatMap((b) => {
+      const target = boardTarget(b, profile);
+      const s = bench.sessions.get(b.name);
+      return target && s ? [{ name: b.name, target, serial: serialWatcher({ onLines: (l) => s.onLines(l), lines: () => s.buffer.toArray(), send: (t) => s.send(t), onStatus: (l) => s.onStatus(l) }) }] : [];
+    });
+  }
+
+  /** At activation: open the bench's boards, or reconnect to the remembered port (only then is serial code loaded). */
   async autoStart(): Promise<void> {
+    if (vscode.workspace.getConfiguration('otaBench.bench').get<unknown[]>('boards')?.length && (await this.applyBench())) return;
     const p = this.port;
     if (!p || vscode.workspace.getConfiguration(SERIAL_SECTION).get<boolean>('autoConnect') === false) return;
     await this.connect(p);
@@ -159,7 +256,7 @@ export class SerialManager implements vscode.Disposable {
     const c = vscode.workspace.getConfiguration(SERIAL_SECTION);
     const { evidence, errors } = parseEvidenceSettings({ crashPatterns: c.get('crashPatterns'), bootLoop: c.get('bootLoop'), levelPattern: c.get('levelPattern') });
     for (const e of errors) void vscode.window.showWarningMessage(`OTA Bench: ${e}`);
-    this.sessionInstance?.setEvidence({ patterns: evidence.crashPatterns, bootLoop: evidence.bootLoop });
+    for (const s of this.bench ? this.bench.sessions.values() : [this.sessionInstance]) s?.setEvidence({ patterns: evidence.crashPatterns, bootLoop: evidence.bootLoop });
     this.levelRe = evidence.levelPattern ? compileLevelPattern(evidence.levelPattern) : undefined;
   }
 
@@ -204,6 +301,8 @@ export class SerialManager implements vscode.Disposable {
 
   dispose(): void {
     void this.sessionInstance?.dispose();
+    void this.bench?.close();
+    this.boardsEmitter.dispose();
     this.logFile?.close();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }

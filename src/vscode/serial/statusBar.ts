@@ -11,7 +11,10 @@ export class SerialStatusBar implements vscode.Disposable {
   constructor(private readonly manager: SerialManager) {
     this.item.name = 'OTA Bench Serial Port';
     this.item.command = 'otaBench.serial.selectPort';
-    this.sub = manager.onStatus((s) => this.render(s));
+    this.sub = vscode.Disposable.from(
+      manager.onStatus((s) => this.render(s)),
+      manager.onBoards(() => this.render(manager.status)),
+    );
     this.render(manager.status);
     this.item.show();
   }
@@ -22,7 +25,8 @@ export class SerialStatusBar implements vscode.Disposable {
 
   private render(st: SessionStatus): void {
     const chosen = this.manager.port;
-    this.item.text = statusText(st, chosen?.path, chosen?.baudRate);
+    const bench = this.manager.benchSummary;
+    this.item.text = bench ? `${st.state === 'open' ? '$(plug)' : '$(sync~spin)'} ${bench}` : statusText(st, chosen?.path, chosen?.baudRate);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown('**OTA Bench serial port**\n\n');
     md.appendText(`${st.path ?? chosen?.path ?? 'none'} — ${st.state}${st.message ? `: ${st.message}` : ''}`);
