@@ -21,7 +21,11 @@ export interface ListOptions {
 }
 
 /** Extra facts a cloud attaches (shown in tooltips and details views). Values are display strings. */
-export type Details = Record<string, string | number | boolean | undefined>;
+/**
+ * A cloud's extra facts, shown as label/value rows. Each cloud types its own (aws/details.ts …);
+ * nothing outside a cloud's folder reads a key: what others need is a neutral field.
+ */
+export type Details = { readonly [key: string]: string | number | boolean | undefined };
 
 /**
  * Where a version stands. AWS: draft → published → deprecated. Alibaba's verification:

@@ -13,6 +13,7 @@ import type {
 } from '@aws-sdk/client-iot';
 import { countExecutions, TERMINAL_EXECUTION, type Execution, type Job, type Package, type PackageVersion, type Rollout, type RolloutCounts } from '../../model';
 import { isVerifyReference } from '../verifyRef';
+import type { AwsExecutionDetails, AwsJobDetails, AwsOtaUpdateDetails, AwsVersionDetails } from './details';
 import { executionStatus, jobStatus, otaUpdateStatus, progressOf, versionStatus } from './status';
 
 /** The OTA service names the job of update X `AFR_OTA-X`. */
@@ -32,7 +33,7 @@ export function toPackage(p: PackageSummary): Package {
 
 export function toVersion(v: PackageVersionSummary | GetPackageVersionResponse): PackageVersion {
   const full = v as GetPackageVersionResponse;
-  const details: PackageVersion['details'] = {};
+  const details: AwsVersionDetails = {};
   for (const [k, val] of Object.entries(full.attributes ?? {})) details[`attr:${k}`] = val;
   const loc = full.artifact?.s3Location;
   if (loc) details.artifact = `s3://${loc.bucket}/${loc.key}${loc.version ? `?versionId=${loc.version}` : ''}`;
@@ -70,7 +71,7 @@ export function toJobSummary(j: JobSummary): Job {
   return {
     ...jobBase(j),
     kind: kindOf(j.jobId!, !!j.thingGroupId),
-    details: { targetSelection: j.targetSelection, thingGroupId: j.thingGroupId, isConcurrent: j.isConcurrent },
+    details: { targetSelection: j.targetSelection, thingGroupId: j.thingGroupId, isConcurrent: j.isConcurrent } satisfies AwsJobDetails,
   };
 }
 
@@ -89,7 +90,7 @@ export function toJob(j: AwsJob): Job {
       comment: j.comment,
       inProgressTimeoutInMinutes: j.timeoutConfig?.inProgressTimeoutInMinutes,
       destinationPackageVersions: j.destinationPackageVersions?.map((a) => a.replace(/^.*:package\//, '')).join(', '),
-    },
+    } satisfies AwsJobDetails,
   };
 }
 
@@ -105,7 +106,7 @@ export function toExecutionSummary(jobId: string, s: JobExecutionSummaryForJob):
     startedAt: e.startedAt,
     updatedAt: e.lastUpdatedAt,
     executionNumber: e.executionNumber,
-    details: { thingArn: s.thingArn, retryAttempt: e.retryAttempt },
+    details: { thingArn: s.thingArn, retryAttempt: e.retryAttempt } satisfies AwsExecutionDetails,
   };
 }
 
@@ -131,7 +132,7 @@ export function toExecution(e: JobExecution): Execution {
       versionNumber: e.versionNumber,
       forceCanceled: e.forceCanceled,
       approximateSecondsBeforeTimedOut: e.approximateSecondsBeforeTimedOut,
-    },
+    } satisfies AwsExecutionDetails,
   };
 }
 
@@ -181,6 +182,6 @@ export function toOtaUpdate(u: OTAUpdateSummary | OTAUpdateInfo, statusFilter?: 
       targets: info.targets?.map((t) => t.replace(/^.*:(thing|thinggroup)\//, '$1/')).join(', '),
       errorCode: info.errorInfo?.code,
       errorMessage: info.errorInfo?.message,
-    },
+    } satisfies AwsOtaUpdateDetails,
   };
 }

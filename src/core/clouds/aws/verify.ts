@@ -10,6 +10,7 @@ import type { Cancel, VerifyRequest } from '../provider';
 import { requireSetting, type AwsContext } from './context';
 import { NAME } from './limits';
 import { benchTargets } from '../registry';
+import type { AwsJobDetails } from './details';
 import { verifyReference } from '../verifyRef';
 import { OTA_JOB_PREFIX, toJob } from './map';
 
@@ -76,7 +77,7 @@ export async function describeExisting(ctx: AwsContext, jobId: string): Promise<
 
 /** A re-run with the same job id reuses the job, but only if it verifies the same things. */
 function sameThingOrThrow(job: Job, thingNames: string[]): Job {
-  const targets = String(job.details?.targets ?? '').split(', ');
+  const targets = String((job.details as AwsJobDetails | undefined)?.targets ?? '').split(', ');
   if (thingNames.every((t) => targets.includes(`thing/${t}`))) return job;
   throw new CloudError(`Job ${job.id} already exists and targets ${job.details?.targets || 'other things'}, not ${thingNames.join(', ')}.`, 'already-exists', 'Start the verify job with a new job id.');
 }
@@ -160,7 +161,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
       if (info?.otaUpdateStatus === 'CREATE_FAILED') throw new CloudError(`OTA update ${otaUpdateId} failed: ${info.errorInfo?.message ?? info.errorInfo?.code ?? 'unknown reason'}`, 'invalid', 'Check the role, the image location and the signing settings.');
       if (info?.otaUpdateStatus === 'CREATE_COMPLETE' && info.awsIotJobId) {
         const job = await describeExisting(ctx, info.awsIotJobId);
-        if (job) return { ...job, kind: 'ota-update', details: { ...job.details, otaUpdateId } };
+        if (job) return { ...job, kind: 'ota-update', details: { ...job.details, otaUpdateId } satisfies AwsJobDetails };
       }
       if (signal?.aborted) throw new CloudError(`Stopped waiting for OTA update ${otaUpdateId}; it may still be created.`, 'canceled');
       await new Promise((r) => setTimeout(r, Math.min(2000, 100 * (i + 1))));
