@@ -12,6 +12,7 @@ import { describeSigning, releaseConfig, signingOf, type ReleaseConfig, type Rel
 import type { SerialLine } from '../../core/serial/line';
 import { readVersion, type VersionSource } from '../../core/version/read';
 import { versionValidator } from '../../core/version/rules';
+import type { BenchWatcher } from '../../core/release/benchVerdict';
 import type { ProfileStore } from '../profiles/profileStore';
 import { buildRunnerFor } from './buildRunner';
 import type { RunDeps } from './controller';
@@ -26,6 +27,8 @@ export interface ReleaseSerial {
   connect(): Promise<boolean>;
   onLines(listener: (lines: SerialLine[]) => void): { dispose(): void };
   lines(): SerialLine[];
+  /** With otaBench.bench.boards: one watcher per board that has a device for the profile (a verdict per board). */
+  benchWatchers?(profile: { name: string; kind: string }): BenchWatcher[];
 }
 
 export interface ReleaseServices {
@@ -228,6 +231,7 @@ export async function runDeps(s: ReleaseServices, profile: CloudProfile, setting
     provider,
     build: buildRunnerFor(settings.build, root),
     serial: watcher,
+    ...(s.serial?.benchWatchers?.(profile).length ? { boards: s.serial.benchWatchers(profile) } : {}),
     askVersion: async ({ prompt, validate }) =>
       (await vscode.window.showInputBox({ title: 'OTA Bench: release version', prompt, validateInput: (v) => validate(v.trim()), ignoreFocusOut: true }))?.trim(),
     onPendingWork: async (jobs, targets) => {
