@@ -162,6 +162,8 @@ export type MonitorTestAction =
   | { kind: 'eol'; value: MonitorViewState['sendEol'] }
   | { kind: 'level'; value: LevelFilter['min'] }
   | { kind: 'plotWindow'; ms: number }
+  /** Click the tab of this board. */
+  | { kind: 'board'; id: string }
   | { kind: 'scroll'; to: 'top' | 'bottom' | number }
   /** Answer at once, without letting queued lines be absorbed first (to see the backlog). */
   | { kind: 'peek' }
@@ -207,6 +209,10 @@ export interface MonitorQueryResult {
   focused: string;
   /** Per rendered row (as visibleRows): its parsed level, whether the gutter marks a crash, and the text's computed colour. */
   rowMarks?: { level: string; crash: boolean; color: string }[];
+  /** The version text in the page's header, as shown. */
+  headerVersion?: string;
+  /** The board tabs as shown (none with a single board), which is selected, and the state its dot shows. */
+  boards?: { id: string; label: string; selected: boolean; state: string }[];
   /** The crash navigation: how many crashes the page holds, which one was navigated to (0: none), and its label. */
   crashCount?: number;
   crashPosition?: number;

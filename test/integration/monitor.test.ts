@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../src/extension';
-import type { LogLine, ReleaseView, RolloutQueryResult, TimelineEntry } from '../../src/shared/protocol';
-import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
+import type { BoardView, LogLine, ReleaseView, RolloutQueryResult, TimelineEntry } from '../../src/shared/protocol';
+import type { MonitorBackend, MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
 import { nextMessage, queryPage, untilPage } from './support/monitorQuery';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
@@ -410,6 +410,63 @@ describe('Bench Monitor log pane (real workbench)', function () {
     await queryPage(monitor, { kind: 'input', field: 'plotPattern', value: '' });
     r = await queryPage(monitor, { kind: 'click', control: 'plotToggle' });
     assert.equal(r.plot?.open, false);
+  });
+
+  it('switches between the bench boards with tabs; one board shows no tabs; the header names the extension version', async () => {
+    let r = await queryPage(monitor);
+    assert.deepEqual(r.boards, [], 'a single board needs no tabs');
+    const original = monitor.currentBackend;
+    const boards: BoardView[] = [
+      { id: 'left', label: 'esp32-left', port: { state: 'open', path: '/dev/ttyUSB0', baudRate: 115200 } },
+      { id: 'right', label: 'stm32-right', port: { state: 'reconnecting', path: '/dev/ttyACM0', baudRate: 115200 } },
+      { id: 'spare', label: 'spare', port: { state: 'closed' } },
+    ];
+    const logs: Record<string, LogLine[]> = {
+      left: [rx('I (1) left: wifi up'), rx('I (2) left: ota idle')],
+      right: [rx('right: Booting Zephyr OS'), rx('<inf> right: main loop')],
+      spare: [],
+    };
+    let shown = 'left';
+    const selected: string[] = [];
+    const fake: MonitorBackend = {
+      snapshot: () => ({ port: boards.find((b) => b.id === shown)!.port, lines: logs[shown], boards, board: shown }),
+      handle: (m) => {
+        if (m.type !== 'selectBoard') return;
+        selected.push(m.board);
+        if (!boards.some((b) => b.id === m.board)) return; // an unknown board: nothing changes
+        shown = m.board;
+        monitor.refresh();
+      },
+    };
+    monitor.setBackend(fake);
+    try {
+      r = await untilPage(monitor, 'three tabs', (q) => q.boards?.length === 3 && q.totalLines === 2);
+      assert.deepEqual(r.boards!.map((b) => [b.label, b.selected, b.state]), [['esp32-left', true, 'open'], ['stm32-right', false, 'reconnecting'], ['spare', false, 'closed']]);
+      assert.ok(r.visibleRows.every((row) => row.includes('left:')), r.visibleRows.join(' | '));
+      await screenshot('monitor-boards');
+
+      await queryPage(monitor, { kind: 'board', id: 'right' });
+      r = await untilPage(monitor, "the right board's log", (q) => q.boards?.find((b) => b.selected)?.id === 'right' && q.visibleRows.some((row) => row.includes('Booting Zephyr')));
+      assert.ok(!r.visibleRows.some((row) => row.includes('left:')), 'the other board\'s lines are gone');
+      assert.deepEqual(selected, ['right']);
+
+      // The list changes while shown (a board connects): the tabs follow.
+      boards[1] = { ...boards[1], port: { ...boards[1].port, state: 'open' } };
+      monitor.post({ type: 'boards', boards, board: shown });
+      r = await untilPage(monitor, 'the right tab connected', (q) => q.boards?.[1].state === 'open');
+
+      // Failure path: a board the host does not know changes nothing.
+      await queryPage(monitor, { kind: 'postRaw', message: { type: 'selectBoard', board: 'ghost' } });
+      await waitFor('the host to see the unknown board', () => selected.includes('ghost'));
+      r = await queryPage(monitor);
+      assert.equal(r.boards!.find((b) => b.selected)?.id, 'right');
+      assert.ok(r.visibleRows.some((row) => row.includes('Booting Zephyr')));
+    } finally {
+      monitor.setBackend(original);
+    }
+    r = await untilPage(monitor, 'back to one board', (q) => q.boards?.length === 0);
+    const version = (vscode.extensions.getExtension(EXT_ID)!.packageJSON as { version: string }).version;
+    assert.equal(r.headerVersion, `OTA Bench ${version}`, 'the version in the header says it is the extension\'s');
   });
 
   it('shows "behind by" while a flood is absorbed, keeps each frame short, and ends on the newest line', async () => {

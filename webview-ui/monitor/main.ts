@@ -33,7 +33,12 @@ const WAITING = 'Waiting for the board. Select a serial port to see its output h
 
 // --- layout -------------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
-const header = buildHeader(() => post({ type: 'command', command: 'pickPort' }));
+const header = buildHeader(
+  () => post({ type: 'command', command: 'pickPort' }),
+  (board) => post({ type: 'selectBoard', board }),
+);
+/** The board whose log is shown (several boards on the bench); '' with one. */
+let currentBoard = '';
 
 const view = new LogView(model, rowOpts, schedule, (on) => {
   state.follow = on;
@@ -296,7 +301,11 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       app.dataset.state = 'ready';
       header.setVersion(m.extensionVersion);
       header.setPort(m.port);
+      header.setBoards(m.boards ?? [], m.board);
       clearLocal();
+      // Another board's log: its numbers are not this chart's.
+      if ((m.board ?? '') !== currentBoard) plot.data.clear();
+      currentBoard = m.board ?? '';
       // The workspace remembers the level/tag filter (host workspaceState) even when the panel was closed.
       if (m.levels) {
         state.levels = restoreLevelFilter(m.levels);
@@ -318,6 +327,9 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       break;
     case 'port':
       header.setPort(m.port);
+      break;
+    case 'boards':
+      header.setBoards(m.boards, m.board);
       break;
     case 'clear':
       clearLocal();

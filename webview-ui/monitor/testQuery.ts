@@ -79,6 +79,12 @@ async function perform(ctx: QueryContext, a: MonitorTestAction): Promise<void> {
       ctx.plot.window.value = String(a.ms);
       ctx.plot.window.dispatchEvent(new Event('change', { bubbles: true }));
       return;
+    case 'board': {
+      const tab = [...ctx.header.tabs.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.dataset.board === a.id);
+      if (!tab) throw new Error(`no tab for board ${a.id}`);
+      tab.click();
+      return;
+    }
     case 'scroll':
       ctx.view.scrollTo(a.to);
       return;
@@ -145,6 +151,13 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
       return { level: lvl ? lvl.slice(4) : '', crash: row.classList.contains('crash'), color: text ? getComputedStyle(text).color : '' };
     }),
     plot: ctx.plot.query(),
+    headerVersion: ctx.header.element.querySelector('.version')?.textContent ?? '',
+    boards: ctx.header.tabs.hidden ? [] : [...ctx.header.tabs.querySelectorAll<HTMLElement>('[role=tab]')].map((t) => ({
+      id: t.dataset.board ?? '',
+      label: t.textContent ?? '',
+      selected: t.getAttribute('aria-selected') === 'true',
+      state: t.dataset.state ?? '',
+    })),
     crashCount: ctx.model.crashes.count,
     crashPosition: ctx.model.crashes.position,
     crashLabel: document.getElementById('crashCount')?.textContent ?? '',

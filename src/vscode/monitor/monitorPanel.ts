@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import {
-  HostMessage, LevelFilter, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreLevelFilter, restoreViewState, WebviewMessage,
+  BoardView, HostMessage, LevelFilter, LogLine, MonitorViewState, PortStatus, PROTOCOL_VERSION, restoreLevelFilter, restoreViewState, WebviewMessage,
 } from '../../shared/protocol';
 import { errorMessage, log } from '../log';
 import { checkWebviewMessage } from './messageCheck';
@@ -9,8 +9,14 @@ import { defaultSaveFolder, rememberSaveFolder, showSaved } from './saveLocation
 
 /** What the monitor shows and whom it asks: the serial session (and later the release) plug in here. */
 export interface MonitorBackend {
-  snapshot(): { port: PortStatus; lines: LogLine[] };
-  /** Messages the page sends that the backend acts on (send box, pick port, pause…). */
+  /**
+   * What a (re)starting page shows: the shown board's port and lines, and, with several boards on
+   * the bench, the board list and which one is shown (one tab each). A backend that switches board
+   * on 'selectBoard' calls MonitorPanel.refresh() to send the newly shown board; one that sees the
+   * list change posts { type: 'boards' }.
+   */
+  snapshot(): { port: PortStatus; lines: LogLine[]; boards?: BoardView[]; board?: string };
+  /** Messages the page sends that the backend acts on (send box, pick port, pause, select board…). */
   handle(msg: WebviewMessage): void | Promise<void>;
 }
 
@@ -101,6 +107,15 @@ export class MonitorPanel implements vscode.Disposable {
 
   setBackend(backend: MonitorBackend): void {
     this.backend = backend;
+    if (this.isReady) this.sendInit();
+  }
+
+  get currentBackend(): MonitorBackend {
+    return this.backend;
+  }
+
+  /** Sends the page a fresh start from the backend (another board was selected). */
+  refresh(): void {
     if (this.isReady) this.sendInit();
   }
 
@@ -196,6 +211,7 @@ export class MonitorPanel implements vscode.Disposable {
       port: snap.port,
       profiles: vscode.workspace.getConfiguration('otaBench').get<unknown[]>('profiles')?.length ?? 0,
       lines: snap.lines,
+      ...(snap.boards ? { boards: snap.boards, board: snap.board } : {}),
       ...(MonitorPanel.workspaceLevels ? { levels: MonitorPanel.workspaceLevels } : {}),
     };
     void this.panel.webview.postMessage(msg);
