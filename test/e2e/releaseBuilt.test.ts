@@ -7,11 +7,13 @@ import { strict as assert } from 'assert';
 import { startRelease } from '../../src/core/release';
 import { STEP_IDS, type StepId } from '../../src/core/release/types';
 import { startBuiltReleaseBench, type BuiltReleaseBench } from './builtRelease';
+import { BUILD_HOOK_TIMEOUT_MS } from './builtBundle';
 
 describe('release resume on the built AWS bundle: every step interrupted, then resumed', function () {
   this.timeout(300_000);
   let t: BuiltReleaseBench;
-  before(async () => {
+  before(async function () {
+    this.timeout(BUILD_HOOK_TIMEOUT_MS);
     t = await startBuiltReleaseBench(3);
   });
   after(async () => {

@@ -6,11 +6,13 @@
 import { strict as assert } from 'assert';
 import { shellBuildRunner, startRelease } from '../../src/core/release';
 import { startBuiltReleaseBench, type BuiltReleaseBench } from './builtRelease';
+import { BUILD_HOOK_TIMEOUT_MS } from './builtBundle';
 
 describe('release resume on the built AWS bundle: lost replies and fault schedules', function () {
   this.timeout(600_000);
   let t: BuiltReleaseBench;
-  before(async () => {
+  before(async function () {
+    this.timeout(BUILD_HOOK_TIMEOUT_MS);
     t = await startBuiltReleaseBench(4);
   });
   after(async () => {

@@ -4,11 +4,13 @@
 import { strict as assert } from 'assert';
 import { startRelease, type ReleaseEvent } from '../../src/core/release';
 import { startBuiltReleaseBench, type BuiltReleaseBench } from './builtRelease';
+import { BUILD_HOOK_TIMEOUT_MS } from './builtBundle';
 
 describe('release: the verify job cancelled on the cloud while the board works (built AWS bundle)', function () {
   this.timeout(120_000);
   let t: BuiltReleaseBench;
-  before(async () => {
+  before(async function () {
+    this.timeout(BUILD_HOOK_TIMEOUT_MS);
     // 64 KiB at 4 KiB/s: the board is busy for ~16 s.
     t = await startBuiltReleaseBench(5, { bytesPerSecond: 4096 });
   });

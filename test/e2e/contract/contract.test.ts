@@ -26,6 +26,7 @@ import { isCloudError, type CloudErrorCode } from '../../../src/core/errors';
 import type { Page, Rollout } from '../../../src/core/model';
 import type { ContractCloud } from './fixture';
 import { FIXTURES } from './fixtures';
+import { BUILD_HOOK_TIMEOUT_MS } from '../builtBundle';
 
 /** Every item of a list, walking `next` at `pageSize`: the keys in order, duplicates kept. */
 async function walk<T>(list: (next: string | undefined) => Promise<Page<T>>, key: (t: T) => string): Promise<string[]> {
@@ -65,7 +66,8 @@ for (const fixture of FIXTURES) {
     this.timeout(120_000);
     let cloud: ContractCloud;
     let provider: CloudProvider;
-    before(async () => {
+    before(async function () {
+      this.timeout(BUILD_HOOK_TIMEOUT_MS);
       cloud = await fixture.start();
       provider = await cloud.provider();
     });
