@@ -21,8 +21,12 @@ export const optional = (check: Validator): Validator => (v) => (v === '' ? unde
 
 export const pattern = (re: RegExp, what: string): Validator => (v) => (re.test(v) ? undefined : what);
 
+/** `what` reads "an IoTDA region": `"mars-1" is not an IoTDA region. Use one of: …`. */
 export const oneOf = (values: readonly string[], what: string): Validator => (v) =>
-  values.includes(v) ? undefined : `${what} must be one of: ${values.join(', ')}.`;
+  values.includes(v) ? undefined : `"${v}" is not ${what}. Use one of: ${values.join(', ')}.`;
+
+/** A pattern whose message names the value: `"us-east" is not an AWS region name (e.g. us-east-1).` */
+export const named = (re: RegExp, what: string): Validator => (v) => (re.test(v) ? undefined : `"${v}" is not ${what}.`);
 
 /** A comma-separated list of up to `max` values, each checked by `each` (several bench boards). */
 export const listOf = (each: Validator, max: number, noun: string): Validator => (v) => {
@@ -61,13 +65,13 @@ export const validators = {
   obsBucket: optional(
     pattern(/^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'An OBS bucket name is 3–63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit.'),
   ),
-  obsRegion: optional(oneOf(HUAWEI_REGIONS, 'The OBS region')),
-  huaweiCredentials: optional(oneOf(['secrets', 'env'], 'Credentials')),
+  obsRegion: optional(oneOf(HUAWEI_REGIONS, 'an OBS region')),
+  huaweiCredentials: optional(oneOf(['secrets', 'env'], 'a credentials source')),
   iotInstanceId: optional(pattern(/^iot-[a-z0-9-]{4,40}$/, 'An IoT instance id looks like iot-06z00abcdefg (console → Instance overview).')),
   productKey: optional(pattern(/^[A-Za-z0-9]{11,20}$/, 'A ProductKey is 11–20 letters and digits (e.g. a1BwAGV****).')),
   deviceName: optional(pattern(/^[A-Za-z0-9_.:@-]{4,32}$/, 'A DeviceName is 4–32 letters, digits, "_", ".", ":", "@" or "-".')),
-  aliyunCredentials: optional(oneOf(['secrets', 'chain'], 'Credentials')),
-  signMethod: optional(oneOf(['MD5', 'SHA256'], 'SignMethod')),
+  aliyunCredentials: optional(oneOf(['secrets', 'chain'], 'a credentials source')),
+  signMethod: optional(oneOf(['MD5', 'SHA256'], 'a SignMethod')),
   endpoint: optional((v) => {
     try {
       const u = new URL(v);

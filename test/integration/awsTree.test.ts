@@ -401,8 +401,12 @@ describe('AWS tree (real extension host, AWS emulator)', function () {
     assert.equal(canceled?.config.target, 'bench-board-02', 'the asked device is the release\u2019s target (watch and verdict)');
     // Seeded versions carry no signature: the provider refuses and the user is told why.
     const unsigned = await child(bench.node, '1.0.0');
-    const failed = await withDialogs(['bench-board-02', NO_SERIAL], () => vscode.commands.executeCommand('otaBench.startVerifyJob', unsigned.node));
+    // The first verify job still holds bench-board-02 (its release was cancelled, not the job): the user is told before another is started.
+    const failed = await withDialogs(['bench-board-02', NO_SERIAL, 'Let It Wait'], () => vscode.commands.executeCommand('otaBench.startVerifyJob', unsigned.node));
     assert.equal(failed.result, undefined);
+    const pending = failed.dialogs.events.find((e) => e.kind === 'message' && /already has 1 pending job/.test(e.text));
+    assert.ok(pending, failed.dialogs.events.map((e) => e.text).join('\n'));
+    assert.ok(pending.text.includes(asked.result.id), 'names the job that holds the board');
     const msg = await waitFor('the error message', () => failed.dialogs.events.find((e) => e.kind === 'message' && /failed at "Start verify job"/.test(e.text)));
     assert.match(msg.text, /signature/);
   });

@@ -96,9 +96,11 @@ describe('Foundation (real extension host)', function () {
       HUAWEI.name,
       'cn-north-99', HUAWEI.region, // a region that does not exist is rejected, then corrected
       'not-a-project', HUAWEI.projectId,
-      HUAWEI.instanceId, HUAWEI.productId, HUAWEI.deviceId,
+      HUAWEI.instanceId, '', HUAWEI.productId, HUAWEI.deviceId, // no app_id
+      '', '', '', // no OBS bucket or region yet; keys in the keychain (the default)
       'short', HUAWEI.ak, // too short for an access key
       HUAWEI.sk,
+      '', // a permanent key: no security token
     ]);
     assert.equal(name, HUAWEI.name);
     assert.equal(dialogs.remaining, 0);
@@ -155,8 +157,8 @@ describe('Foundation (real extension host)', function () {
   it('Edit Cloud Profile: rename and new region; the keys follow the new name', async () => {
     const node = (await rootItems()).find((i) => label(i.item) === HUAWEI.name)!.node;
     const dialogs = new DialogScript([
-      'hw-lab', 'cn-south-1', HUAWEI.projectId, HUAWEI.instanceId, HUAWEI.productId, HUAWEI.deviceId,
-      '', '', // empty keeps the stored keys
+      'hw-lab', 'cn-south-1', HUAWEI.projectId, HUAWEI.instanceId, '', HUAWEI.productId, HUAWEI.deviceId, '', '', '',
+      '', '', '', // empty keeps the stored keys (and no token)
     ]);
     try {
       assert.equal(await vscode.commands.executeCommand('otaBench.editProfile', node), 'hw-lab');

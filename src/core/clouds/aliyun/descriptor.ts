@@ -1,14 +1,14 @@
 // Alibaba Cloud IoT Platform as data (see ../descriptor.ts). Loaded at activation: no client code here.
 
 import type { CloudDescriptor } from '../descriptor';
-import { ALIYUN_REGION, listOf, pattern, validators } from '../../validators';
+import { ALIYUN_REGION, listOf, named, validators } from '../../validators';
 
 export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   kind: 'aliyun',
   label: 'Alibaba Cloud IoT Platform',
   regions: {
     known: ['cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'ap-southeast-1', 'ap-northeast-1', 'eu-central-1', 'us-west-1', 'us-east-1'],
-    validate: pattern(ALIYUN_REGION, 'That is not an Alibaba Cloud region id (e.g. cn-shanghai, ap-southeast-1).'),
+    validate: named(ALIYUN_REGION, 'an Alibaba Cloud region id (e.g. cn-shanghai, ap-southeast-1)'),
     endpoint: (region) => `https://iot.${region}.aliyuncs.com`,
   },
   profileFields: [

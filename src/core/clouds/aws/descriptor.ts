@@ -1,7 +1,7 @@
 // AWS IoT as data (see ../descriptor.ts). Loaded at activation: no SDK import here.
 
 import type { CloudDescriptor } from '../descriptor';
-import { AWS_REGION, listOf, pattern, validators } from '../../validators';
+import { AWS_REGION, listOf, named, validators } from '../../validators';
 
 const EXECUTION_STATUSES = ['queued', 'in-progress', 'succeeded', 'failed', 'timed-out', 'rejected', 'canceled', 'removed'];
 
@@ -10,7 +10,7 @@ export const AWS_DESCRIPTOR: CloudDescriptor = {
   label: 'AWS IoT',
   regions: {
     known: ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'ap-southeast-1', 'cn-north-1'],
-    validate: pattern(AWS_REGION, 'That is not an AWS region name (e.g. us-east-1, eu-central-1).'),
+    validate: named(AWS_REGION, 'an AWS region name (e.g. us-east-1, eu-central-1)'),
     endpoint: (region) => `https://iot.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`,
   },
   profileFields: [

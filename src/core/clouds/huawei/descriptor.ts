@@ -2,14 +2,15 @@
 
 import type { CloudDescriptor } from '../descriptor';
 import { HUAWEI_REGIONS, listOf, oneOf, validators } from '../../validators';
+import { iotdaEndpoint } from './endpoint';
 
 export const HUAWEI_DESCRIPTOR: CloudDescriptor = {
   kind: 'huawei',
   label: 'Huawei Cloud IoTDA',
   regions: {
     known: HUAWEI_REGIONS,
-    validate: oneOf(HUAWEI_REGIONS, 'The IoTDA region'),
-    endpoint: (region) => `https://iotda.${region}.myhuaweicloud.com`,
+    validate: oneOf(HUAWEI_REGIONS, 'an IoTDA region'),
+    endpoint: (region) => iotdaEndpoint(region),
   },
   profileFields: [
     { key: 'projectId', label: 'Project id', required: true, validate: validators.projectId },
@@ -47,7 +48,6 @@ export const HUAWEI_DESCRIPTOR: CloudDescriptor = {
     { id: 'packages', label: 'Packages', icon: 'package' },
     { id: 'jobs', label: 'Upgrade tasks', icon: 'tasklist' },
   ],
-  // Grows as the provider lands (issue 9): browsing and releasing are not built yet.
-  capabilities: new Set([]),
-  unavailable: 'Huawei Cloud IoTDA browsing and releasing are not built in this version yet; the profile and its keys are kept.',
+  // Stop = StopBatchTask, retry = RetryBatchTask; one device's subtask and one package record can be read.
+  capabilities: new Set(['browse', 'release', 'cancel-job', 'retry-job', 'describe-execution', 'describe-version', 'job-document']),
 };
