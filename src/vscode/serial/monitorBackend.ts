@@ -65,12 +65,15 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
     const [first = [], ...rest] = snapshotChunks(lines);
     if (panel) void panel.ready.then(() => this.postBoards());
     if (panel && rest.length) {
-      this.snapshotRest = panel.ready.then(async () => {
-        for (const chunk of rest) {
-          if (MonitorPanel.active !== panel) return;
-          await panel.panel.webview.postMessage({ type: 'log', lines: chunk.map((l) => toLogLine(l, hex, levels)) } satisfies HostMessage);
-        }
-      });
+      this.snapshotRest = panel.ready
+        .then(async () => {
+          for (const chunk of rest) {
+            if (MonitorPanel.active !== panel) return;
+            await panel.panel.webview.postMessage({ type: 'log', lines: chunk.map((l) => toLogLine(l, hex, levels)) } satisfies HostMessage);
+          }
+        })
+        // A closed panel must not hold back the next one's lines.
+        .catch(() => undefined);
     }
     return { port: toPortStatus(this.manager.status, this.manager.port), lines: first.map((l) => toLogLine(l, hex, levels)) };
   }
