@@ -18,6 +18,8 @@ export interface Flags {
   resume: boolean;
   include?: string;
   exclude?: string;
+  level?: string;
+  tag?: string;
   regex: boolean;
   duration?: number;
   help: boolean;
@@ -29,7 +31,7 @@ export interface Invocation {
   flags: Flags;
 }
 
-const VALUE_FLAGS = ['workspace', 'config', 'profile', 'port', 'baud', 'version', 'out', 'junit', 'include', 'exclude', 'duration'] as const;
+const VALUE_FLAGS = ['workspace', 'config', 'profile', 'port', 'baud', 'version', 'out', 'junit', 'include', 'exclude', 'level', 'tag', 'duration'] as const;
 const BOOL_FLAGS = ['json', 'resume', 'regex', 'help'] as const;
 /** Flags that would carry a secret: refused, so a key never lands in shell history or CI logs. */
 const SECRET_FLAG = /^--?(secret|access-?key|secret-?key|token|password|passphrase|sk|ak|credentials?)(=|$)/i;
@@ -82,7 +84,9 @@ Commands
                        the workspace's version) and watch it to a verdict
   watch <job>          follow a job's rollout until it ends
   monitor              the serial log on stdout, one line each with its timestamp
-                       (--include/--exclude terms, --regex; --duration SECONDS to stop by itself)
+                       (--include/--exclude terms, --regex; --level error|warn|info|debug and
+                       --tag "wifi,-mqtt" as the monitor parses them, otaBench.serial.levelPattern
+                       too; --duration SECONDS to stop by itself)
   profiles             the configured cloud profiles, what each cloud can do, and where each
                        profile's secrets come from
 

@@ -1,7 +1,11 @@
 // `ota-bench watch <job>`, `ota-bench monitor`, `ota-bench profiles`.
 import { benchTargets, descriptorOf } from '../core/clouds/registry';
 import { describeSigning, signingOf } from '../core/release/signingSettings';
+import { compileLevelPattern, parseLevel } from '../core/evidence/levels';
+import { stripAnsi } from '../core/serial/line';
 import { compileFilter } from '../shared/logview/filter';
+import { compileLevelFilter, parseTagList } from '../shared/logview/levels';
+import { LOG_LEVELS, type LogLevel } from '../shared/protocol';
 import type { Flags } from './args';
 import { providerFor, secretEnvName, secretFields, traced } from './clouds';
 import { EXIT, InfrastructureError, UsageError, type ExitCode } from './exit';
@@ -51,14 +55,29 @@ export async function monitorCommand(flags: Flags, out: Output, signal: AbortSig
   const ws = readWorkspace(flags);
   const filter = compileFilter({ include: flags.include ?? '', exclude: flags.exclude ?? '', regex: flags.regex });
   if (filter.includeError || filter.excludeError) throw new UsageError(`${filter.includeError ? '--include' : '--exclude'}: ${filter.includeError ?? filter.excludeError}`);
+  if (flags.level && !(LOG_LEVELS as readonly string[]).includes(flags.level)) throw new UsageError(`--level must be one of ${LOG_LEVELS.join(', ')}, not "${flags.level}".`);
+  const levels = compileLevelFilter({ min: (flags.level as LogLevel | undefined) ?? 'all', ...parseTagList(flags.tag ?? '') });
+  const patternSetting = ws.raw['otaBench.serial.levelPattern'];
+  let pattern: RegExp | undefined;
+  try {
+    pattern = typeof patternSetting === 'string' && patternSetting.trim() ? compileLevelPattern(patternSetting) : undefined;
+  } catch (e) {
+    throw new UsageError(`otaBench.serial.levelPattern in ${ws.file}: ${(e as Error).message}`);
+  }
   const session = await openSerial(ws, flags);
   out.say(`Monitoring ${session.status.path ?? ''} (${session.options.baudRate} baud). Ctrl-C stops.`);
   const sub = session.onLines((batch) => {
     for (const l of batch) {
       if (!filter.test(l.text)) continue;
+      if (levels.active) {
+        const lt = parseLevel(l.text, pattern);
+        if (!levels.test({ dir: l.dir ?? 'rx', level: lt?.level, tag: lt?.tag })) continue;
+      }
       const stamp = new Date(l.t).toISOString();
-      if (flags.json) stdout.write(`${JSON.stringify({ type: 'serial', t: l.t, dir: l.dir ?? 'rx', text: l.text })}\n`);
-      else stdout.write(`${stamp} ${l.dir === 'sys' ? '# ' : ''}${l.text}\n`);
+      // Colours for a terminal; plain text into a file or a pipe.
+      const text = (stdout as { isTTY?: boolean }).isTTY ? l.text : stripAnsi(l.text);
+      if (flags.json) stdout.write(`${JSON.stringify({ type: 'serial', t: l.t, dir: l.dir ?? 'rx', text: stripAnsi(l.text) })}\n`);
+      else stdout.write(`${stamp} ${l.dir === 'sys' ? '# ' : ''}${text}\n`);
     }
   });
   const statusSub = session.onStatus((s) => s.message && out.say(`[${new Date().toISOString().slice(11, 19)}] ${s.state}: ${s.message}`));

@@ -3,23 +3,25 @@
 import { isNamedError } from '../core/errors';
 import { HELP, parseArgs, type Invocation } from './args';
 import { rememberEnvSecrets } from './clouds';
-import { monitorCommand, profilesCommand, watchCommand } from './commands';
 import { EXIT, type ExitCode } from './exit';
-import { runRelease } from './release';
 import { consoleOutput, type Output } from './report';
+
+// The commands load on use (esbuild defers a dynamically imported module's evaluation): --help and
+// `profiles` never load the serial stack and its native binding.
+const release = () => import('./release');
+const commands = () => import('./commands');
 
 async function dispatch(inv: Invocation, out: Output, signal: AbortSignal): Promise<ExitCode> {
   switch (inv.command) {
     case 'release':
-      return runRelease('release', inv.flags, out, signal);
     case 'verify':
-      return runRelease('verify', inv.flags, out, signal);
+      return (await release()).runRelease(inv.command, inv.flags, out, signal);
     case 'watch':
-      return watchCommand(inv.args, inv.flags, out, signal);
+      return (await commands()).watchCommand(inv.args, inv.flags, out, signal);
     case 'monitor':
-      return monitorCommand(inv.flags, out, signal);
+      return (await commands()).monitorCommand(inv.flags, out, signal);
     case 'profiles':
-      return profilesCommand(inv.flags, out);
+      return (await commands()).profilesCommand(inv.flags, out);
     default:
       process.stdout.write(HELP);
       return inv.flags.help ? EXIT.passed : EXIT.usage;

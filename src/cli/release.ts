@@ -149,7 +149,7 @@ async function findVersion(p: CloudProvider, config: ReleaseConfig, out: Output)
     const v = page.items.find((x) => x.version === wanted);
     if (v) {
       if (v.status === 'draft') throw new UsageError(`${config.packageName} ${wanted} is a draft on "${config.profile}": a verify job installs published versions only. Publish it first (OTA Bench: Publish Version).`);
-      return { packageId: v.packageId, versionId: v.id, version: v.version, status: v.status, arn: v.arn };
+      return { packageId: v.packageId, versionId: v.id, version: v.version, status: v.status, arn: v.cloudRef };
     }
     next = page.next;
   } while (next);

@@ -182,7 +182,7 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
     assert.equal(none.code, 2, none.stderr);
   });
 
-  it('monitor prints the board\u2019s lines with timestamps and filters them; profiles lists capabilities and secret variables', async () => {
+  it('monitor prints the board\u2019s lines with timestamps and filters them (text, level, tag); profiles lists capabilities and secret variables', async () => {
     const mon = runCli(['monitor', '--include', 'hello', '--duration', '3'], { cwd: b.root, env });
     await new Promise((r) => setTimeout(r, 1500));
     await b.board.println('hello from the bench');
@@ -192,6 +192,21 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z hello from the bench$/m);
     assert.ok(!r.stdout.includes('other line'));
+
+    // Level and tag as the monitor parses them (ESP-IDF style lines from the board).
+    const lv = runCli(['monitor', '--level', 'warn', '--tag', 'wifi', '--duration', '3'], { cwd: b.root, env });
+    await new Promise((r) => setTimeout(r, 1500));
+    b.board.log('W', 'wifi', 'signal weak');
+    b.board.log('W', 'mqtt', 'reconnecting');
+    b.board.log('I', 'wifi', 'connected');
+    const leveled = await lv.done;
+    seen.push(leveled.stdout, leveled.stderr);
+    assert.equal(leveled.code, 0, leveled.stderr);
+    assert.match(leveled.stdout, /^\S+Z W \(\d+\) wifi: signal weak$/m, "plain text into a pipe: no ANSI");
+    assert.ok(!/reconnecting|connected/.test(leveled.stdout), leveled.stdout);
+    const badLevel = await run(['monitor', '--level', 'loud']);
+    assert.equal(badLevel.code, 2);
+    assert.match(badLevel.stderr, /--level must be one of error, warn, info, debug, verbose/);
 
     const p = await run(['profiles']);
     assert.equal(p.code, 0, p.stderr);

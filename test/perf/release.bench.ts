@@ -12,7 +12,7 @@ type Ctx = BenchContext;
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-interface Split {
+export interface Split {
   wall: number;
   steps: Record<StepId, number>;
   build: number;
@@ -22,7 +22,7 @@ interface Split {
   overhead: number;
 }
 
-function split(r: ReleaseRecord, finalReportAt: number): Split {
+export function split(r: ReleaseRecord, finalReportAt: number): Split {
   const step = (id: StepId) => r.steps.find((s) => s.id === id)!;
   const steps = Object.fromEntries(STEP_IDS.map((id) => [id, step(id).durationMs ?? 0])) as Record<StepId, number>;
   const wall = step('verdict').endedAt! - step('build').startedAt!;

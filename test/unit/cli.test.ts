@@ -14,7 +14,8 @@ import { junitXml } from '../../src/cli/junit';
 import { buildRunnerFor } from '../../src/cli/build';
 import { chooseProfile, readReleaseSettings, readSerial, readWorkspace } from '../../src/cli/settings';
 import { parseJsonc } from '../../src/core/jsonc';
-import { acquireReleaseLock, newRecord, workspaceRecordPath, type ReleaseConfig, type ReleaseRecord } from '../../src/core/release';
+import { acquireReleaseLock, FileReleaseStore, newRecord, workspaceRecordPath, type ReleaseConfig, type ReleaseRecord } from '../../src/core/release';
+import { WorkspaceReleaseStore } from '../../src/vscode/release/workspaceStore';
 
 const root = resolve(__dirname, '../..');
 const tmp = () => mkdtempSync(join(tmpdir(), 'otab-cli-'));
@@ -185,6 +186,36 @@ describe('ota-bench CLI', () => {
       assert.ok(!existsSync(join(dir, '.vscode', 'ota-bench', 'release.lock')));
       assert.match(readFileSync(join(dir, '.vscode', 'ota-bench', '.gitignore'), 'utf8'), /^\*$/m, 'the state folder stays out of git');
       assert.equal(workspaceRecordPath(dir), join(dir, '.vscode', 'ota-bench', 'release.json'));
+      rmSync(dir, { recursive: true, force: true });
+    });
+  });
+
+  describe('the release record shared with the extension', () => {
+    it('one file: the extension loads what the CLI saved and the other way round; its lock refuses while the CLI holds it', async () => {
+      const dir = tmp();
+      const state = new Map<string, unknown>();
+      const memento = { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v), keys: () => [...state.keys()] };
+      const editor = new WorkspaceReleaseStore(memento as never, dir);
+      const cli = new FileReleaseStore(workspaceRecordPath(dir));
+      assert.equal(await editor.load(), undefined);
+
+      const stopped = { ...finished('failed'), status: 'canceled' as const, resumeAt: 'watch' as const, note: 'Cancelled during "Watch job".' };
+      await cli.save(stopped);
+      assert.deepEqual(await editor.load(), stopped, 'a release the CLI stopped is the one Resume Last Release finds');
+
+      const resumed = { ...stopped, status: 'passed' as const, updatedAt: stopped.updatedAt + 1 };
+      await editor.save(resumed);
+      assert.deepEqual(await cli.load(), resumed, 'a release the editor ran is the one `ota-bench release --resume` finds');
+      assert.equal(editor.passed()[0]?.version, '1.2.3', 'the editor still remembers passed releases');
+
+      const unlock = acquireReleaseLock(dir, 'the ota-bench CLI');
+      assert.throws(() => editor.lock(), new RegExp(`already running on this workspace in the ota-bench CLI \\(pid ${process.pid}`));
+      unlock();
+      editor.lock()();
+      // A window without a folder keeps the record in workspaceState only, as before.
+      const noFolder = new WorkspaceReleaseStore(memento as never);
+      assert.equal((await noFolder.load())?.id, resumed.id);
+      noFolder.lock()();
       rmSync(dir, { recursive: true, force: true });
     });
   });
