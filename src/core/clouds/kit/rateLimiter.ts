@@ -1,7 +1,8 @@
 // Documented per-action QPS limits (Alibaba IoT: 10/s by default, 20/s for Query*, 5/s for
-// CancelOTATaskByJob). A token bucket per action whose tokens come back one second after they were
-// taken: a burst may use the whole second's allowance at once, and no 1 s window ever holds more
-// calls than the limit. Waiters of one action go in turn (first come, first served).
+// CancelOTATaskByJob). A token bucket per action whose tokens come back one second (plus a little
+// slack) after they were taken: a burst may use the whole second's allowance at once, and no 1 s
+// window ever holds more calls than the limit, also as the cloud counts them, after requests crossed
+// the network at slightly different speeds. Waiters of one action go in turn (first come, first served).
 
 import { realClock, type Clock } from './clock';
 
@@ -23,6 +24,8 @@ export function qpsOf(limits: QpsLimits, action: string): number {
 }
 
 const WINDOW_MS = 1000;
+/** Extra wait before a token comes back: transit times differ, the cloud counts arrivals. */
+export const RATE_SLACK_MS = 100;
 
 export class RateLimiter {
   private readonly taken = new Map<string, number[]>();
@@ -31,6 +34,7 @@ export class RateLimiter {
   constructor(
     private readonly limits: QpsLimits,
     private readonly clock: Clock = realClock,
+    private readonly slackMs = RATE_SLACK_MS,
   ) {
     for (const q of [limits.default, ...Object.values(limits.actions ?? {}), ...Object.values(limits.prefixes ?? {})]) {
       if (!(Number.isInteger(q) && q >= 1)) throw new RangeError(`QPS limits must be whole numbers ≥ 1 (got ${q})`);
@@ -51,12 +55,13 @@ export class RateLimiter {
     for (;;) {
       if (signal?.aborted) throw Object.assign(new Error('Rate limiter wait aborted.'), { name: 'AbortError' });
       const now = this.clock.now();
-      while (log.length && log[0] <= now - WINDOW_MS) log.shift();
+      const back = WINDOW_MS + this.slackMs;
+      while (log.length && log[0] <= now - back) log.shift();
       if (log.length < qps) {
         log.push(now);
         return;
       }
-      await this.clock.sleep(log[0] + WINDOW_MS - now, signal);
+      await this.clock.sleep(log[0] + back - now, signal);
     }
   }
 }
