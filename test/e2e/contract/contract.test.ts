@@ -21,6 +21,7 @@
 import { strict as assert } from 'assert';
 import { createServer, type Server, type Socket } from 'net';
 import type { CloudProvider } from '../../../src/core/clouds/provider';
+import { descriptorOf } from '../../../src/core/clouds/registry';
 import { verifyReference } from '../../../src/core/clouds/verifyRef';
 import { isCloudError, type CloudErrorCode } from '../../../src/core/errors';
 import type { Page, Rollout } from '../../../src/core/model';
@@ -156,7 +157,9 @@ for (const fixture of FIXTURES) {
       it('a verify job whose create reply was lost is found by its reference; starting again reuses it', async () => {
         const artifact = await cloud.artifact('ctr-ref', '3.0.0');
         const pub = await provider.publish({ packageName: 'ctr-ref', version: '3.0.0', artifact });
-        const reference = verifyReference('ctr-ref', '3.0.0');
+        // In the cloud's client-reference form, as the release makes it (Huawei task_name: "_" only).
+        const form = descriptorOf(provider.profile).clientReference;
+        const reference = verifyReference('ctr-ref', '3.0.0', new Date(), form.maxLength, undefined, form.separator);
         const req = { packageName: 'ctr-ref', version: '3.0.0', versionId: pub.version.id, reference, timeoutMinutes: 5, location: pub.location, artifact };
         // Every reply to the create call is lost (the client's retries too): the caller never hears back.
         cloud.faults.loseReplyNext(20, { action: cloud.actions.createVerifyJob });
@@ -173,7 +176,7 @@ for (const fixture of FIXTURES) {
         const again = await provider.startVerifyJob(req);
         assert.equal(again.id, found.id, 'the same job');
         assert.equal(cloud.counts('ctr-ref', '3.0.0').verifyJobs, 1, 'still one verify job');
-        assert.equal(await provider.findVerifyJob(verifyReference('ctr-ref', '3.0.0'), hint), undefined, 'a reference never used finds nothing');
+        assert.equal(await provider.findVerifyJob(verifyReference('ctr-ref', '3.0.0', new Date(), form.maxLength, undefined, form.separator), hint), undefined, 'a reference never used finds nothing');
       });
     });
 

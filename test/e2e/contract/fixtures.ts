@@ -1,5 +1,6 @@
 // The clouds the provider contract suite runs against. Huawei and Alibaba add their fixture here.
 import { awsFixture } from './aws.fixture';
 import type { ContractFixture } from './fixture';
+import { huaweiFixture } from './huawei.fixture';
 
-export const FIXTURES: ContractFixture[] = [awsFixture];
+export const FIXTURES: ContractFixture[] = [awsFixture, huaweiFixture];
