@@ -59,7 +59,8 @@ export interface Package {
   cloud: CloudKind;
   id: string;
   name: string;
-  arn?: string;
+  /** The cloud's own resource name (AWS ARN), where it has one; the descriptor names it (nouns.cloudRef). */
+  cloudRef?: string;
   description?: string;
   defaultVersion?: string;
   createdAt?: Date;
@@ -75,7 +76,8 @@ export interface PackageVersion {
   version: string;
   status: VersionStatus;
   rawStatus: string;
-  arn?: string;
+  /** The cloud's own resource name (AWS ARN), where it has one; the descriptor names it (nouns.cloudRef). */
+  cloudRef?: string;
   createdAt?: Date;
   updatedAt?: Date;
   details?: Details;
@@ -84,7 +86,8 @@ export interface PackageVersion {
 export interface Job {
   cloud: CloudKind;
   id: string;
-  arn?: string;
+  /** The cloud's own resource name (AWS ARN), where it has one; the descriptor names it (nouns.cloudRef). */
+  cloudRef?: string;
   status: JobStatus;
   rawStatus: string;
   description?: string;

@@ -193,7 +193,7 @@ describe('aws provider (on the emulator)', function () {
       await provider.setVersionState('sbom-fw', '1.0.0', 'publish');
       const got = await provider.getVersion('sbom-fw', '1.0.0');
       assert.equal(got.status, 'published');
-      assert.match(got.arn!, /:package\/sbom-fw\/version\/1\.0\.0$/);
+      assert.match(got.cloudRef!, /:package\/sbom-fw\/version\/1\.0\.0$/);
       const list = await provider.listVersions('sbom-fw', { status: 'published' });
       assert.deepEqual(list.items.map((i) => i.version), ['1.0.0']);
     });

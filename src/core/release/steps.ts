@@ -149,7 +149,7 @@ function publishRecord(r: PublishResult): PublishRecord {
     versionId: r.version.id,
     version: r.version.version,
     status: r.version.status,
-    ...(r.version.arn ? { arn: r.version.arn } : {}),
+    ...(r.version.cloudRef ? { arn: r.version.cloudRef } : {}),
     location: { ...r.location },
     reused: { ...r.reused },
   };
@@ -389,7 +389,7 @@ const startVerify: StepDef = {
       // The last attempt stopped between asking and hearing back: look for the job by its reference before creating another.
       const found = await untilAborted(provider.findVerifyJob(job.reference ?? job.id, hint, ctx.signal), ctx.signal);
       if (found) {
-        Object.assign(job, { id: found.id, created: true, ...(found.arn ? { arn: found.arn } : {}) });
+        Object.assign(job, { id: found.id, created: true, ...(found.cloudRef ? { arn: found.cloudRef } : {}) });
         return { summary: `Reused verify job ${job.id}, created by the interrupted attempt.`, reused: true };
       }
     }
@@ -418,7 +418,7 @@ const startVerify: StepDef = {
       ),
       ctx.signal,
     );
-    Object.assign(job, { id: j.id, created: true, ...(j.arn ? { arn: j.arn } : {}) });
+    Object.assign(job, { id: j.id, created: true, ...(j.cloudRef ? { arn: j.cloudRef } : {}) });
     return { summary: `Started verify job ${job.id}${targets.length ? ` on ${targets.join(', ')}` : ''}.` };
   },
   halfDone(ctx) {

@@ -199,7 +199,7 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
     }
     const serial = await serialFor(s, true);
     if (!serial.go) return undefined;
-    const record = verifyOnlyRecord(config, { packageId: chosen.packageId, versionId: chosen.id, version: chosen.version, status: chosen.status, arn: chosen.arn }, Date.now());
+    const record = verifyOnlyRecord(config, { packageId: chosen.packageId, versionId: chosen.id, version: chosen.version, status: chosen.status, arn: chosen.cloudRef }, Date.now());
     await s.store.remember({ profile: profile.name });
     await openMonitor();
     let told = false;

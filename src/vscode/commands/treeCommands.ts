@@ -88,7 +88,7 @@ export function registerTreeCommands(tree: CloudTree, clouds: CloudProviders): v
       if (!arn && node instanceof VersionNode && canGetVersion(node.ctx.provider)) {
         try {
           node.update(await node.ctx.provider.getVersion(node.item.packageId, node.item.id));
-          arn = node.item.arn;
+          arn = node.item.cloudRef;
         } catch (err) {
           void showCloudError(`Could not read ${node.item.packageId} ${node.item.version}`, err, { kind: node.ctx.profile.kind });
           return undefined;
@@ -118,6 +118,6 @@ export function idOf(node?: BenchNode): string | undefined {
 }
 
 export function arnOf(node?: BenchNode): string | undefined {
-  if (node instanceof PackageNode || node instanceof VersionNode || node instanceof JobNode || node instanceof OtaUpdateNode) return node.item.arn;
+  if (node instanceof PackageNode || node instanceof VersionNode || node instanceof JobNode || node instanceof OtaUpdateNode) return node.item.cloudRef;
   return undefined;
 }

@@ -118,7 +118,7 @@ export class PackageNode extends CloudItemNode<Package> implements PagedOwner {
       icon: new vscode.ThemeIcon(this.paged.filtered ? 'filter-filled' : 'package'),
       description: [describePackage(p), this.paged.filtered ? `versions: ${this.paged.filterText()}` : ''].filter(Boolean).join(' · '),
       tooltip: fieldsTooltip(capitalised(descriptorOf(this.ctx.profile).nouns.package), packageFields(p)),
-      contextValue: contextValue('package', [refFlag(this.ctx, p.arn), 'paged', this.paged.spec.statuses && 'statuses', this.paged.filtered && 'filtered']),
+      contextValue: contextValue('package', [refFlag(this.ctx, p.cloudRef), 'paged', this.paged.spec.statuses && 'statuses', this.paged.filtered && 'filtered']),
     });
   }
 
@@ -164,7 +164,7 @@ export class VersionNode extends CloudItemNode<PackageVersion> implements Partia
       tooltip: fieldsTooltip(`${capitalised(descriptorOf(ctx.profile).nouns.version)} ${v.version}`, versionFields(v)),
       contextValue: contextValue('version', [
         `status=${v.status}`,
-        (v.arn || canGetVersion(ctx.provider)) && refFlag(ctx, v.arn ?? 'on-demand'),
+        (v.cloudRef || canGetVersion(ctx.provider)) && refFlag(ctx, v.cloudRef ?? 'on-demand'),
         ...capabilityFlags(ctx, [['version-lifecycle', 'lifecycle'], ['release', 'verify']]),
         ...(this.paged ? ['paged', this.paged.spec.statuses && 'statuses', this.paged.filtered && 'filtered'] : []),
       ]),
@@ -213,7 +213,7 @@ export class JobNode extends CloudItemNode<Job> implements PagedOwner {
       tooltip: fieldsTooltip(`${j.kind === 'verify' ? 'Verify ' : ''}${j.kind === 'verify' ? descriptorOf(this.ctx.profile).nouns.job : capitalised(descriptorOf(this.ctx.profile).nouns.job)}`, jobFields(j)),
       contextValue: contextValue('job', [
         `status=${j.status}`,
-        refFlag(this.ctx, j.arn),
+        refFlag(this.ctx, j.cloudRef),
         ...capabilityFlags(this.ctx, [['job-document', 'document'], ['cancel-job', 'cancel'], ['cancel-job-tasks', 'cancel-tasks'], ['retry-job', 'retry']]),
         'paged',
         this.paged.spec.statuses && 'statuses',

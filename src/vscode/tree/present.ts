@@ -2,6 +2,7 @@
 // fields. Pure data (no `vscode` import) so the choices are unit-tested; nodes turn them into
 // ThemeIcon / MarkdownString.
 
+import { descriptorOf } from '../../core/clouds/registry';
 import type { Details, Execution, ExecutionStatus, Job, JobStatus, Package, PackageVersion, VersionStatus } from '../../core/model';
 
 /** A codicon id and an optional theme colour id. */
@@ -86,18 +87,21 @@ export function describeExecution(e: Execution): string {
 
 export type Field = [label: string, value: string | number | boolean | undefined];
 
+/** What the cloud calls its resource names ("ARN"); a neutral word where it has none. */
+const refLabel = (o: { cloud: Package['cloud'] }) => descriptorOf(o.cloud).nouns.cloudRef ?? 'Cloud reference';
+
 export function packageFields(p: Package): Field[] {
-  return [['Package', p.name], ['Id', p.id !== p.name ? p.id : undefined], ['ARN', p.arn], ['Description', p.description],
+  return [['Package', p.name], ['Id', p.id !== p.name ? p.id : undefined], [refLabel(p), p.cloudRef], ['Description', p.description],
     ['Default version', p.defaultVersion], ['Created', formatWhen(p.createdAt)], ['Updated', formatWhen(p.updatedAt)], ...detailFields(p.details)];
 }
 
 export function versionFields(v: PackageVersion): Field[] {
-  return [['Version', v.version], ['Package', v.packageId], ['Status', v.rawStatus], ['ARN', v.arn],
+  return [['Version', v.version], ['Package', v.packageId], ['Status', v.rawStatus], [refLabel(v), v.cloudRef],
     ['Created', formatWhen(v.createdAt)], ['Updated', formatWhen(v.updatedAt)], ...detailFields(v.details)];
 }
 
 export function jobFields(j: Job): Field[] {
-  return [['Job', j.id], ['Status', j.rawStatus], ['Kind', j.kind], ['ARN', j.arn], ['Description', j.description],
+  return [['Job', j.id], ['Status', j.rawStatus], ['Kind', j.kind], [refLabel(j), j.cloudRef], ['Description', j.description],
     ['Created', formatWhen(j.createdAt)], ['Updated', formatWhen(j.updatedAt)], ['Completed', formatWhen(j.completedAt)], ...detailFields(j.details)];
 }
 

@@ -82,7 +82,7 @@ export class OtaUpdateNode extends CloudItemNode<Job> {
       icon: themeIcon(OTA_LOOK[raw] ?? { icon: 'rocket' }),
       description: [raw, formatWhen(u.updatedAt ?? u.createdAt)].filter(Boolean).join(' · '),
       tooltip: fieldsTooltip('OTA update', jobFields(u)),
-      contextValue: contextValue('otaUpdate', [refFlag(this.ctx, u.arn), can(this.ctx.profile, 'job-document') && 'document']),
+      contextValue: contextValue('otaUpdate', [refFlag(this.ctx, u.cloudRef), can(this.ctx.profile, 'job-document') && 'document']),
     });
   }
 

@@ -46,7 +46,7 @@ export function toVersion(v: PackageVersionSummary | GetPackageVersionResponse):
     version: v.versionName!,
     status: versionStatus(v.status),
     rawStatus: v.status ?? '',
-    arn: full.packageVersionArn,
+    cloudRef: full.packageVersionArn,
     createdAt: v.creationDate,
     updatedAt: v.lastModifiedDate,
     details: Object.keys(details).length ? details : undefined,
@@ -58,7 +58,7 @@ function jobBase(j: JobSummary | AwsJob): Job {
   return {
     cloud: 'aws',
     id: j.jobId!,
-    arn: j.jobArn,
+    cloudRef: j.jobArn,
     status: jobStatus(j.status),
     rawStatus: j.status ?? '',
     createdAt: j.createdAt,
@@ -166,7 +166,7 @@ export function toOtaUpdate(u: OTAUpdateSummary | OTAUpdateInfo, statusFilter?: 
   return {
     cloud: 'aws',
     id: u.otaUpdateId!,
-    arn: u.otaUpdateArn,
+    cloudRef: u.otaUpdateArn,
     status: raw ? otaUpdateStatus(raw) : 'unknown',
     rawStatus: raw,
     description: info.description,

@@ -198,7 +198,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
         }), { abortSignal },
       ),
     );
-    return (await describeExisting(ctx, created.jobId!)) ?? { cloud: 'aws', id: created.jobId!, arn: created.jobArn, status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify' };
+    return (await describeExisting(ctx, created.jobId!)) ?? { cloud: 'aws', id: created.jobId!, cloudRef: created.jobArn, status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify' };
   } catch (e) {
     if (isCloudErrorCode(e, 'already-exists')) {
       const have = await describeExisting(ctx, jobId);
