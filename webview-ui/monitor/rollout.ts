@@ -6,7 +6,7 @@ import type {
   ReleaseCommand, ReleaseStepView, ReleaseUpdate, ReleaseView, RolloutQueryResult, RolloutView, WebviewMessage,
 } from '../../src/shared/protocol';
 import { el, icon } from './dom';
-import { BAR_ORDER, clock, clockShort, detailsText, formatDuration, STATUS_LABEL } from './rolloutFormat';
+import { BAR_ORDER, clock, clockShort, detailsText, formatDuration, noteBeyondReason, STATUS_LABEL } from './rolloutFormat';
 import { Timeline } from './timeline';
 
 const STEP_ICON: Record<ReleaseStepView['status'], string> = {
@@ -145,7 +145,7 @@ export class RolloutPane {
     this.activityLine.textContent = act ?? '';
     this.activityLine.hidden = !act;
     this.renderVerdict(r);
-    this.note.textContent = r.status !== 'passed' && r.note ? r.note : '';
+    this.note.textContent = r.status !== 'passed' && r.note ? noteBeyondReason(r) : '';
     this.note.hidden = !this.note.textContent;
     this.buttons.resume.hidden = !(r.resumable && r.status !== 'running');
     this.buttons.cancel.hidden = r.status !== 'running';
@@ -200,7 +200,10 @@ export class RolloutPane {
       const summary = el('span', 'step-summary', detail);
       summary.title = detail;
       li.append(i, el('span', 'step-title', s.title + pct), summary, el('span', 'step-duration', s.status === 'running' ? '\u2026' : formatDuration(s.durationMs)));
-      if (problem) li.append(el('div', `step-detail${s.status === 'failed' ? ' error' : ''}`, [s.reason, s.action].filter(Boolean).join(' ')));
+      // Said once: a failed verdict's reasons are in the verdict banner, so its step shows only what to do.
+      const said = this.release?.verdict?.result === 'failed' ? this.release.verdict.reasons.join(' ') : '';
+      const detail2 = [s.reason && !said.includes(s.reason) ? s.reason : '', s.action && !said.includes(s.action) ? s.action : ''].filter(Boolean).join(' ');
+      if (problem && detail2) li.append(el('div', `step-detail${s.status === 'failed' ? ' error' : ''}`, detail2));
       if (s.reused) li.title = 'Reused what an earlier attempt created';
       return li;
     });

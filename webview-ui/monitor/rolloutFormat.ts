@@ -1,4 +1,5 @@
 // Small formatting helpers of the rollout pane (durations, clock times, status words).
+import type { ReleaseView } from '../../src/shared/protocol';
 
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '';
@@ -45,4 +46,16 @@ export function detailsText(details: Record<string, string> | undefined): string
   const entries = Object.entries(details);
   entries.sort(([a], [b]) => (a === 'reason' ? -1 : b === 'reason' ? 1 : 0));
   return entries.map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+/**
+ * The release's note without what the failed step and the verdict already say ("\"Verdict\" failed:
+ * <reason>" is shown once, by them): only what it adds, e.g. what was left on the cloud.
+ */
+export function noteBeyondReason(r: ReleaseView): string {
+  let note = r.note ?? '';
+  const failed = r.steps.find((s) => s.status === 'failed' || s.status === 'canceled');
+  if (failed?.reason) note = note.replace(`"${failed.title}" failed: ${failed.reason}`, '');
+  for (const reason of r.verdict?.result === 'failed' ? r.verdict.reasons : []) note = note.replace(reason, '');
+  return note.trim();
 }

@@ -1,29 +1,39 @@
-// How a finished run is told: PASSED / FAILED / cancelled / stopped as a notification whose buttons
-// are the next sensible action (Resume, Show Problems, Open Settings, Open AWS config, Save Verify
-// Bundle…). Never awaited by the command: a notification waits for the user, the command does not.
+// How a finished run is told: PASSED / FAILED / cancelled / stopped as a notification that says the
+// reason once, with at most three buttons for the next sensible action (outcomeActions). Never
+// awaited by the command: a notification waits for the user, the command does not.
 import * as vscode from 'vscode';
 import { resumePoint, STEP_TITLES, type ReleaseRecord, type StepId } from '../../core/release';
 import { redact } from '../log';
-import { can, descriptorOf } from '../../core/clouds/registry';
+import { MonitorPanel } from '../monitor/monitorPanel';
+import { failureActions, MAX_ACTIONS, passedActions, type OutcomeAction } from './outcomeActions';
+import { descriptorOf } from '../../core/clouds/registry';
 
 type Button = { title: string; run: () => unknown };
 
 const cmd = (title: string, command: string, ...args: unknown[]): Button => ({ title, run: () => vscode.commands.executeCommand(command, ...args) });
 
-/** The buttons for a failure at `step`, the first being the fix most likely needed. */
+const BUTTONS: Record<Exclude<OutcomeAction, 'credentialsHelp'>, Button> = {
+  showProblems: cmd('Show Problems', 'workbench.actions.view.problems'),
+  openSettings: cmd('Open Settings', 'workbench.action.openSettings', 'otaBench.release'),
+  openProfileSettings: cmd('Open Profile Settings', 'otaBench.openProfileSettings'),
+  openMonitor: cmd('Open Monitor', 'otaBench.openMonitor'),
+  saveBundle: cmd('Save Verify Bundle…', 'otaBench.saveVerifyBundle'),
+  resume: cmd('Resume', 'otaBench.resumeRelease'),
+  showLog: cmd('Show Log', 'otaBench.showLog'),
+  releaseToFleet: cmd('Release to Fleet…', 'otaBench.releaseToFleet'),
+};
+
+const monitorInView = () => !!MonitorPanel.active?.panel.visible;
+
+function button(r: ReleaseRecord, a: OutcomeAction): Button {
+  if (a !== 'credentialsHelp') return BUTTONS[a];
+  const help = descriptorOf(r.config.cloud).credentialsHelp; // each cloud says where its credentials are fixed
+  return cmd(help.title, help.command);
+}
+
+/** The buttons for a failure at `step` (outcomeActions decides which). */
 export function failureButtons(r: ReleaseRecord, step: StepId | undefined, reason: string): Button[] {
-  const out: Button[] = [];
-  if (step === 'build') out.push(cmd('Show Problems', 'workbench.actions.view.problems'));
-  if (step === 'locate' || step === 'version') out.push(cmd('Open Settings', 'workbench.action.openSettings', 'otaBench.release'));
-  if (step === 'sign') out.push(cmd('Open Profile Settings', 'otaBench.openProfileSettings'));
-  if (/credential|expired|sso|security token|signature does not match/i.test(reason)) {
-    const help = descriptorOf(r.config.cloud).credentialsHelp;
-    out.push(cmd(help.title, help.command));
-  }
-  if (step === 'verdict' || step === 'watch') out.push(cmd('Open Monitor', 'otaBench.openMonitor'), cmd('Save Verify Bundle…', 'otaBench.saveVerifyBundle'));
-  if (resumePoint(r)) out.push(cmd('Resume', 'otaBench.resumeRelease'));
-  out.push(cmd('Show Log', 'otaBench.showLog'));
-  return out.slice(0, 4);
+  return failureActions(r, step, reason, monitorInView()).map((a) => button(r, a));
 }
 
 export function outcomeMessage(r: ReleaseRecord): { level: 'info' | 'warn' | 'error'; text: string; buttons: Button[] } {
@@ -34,7 +44,7 @@ export function outcomeMessage(r: ReleaseRecord): { level: 'info' | 'warn' | 'er
       return {
         level: 'info',
         text: `PASSED: ${what} on "${r.config.profile}". ${r.verdict?.reasons.join(' ') ?? ''}`.trim(),
-        buttons: [cmd('Open Monitor', 'otaBench.openMonitor'), ...(can(r.config.cloud, 'fleet-rollout') ? [cmd('Release to Fleet…', 'otaBench.releaseToFleet')] : [])],
+        buttons: passedActions(r, monitorInView()).map((a) => button(r, a)),
       };
     case 'failed': {
       const reason = failed?.reason ?? r.note ?? 'unknown reason';
@@ -52,7 +62,7 @@ export function outcomeMessage(r: ReleaseRecord): { level: 'info' | 'warn' | 'er
 
 export function showOutcome(r: ReleaseRecord, extra: Button[] = []): void {
   const m = outcomeMessage(r);
-  const buttons = [...extra, ...m.buttons].slice(0, 4);
+  const buttons = [...extra, ...m.buttons].slice(0, MAX_ACTIONS);
   const show = m.level === 'error' ? vscode.window.showErrorMessage : m.level === 'warn' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void Promise.resolve(show(`OTA Bench: ${redact(m.text)}`, ...buttons.map((b) => b.title))).then((t) => buttons.find((b) => b.title === t)?.run());
 }
