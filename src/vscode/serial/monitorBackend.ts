@@ -6,7 +6,7 @@
 // page keeps the typed text and shows why).
 import * as vscode from 'vscode';
 import { LineBatcher, type BatcherOptions } from '../../core/serial/lineBatcher';
-import { isSendError } from '../../core/serial/session';
+import { isSendError, SendError } from '../../core/serial/session';
 import { snapshotChunks, snapshotWindow, SNAPSHOT_LIMITS } from '../../core/serial/snapshot';
 import type { SerialLine } from '../../core/serial/line';
 import type { HostMessage, LogLine, PortStatus, WebviewMessage } from '../../shared/protocol';
@@ -82,18 +82,18 @@ export class SerialMonitorBackend implements MonitorBackend, vscode.Disposable {
     try {
       switch (msg.type) {
         case 'send':
-          if (!this.manager.existing) {
-            this.post({ type: 'sendFailed', text: msg.text, reason: 'No serial port is open: select one, then send again.' });
-            const pick = await vscode.window.showWarningMessage('OTA Bench: no serial port is open.', 'Select Port');
-            if (pick) await vscode.commands.executeCommand('otaBench.serial.selectPort');
-            return;
-          }
           try {
+            if (!this.manager.existing) throw new SendError('No serial port is open: select one, then send again.', 'not-open', 'closed');
             await this.manager.send(msg.text, msg.eol, msg.hex);
           } catch (e) {
-            // Not sent (port away, board not reading): the page keeps the text and says why.
+            // Not sent (port away or closed, board not reading): the page keeps the text and says why.
             if (!isSendError(e)) throw e;
             this.post({ type: 'sendFailed', text: msg.text, reason: e.message });
+            // No port at all (not one coming back): offer to pick one.
+            if (e.code === 'not-open' && (e.state === 'closed' || e.state === 'error')) {
+              const pick = await vscode.window.showWarningMessage('OTA Bench: no serial port is open.', 'Select Port');
+              if (pick) await vscode.commands.executeCommand('otaBench.serial.selectPort');
+            }
           }
           return;
         case 'selectBoard': {
