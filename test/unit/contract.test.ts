@@ -154,6 +154,8 @@ describe('release on the contract', () => {
     const waited = await startRelease(d.config, d.deps); // no one to ask (CLI): wait, and say so
     assert.equal(waited.status, 'passed', waited.note);
     assert.ok(d.events.some((e) => e.type === 'log' && /will wait behind old-job/.test(e.text)));
+    assert.deepEqual(waited.job?.behind, ['old-job']);
+    assert.ok(d.events.some((e) => e.type === 'progress' && e.step === 'watch' && /QUEUED \(waiting behind old-job\)/.test(e.message ?? '')), 'the waiting job says why');
   });
 
   it('unclear messages: a bad package name asks to change the package name, not the version; release.version: [] is refused', async () => {

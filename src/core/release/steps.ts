@@ -394,12 +394,12 @@ const startVerify: StepDef = {
       }
     }
     if (!job || job.created) {
-      await clearPendingWork(ctx, targets);
+      const behind = await clearPendingWork(ctx, targets);
       // What the board runs now: a verify of the version it already runs proves nothing.
       record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, version, ctx.now(), ctx.signal);
       const form = descriptorOf(provider.profile).clientReference;
       const reference = verifyReference(config.packageName, version, new Date(ctx.now()), form.maxLength, undefined, form.separator);
-      job = record.job = { id: reference, reference, requestedAt: ctx.now(), created: false };
+      job = record.job = { id: reference, reference, requestedAt: ctx.now(), created: false, ...(behind.length ? { behind } : {}) };
       await ctx.save(); // the reference is on disk before the cloud hears of it
     }
     const j = await untilAborted(
@@ -433,10 +433,10 @@ const startVerify: StepDef = {
  * A bench board takes one job at a time on Huawei and Alibaba, and AWS queues a new job behind
  * pending ones: a verify job started now would wait silently. Say so, and cancel only with consent.
  */
-async function clearPendingWork(ctx: StepContext, targets: string[]): Promise<void> {
-  if (!targets.length) return;
+async function clearPendingWork(ctx: StepContext, targets: string[]): Promise<string[]> {
+  if (!targets.length) return [];
   const pending = await untilAborted(ctx.deps.provider.pendingWork(targets, ctx.signal), ctx.signal);
-  if (!pending.length) return;
+  if (!pending.length) return [];
   const names = pending.map((j) => `${j.id} (${j.rawStatus})`).join(', ');
   ctx.emit({ type: 'log', at: ctx.now(), step: 'start-verify', text: `${targets.join(', ')} already ${pending.length > 1 ? 'have' : 'has'} pending work: ${names}.` });
   const choice = (await ctx.deps.onPendingWork?.(pending, targets)) ?? 'wait';
@@ -446,9 +446,10 @@ async function clearPendingWork(ctx: StepContext, targets: string[]): Promise<vo
   if (choice === 'cancel') {
     for (const j of pending) await untilAborted(ctx.deps.provider.cancelJob(j.id, { force: true, reason: 'Cancelled by OTA Bench to verify a new version on the bench board.' }), ctx.signal);
     ctx.emit({ type: 'log', at: ctx.now(), step: 'start-verify', text: `Cancelled ${names}.` });
-  } else {
-    ctx.emit({ type: 'log', at: ctx.now(), step: 'start-verify', text: `The verify job will wait behind ${names}.` });
+    return [];
   }
+  ctx.emit({ type: 'log', at: ctx.now(), step: 'start-verify', text: `The verify job will wait behind ${names}.` });
+  return pending.map((j) => j.id);
 }
 
 /** Steps through an async iterator, giving up (and closing it) as soon as `signal` aborts. */
@@ -492,7 +493,9 @@ const watch: StepDef = {
         record.rollout = summarizeRollout(r);
         ctx.emit({ type: 'rollout', at: ctx.now(), rollout: r });
         const e = benchExecution(record.rollout, target);
-        ctx.emit({ type: 'progress', at: ctx.now(), step: 'watch', message: e ? `${e.target}: ${e.rawStatus}` : r.job.rawStatus, ...(e?.progress !== undefined ? { percent: e.progress } : {}) });
+        // A job waiting behind other work on the board says so, instead of a bare QUEUED.
+        const waiting = e?.status === 'queued' && job.behind?.length ? ` (waiting behind ${job.behind.join(', ')})` : '';
+        ctx.emit({ type: 'progress', at: ctx.now(), step: 'watch', message: e ? `${e.target}: ${e.rawStatus}${waiting}` : r.job.rawStatus, ...(e?.progress !== undefined ? { percent: e.progress } : {}) });
         await ctx.save();
         if (r.done) {
           done = true;

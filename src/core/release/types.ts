@@ -102,6 +102,8 @@ export interface JobRecord {
   id: string;
   /** The client reference stored before asking the cloud (verifyReference); resume finds the job by it. */
   reference?: string;
+  /** Jobs that already held the bench board when this one was started (the user let it wait). */
+  behind?: string[];
   arn?: string;
   /** When we asked for it: serial lines from then on count for the verdict. */
   requestedAt: number;
