@@ -108,6 +108,7 @@ for (const fixture of FIXTURES) {
       });
 
       it('a corrupted or foreign cursor is refused as invalid before anything is sent', async () => {
+        await cloud.seed('ctr-cur', { packages: 3, versions: 1, jobs: 1 });
         const p = await provider.listPackages({ pageSize: 2 });
         assert.ok(p.next, 'a second page exists');
         await expectCloudError(provider.listPackages({ pageSize: 2, next: `${p.next}!x` }), 'invalid', /Reload the list/);
@@ -116,6 +117,8 @@ for (const fixture of FIXTURES) {
     });
 
     describe('error shapes (isCloudError across bundles)', () => {
+      before(() => cloud.seed('ctr-err', { packages: 2, versions: 1, jobs: 1 }));
+
       it('not-found', async () => {
         await expectCloudError(provider.describeJob(cloud.missingJobId), 'not-found', new RegExp(cloud.missingJobId));
       });
