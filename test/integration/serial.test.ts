@@ -71,13 +71,17 @@ describe('serial port and flashing (real extension host, virtual board on a pty)
     await screenshot('serial-monitor-flood');
   });
 
-  it('unplug → reconnecting, replug → open again within 1 s; the status follows', async () => {
+  it('unplug → reconnecting, replug → open again within 1 s, with the boot banner printed at once captured; the status follows', async () => {
     await board.unplug();
     await waitFor('reconnecting', () => api.serial.status.state === 'reconnecting', 2000);
-    await board.replug();
+    const lost = api.serial.lines().at(-1)!.seq;
+    await board.replug(); // a new pty at the same path; the board boots and prints its banner right away
     const t0 = Date.now();
     await waitFor('reopened', () => api.serial.status.state === 'open', 2000, 20);
     assert.ok(Date.now() - t0 < 1000, `reconnected after ${Date.now() - t0} ms`);
+    const after = () => api.serial.lines().filter((l) => l.seq > lost && l.dir === 'rx').map((l) => l.text);
+    await waitFor('the banner after the replug', () => after().some((t) => /boot: firmware version 1\.0\.0/.test(t)), 3000);
+    assert.ok(after().some((t) => /^rst:0x1 \(POWERON_RESET\)/.test(t)), `the reset line before it too: ${after().slice(0, 5).join(' | ')}`);
   });
 
   it('Flash Bench Device (custom command) releases the port, flashes, takes the port back', async () => {
