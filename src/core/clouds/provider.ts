@@ -8,8 +8,12 @@ import type { CloudProfile } from '../profiles';
 export type Cancel = AbortSignal;
 
 export interface Progress {
-  /** Bytes done / total for transfers; `message` for steps that have no size. */
-  (p: { done?: number; total?: number; message?: string }): void;
+  /**
+   * Bytes done / total for transfers; `message` for steps that have no size; `location` where an
+   * upload now lives before it is registered (Alibaba: OSS cannot be searched, so a resume needs it
+   * back in PublishRequest.uploaded).
+   */
+  (p: { done?: number; total?: number; message?: string; location?: Record<string, string> }): void;
 }
 
 /** The artifact to publish and what we know of it (hashes computed once, by core/signing). */
@@ -47,6 +51,8 @@ export interface PublishRequest {
   /** Extra attributes (e.g. git commit); providers enforce the cloud's size limits. */
   attributes?: Record<string, string>;
   options?: CloudOptions;
+  /** The `location` an interrupted publish reported through progress (a resume hands it back). */
+  uploaded?: Record<string, string>;
 }
 
 /** What a publish created or found, so re-runs reuse it instead of duplicating. */
@@ -115,6 +121,8 @@ export interface CloudProvider {
   /** 'ota-updates'. */
   listOtaUpdates?(opts?: ListOptions): Promise<Page<Job>>;
   getOtaUpdate?(id: string): Promise<Job>;
+  /** 'cancel-job-tasks': cancel a job's device tasks in the given states (Alibaba CancelOTATaskByJob). */
+  cancelJobTasks?(jobId: string, states: readonly JobTaskState[]): Promise<void>;
   /** 'retry-job': retry the failed devices of a job. */
   retryJob?(jobId: string): Promise<void>;
 
@@ -123,6 +131,10 @@ export interface CloudProvider {
 
   dispose?(): void;
 }
+
+/** Task states a job's tasks can be cancelled in (Alibaba: one CancelOTATaskByJob flag each). */
+export const JOB_TASK_STATES = ['confirm', 'queued', 'notified', 'in-progress', 'scheduled'] as const;
+export type JobTaskState = (typeof JOB_TASK_STATES)[number];
 
 /** How a cloud module (lazily loaded bundle) exposes itself. */
 export interface CloudModule {

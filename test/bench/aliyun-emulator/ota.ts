@@ -327,6 +327,13 @@ export class OtaWorld extends EventEmitter {
     return [...this.tasks.values()].filter((t) => t.JobId === jobId && (!status || t.TaskStatus === status) && (!deviceNames.length || deviceNames.includes(t.DeviceName)));
   }
 
+  /** ListOTAUnfinishedTaskByDevice: the device's tasks not yet final, oldest first. */
+  unfinishedTasks(pk: string, dn: string): Task[] {
+    if (!pk || !dn) throw new AliyunFault('iot.check.InvalidFormattedParameter', 'ProductKey and DeviceName are mandatory for this action.');
+    if (!this.device(pk, dn)) throw new AliyunFault('iot.device.NotExistedDevice', `The device ${dn} does not exist in product ${pk}.`);
+    return [...this.tasks.values()].filter((t) => t.ProductKey === pk && t.DeviceName === dn && !TASK_FINAL.has(taskState(t.TaskStatus)));
+  }
+
   /** CancelOTATaskByJob: the states named by its flags; returns how many were cancelled. */
   cancelTasks(q: Record<string, string>): number {
     const job = this.getJob(required(q, 'JobId'));

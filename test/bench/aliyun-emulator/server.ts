@@ -120,6 +120,7 @@ export async function startAliyunEmulator(opts: AliyunEmulatorOptions): Promise<
       return { ...paging(p), Data: { SimpleOTATaskInfo: p.items.map(taskOut) } };
     },
     CancelOTATaskByJob: (q) => (world.cancelTasks(q), {}),
+    ListOTAUnfinishedTaskByDevice: (q) => ({ Data: { SimpleOTATaskInfo: world.unfinishedTasks(q.ProductKey ?? '', q.DeviceName ?? '').map(taskOut) } }),
   };
 
   const serveOss = async (ex: Exchange): Promise<void> => {

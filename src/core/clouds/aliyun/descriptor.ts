@@ -32,15 +32,17 @@ export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   lists: {
     packages: { paging: 'page', maxPageSize: 100, statuses: [] },
     versions: { paging: 'page', maxPageSize: 100, statuses: ['unverified', 'verifying', 'verified', 'verify-failed', 'verify-not-needed'] },
-    jobs: { paging: 'page', maxPageSize: 200, statuses: [] },
+    jobs: { paging: 'page', maxPageSize: 200, statuses: ['scheduled', 'in-progress', 'completed', 'canceled'] },
     executions: { paging: 'page', maxPageSize: 100, statuses: ['queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled'] },
   },
   // ListOTAJobByFirmware: Alibaba has no account-wide job list.
   jobScope: 'version',
   credentialsHelp: { command: 'otaBench.editProfile', title: 'Edit Profile Keys' },
+  // Tag.N.Value takes 1–1024 characters (key otabench.ref, limits.ts CLIENT_REF_TAG); 64 keeps the
+  // reference the same length as on AWS, where it is the job id.
   clientReference: { carrier: 'tag', maxLength: 64, separator: '-' },
   folders: [{ id: 'packages', label: 'Firmware', icon: 'package' }],
-  // Grows as the provider lands (issue 10): browsing and releasing are not built yet.
-  capabilities: new Set([]),
-  unavailable: 'Alibaba Cloud IoT Platform browsing and releasing are not built in this version yet; the profile and its keys are kept.',
+  // No 'version-lifecycle' (a firmware is usable once registered), no per-device cancel (tasks are
+  // cancelled per job, by state), no job document; Release to Fleet (static upgrade jobs) not yet.
+  capabilities: new Set(['browse', 'release', 'cancel-job-tasks', 'describe-version']),
 };

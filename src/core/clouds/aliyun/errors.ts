@@ -18,7 +18,7 @@ const INSTANCE_HINT = (ctx: AliyunErrorContext) =>
 
 /** First match wins. Codes from the OpenAPI gateway and the IoT Platform error-code page. */
 const RULES: Rule[] = [
-  { test: /^Throttling|^ServiceUnavailable\.Throttl|Flow ?control|TooManyRequests/i, code: 'throttled', retryable: true },
+  { test: /^Throttling|^ServiceUnavailable\.Throttl|Flow ?control|TooManyRequests/i, code: 'throttled', retryable: true, hint: () => "Alibaba is limiting this account's request rate (the QPS quota is shared by all its RAM users); OTA Bench already backed off. Retry in a moment." },
   { test: /^InvalidSecurityToken\.Expired$|^SecurityTokenExpired/i, code: 'credentials', hint: () => 'The STS token expired: refresh it (aliyun configure, or your token source) and retry.' },
   { test: /^(InvalidAccessKeyId|InvalidSecurityToken|SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeySecret|MissingSecurityToken)/i, code: 'credentials', hint: () => "Check the profile's AccessKey (or the credential chain's), that it is active, and the machine's clock." },
   { test: /^(Forbidden|NoPermission)|RamActionPermissionDeny|AuthActionPermissionDeny|^iot\.common\.InvalidTenant$/i, code: 'credentials', hint: () => 'Grant the RAM user the IoT Platform OTA permissions (AliyunIOTFullAccess or an OTA policy).' },

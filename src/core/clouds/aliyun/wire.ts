@@ -250,6 +250,18 @@ export interface CancelOTATaskByJobRequest extends InstanceScoped {
   CancelUnconfirmedTask?: boolean;
 }
 
+/** A device's tasks that are not finished (a device takes one task at a time: these hold it). */
+export interface ListOTAUnfinishedTaskByDeviceRequest extends InstanceScoped {
+  ProductKey: string;
+  DeviceName: string;
+  ModuleName?: string;
+  TaskStatusList?: TaskStatus[];
+}
+
+export interface ListOTAUnfinishedTaskByDeviceResponse extends RpcEnvelope {
+  Data?: { SimpleOTATaskInfo?: SimpleOTATaskInfo[] };
+}
+
 /** Action → [request, response], so a typed `call` can be built over RpcClient. */
 export interface OtaActions {
   GenerateOTAUploadURL: [GenerateOTAUploadURLRequest, GenerateOTAUploadURLResponse];
@@ -262,6 +274,7 @@ export interface OtaActions {
   QueryOTAJob: [QueryOTAJobRequest, QueryOTAJobResponse];
   ListOTATaskByJob: [ListOTATaskByJobRequest, ListOTATaskByJobResponse];
   CancelOTATaskByJob: [CancelOTATaskByJobRequest, RpcEnvelope];
+  ListOTAUnfinishedTaskByDevice: [ListOTAUnfinishedTaskByDeviceRequest, ListOTAUnfinishedTaskByDeviceResponse];
 }
 export type OtaAction = keyof OtaActions;
 
