@@ -3,6 +3,7 @@
 // Exports startBoardProcess, stopBoardProcess.
 import { spawn, type ChildProcess } from 'child_process';
 import { join, resolve } from 'path';
+import { RESET_EXIT_CODE } from '../bench/board/main';
 
 const root = resolve(__dirname, '../..');
 
@@ -25,3 +26,43 @@ export async function stopBoardProcess(child: ChildProcess): Promise<void> {
   await gone;
 }
 
+
+/**
+ * Keeps the board running across resets into a new image (main.ts --exit-on-reset): each time the
+ * process ends with RESET_EXIT_CODE, a new one starts with the new version on a new pty at the same
+ * path. `versions` lists what each process booted.
+ */
+export class BoardSupervisor {
+  private child: ChildProcess | undefined;
+  private stopped = false;
+  readonly versions: string[] = [];
+
+  constructor(
+    readonly link: string,
+    private readonly extra: string[],
+  ) {}
+
+  async start(version: string): Promise<void> {
+    this.versions.push(version);
+    const child = await startBoardProcess(this.link, version, ['--exit-on-reset', ...this.extra]);
+    this.child = child;
+    let next: string | undefined;
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /reset into (\S+)/.exec(d.toString());
+      if (m) next = m[1];
+    });
+    child.once('exit', (code) => {
+      if (this.stopped || code !== RESET_EXIT_CODE || !next) return;
+      void this.start(next);
+    });
+  }
+
+  get restarts(): number {
+    return this.versions.length - 1;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.child) await stopBoardProcess(this.child);
+  }
+}

@@ -3,7 +3,11 @@
 // comes back as a new pty at the same path, a banner without the version (the version query
 // answers), a board that panics after its agent reported success, and a verify that proves nothing.
 import { strict as assert } from 'assert';
+import { createPublicKey } from 'crypto';
+import { readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { resumeRelease, startRelease, type ReleaseEvent } from '../../src/core/release';
+import { BoardSupervisor } from './boardProcess';
 import { startReleaseBench, type ReleaseBench } from './releaseBench';
 
 const QUERY = { versionQuery: { command: 'version', reply: 'version: (\\S+)' } };
@@ -71,5 +75,41 @@ describe('release evidence from the board (replug, version query, crash)', funct
     assert.equal(again.status, 'passed', again.note);
     assert.equal(again.boardBefore?.version, '2.4.0');
     assert.match(again.verdict!.reasons.join(' '), /already ran 2\.4\.0 before the job \(its answer to the version query\), so this verify proves nothing/);
+  });
+});
+
+describe('release evidence: the board restarts as a new process on a new pty at the same path', function () {
+  this.timeout(180_000);
+  let b: ReleaseBench;
+  let sup: BoardSupervisor | undefined;
+
+  before(async () => {
+    b = await startReleaseBench({ imageKb: 256 });
+  });
+  after(async () => {
+    await sup?.stop();
+    await b?.close();
+  });
+
+  it('the update resets the board: its process ends, a new one boots the new image; the verify PASSES on the banner caught after the replug', async () => {
+    // Swap the in-process board for a board process at the same path, with the same AWS agent.
+    await b.board.stop();
+    const trusted = join(b.dir, 'trusted.pem');
+    writeFileSync(trusted, createPublicKey(readFileSync(join(b.root, 'keys', 'demo-signing-key.pem'))).export({ type: 'spki', format: 'pem' }));
+    sup = new BoardSupervisor(b.board.link, ['--agent', `aws:mqttUrl=${b.aws.mqttUrl},thingName=bench-board-01,statusEvery=128,downloadTimeoutMs=3000`, '--trusted-key', trusted]);
+    await sup.start('1.0.0');
+    assert.ok(await b.serial.waitFor('open', 5000), 'the session found the new process\'s port');
+
+    b.setVersion('3.0.0');
+    const events: ReleaseEvent[] = [];
+    const lost = b.serial.status.reconnects;
+    const r = await startRelease(b.config({ evidence: QUERY }), b.deps({ onEvent: (e) => events.push(e) }));
+    assert.equal(r.status, 'passed', r.note);
+    assert.deepEqual(sup.versions, ['1.0.0', '3.0.0'], 'a second process booted the new image');
+    assert.equal(r.verdict?.evidence?.kind, 'banner');
+    assert.match(r.verdict!.evidence!.line.text, /firmware version 3\.0\.0/);
+    assert.equal(r.boardBefore?.version, '1.0.0');
+    assert.ok(b.serial.status.reconnects > lost, 'the port really went away and came back');
+    assert.deepEqual(events.filter((e) => e.type === 'serial-port').map((e) => (e as { state: string }).state), ['lost', 'back']);
   });
 });

@@ -31,6 +31,11 @@ export interface BoardOptions {
   color?: boolean;
   /** Time from reset to banner (a real bootloader takes a while). */
   bootDelayMs?: number;
+  /**
+   * A reset into a new image is a real restart: the board prints the reset and hands over to this
+   * (main.ts --exit-on-reset ends the process; a supervisor starts a new one with the new version).
+   */
+  onReset?: (newVersion: string) => Promise<void>;
 }
 
 const LEVEL_COLOR: Record<'I' | 'W' | 'E' | 'D', string> = { E: '31', W: '33', I: '32', D: '' };
@@ -180,6 +185,12 @@ export class VirtualBoard implements BoardHandle {
       return false;
     }
     this.ver = newVersion;
+    if (this.opts.onReset) {
+      this.installs.push({ version: newVersion, bytes: image.length, sha256, via, booted: true });
+      await this.reset('SW_CPU_RESET', false);
+      await this.opts.onReset(newVersion);
+      return true;
+    }
     await this.reset('SW_CPU_RESET', true);
     this.installs.push({ version: newVersion, bytes: image.length, sha256, via, booted: true });
     return true;

@@ -1,13 +1,18 @@
 // Runs the virtual board as a process:
 //   npx tsx test/bench/board/main.ts --link /tmp/otab-board [--version 1.0.0] [--name bench-1]
 //     [--rate 1000] [--fault crash-on-boot]… [--agent aws[:key=value,key=value]]… [--trusted-key k.pem]
-//     [--no-color] [--control]
+//     [--no-color] [--control] [--exit-on-reset]
 // Prints "board ready at <link>" when the port exists. With --control, lines on stdin drive it:
-// `unplug`, `plug`, `fault <name>`, `quit`.
+// `unplug`, `plug`, `fault <name>`, `quit`. With --exit-on-reset, a reset into a new image ends the
+// process (exit code 75, "reset into <version>" on stdout): the supervisor (test/e2e/boardProcess.ts)
+// starts a new process with that version on a new pty at the same path, as a real restart would.
 import { readFileSync } from 'fs';
 import { createInterface } from 'readline';
 import type { AgentModule, CloudAgent } from './agent';
 import { startBoard, type BoardOptions } from './board';
+
+/** The exit code of a board process that reset into a new image (--exit-on-reset). */
+export const RESET_EXIT_CODE = 75;
 
 export function parseAgentSpec(spec: string): { name: string; options: Record<string, string> } {
   const i = spec.indexOf(':');
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
   const opts: BoardOptions = { link: '', faults: [] };
   const agentSpecs: string[] = [];
   let control = false;
+  let exitOnReset = false;
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
@@ -50,11 +56,19 @@ async function main(): Promise<void> {
       case '--trusted-key': opts.trustedKeyPem = readFileSync(v, 'utf8'); i++; break;
       case '--no-color': opts.color = false; break;
       case '--control': control = true; break;
+      case '--exit-on-reset': exitOnReset = true; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
   if (!opts.link) throw new Error('--link <path> is required (the stable path of the board\'s serial port)');
   opts.agents = await Promise.all(agentSpecs.map(loadAgent));
+  if (exitOnReset) {
+    opts.onReset = async (version) => {
+      console.log(`reset into ${version}`);
+      await board.stop();
+      process.exit(RESET_EXIT_CODE);
+    };
+  }
   const board = await startBoard(opts);
   console.log(`board ready at ${board.link} (version ${board.version})`);
   const quit = async () => {

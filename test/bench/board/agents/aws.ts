@@ -54,6 +54,12 @@ export function packedVersion(v: string): string {
   return `0x${packed.toString(16)}`;
 }
 
+/** The inverse of packedVersion: "0x1000000" → "1.0.0". */
+export function unpackedVersion(hex: string): string {
+  const n = parseInt(hex, 16) >>> 0;
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${n & 0xffff}`;
+}
+
 export class AwsJobsAgent implements CloudAgent {
   readonly cloud = 'aws' as const;
   private client: MqttClient | undefined;
@@ -166,6 +172,12 @@ export class AwsJobsAgent implements CloudAgent {
       if (!st.booted) return; // still rebooting
       this.selfTest = undefined;
       return this.finishSelfTest(e.jobId, st);
+    }
+    // A board process restarted into the new image knows the job only from its status details, as
+    // the FreeRTOS agent does after a real reset: not the version it was updated from, so run the self-test.
+    const from = e.statusDetails?.updatedBy;
+    if (!st && e.statusDetails?.self_test === 'ready' && from && from !== packedVersion(this.board.version)) {
+      return this.finishSelfTest(e.jobId, { newVersion: this.board.version, oldVersion: unpackedVersion(from) });
     }
     if (this.busy) return;
     this.busy = e.jobId;
