@@ -98,7 +98,7 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
     for (const step of ['upload', 'register', 'start-verify', 'watch'] as const) {
       const ac = new AbortController();
       const deps = b.deps({ onEvent: (e) => e.type === 'step' && e.step === step && e.status === 'started' && ac.abort() });
-      const r = first ? await startRelease(b.config(), deps, ac.signal) : await resumeRelease((await b.store.load())!, deps, ac.signal);
+      const r: ReleaseRecord = first ? await startRelease(b.config(), deps, ac.signal) : await resumeRelease((await b.store.load())!, deps, ac.signal);
       first = false;
       assert.equal(r.status, 'canceled', `${step}: ${r.note}`);
       assert.equal(resumePoint(r), step);
