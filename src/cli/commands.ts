@@ -9,7 +9,7 @@ import { LOG_LEVELS, type LogLevel } from '../shared/protocol';
 import type { Flags } from './args';
 import { providerFor, secretEnvName, secretFields, traced } from './clouds';
 import { EXIT, InfrastructureError, UsageError, type ExitCode } from './exit';
-import { openSerial } from './release';
+import { openSerial } from './ports';
 import { rolloutLine, type Output } from './report';
 import { chooseProfile, readProfiles, readWorkspace } from './settings';
 

@@ -20,30 +20,36 @@ export interface JunitInput {
   record: ReleaseRecord;
   /** The board's serial lines of this run (rx), oldest first. */
   serial: SerialLine[];
+  /** With several bench boards: each board's lines, by its device id (the testcase of that device gets them). */
+  boards?: Record<string, SerialLine[]>;
   /** How the run ended when it did not reach a verdict: 'interrupted', 'infrastructure'. */
   error?: string;
 }
 
-export function junitXml({ record: r, serial, error }: JunitInput): string {
+export function junitXml({ record: r, serial, boards, error }: JunitInput): string {
   const version = r.version?.value ?? '(unknown version)';
   const benches = r.config.target ? splitList(r.config.target) : [];
   const bench = benches[0];
   const targets = r.rollout?.executions.map((e) => e.target) ?? [];
   if (!targets.length) targets.push(...(benches.length ? benches : ['bench device']));
   const since = r.job?.requestedAt ?? r.createdAt;
-  const evidence = serial
-    .filter((l) => (l.dir === undefined || l.dir === 'rx') && l.t >= since)
-    .slice(-2000)
-    .map((l) => `${new Date(l.t).toISOString()} ${stripAnsi(l.text)}`)
-    .join('\n');
+  const evidenceOf = (lines: SerialLine[]) =>
+    lines
+      .filter((l) => (l.dir === undefined || l.dir === 'rx') && l.t >= since)
+      .slice(-2000)
+      .map((l) => `${new Date(l.t).toISOString()} ${stripAnsi(l.text)}`)
+      .join('\n');
   const secs = (((r.steps.at(-1)?.endedAt ?? r.updatedAt) - r.createdAt) / 1000).toFixed(3);
   const benchExec = benchExecution(r.rollout, bench);
   const cases = targets.map((target) => {
     const isBench = target === (benchExec?.target ?? bench) || targets.length === 1;
     const exec = r.rollout?.executions.find((e) => e.target === target);
+    const own = r.verdict?.boards?.find((b) => b.target === target);
     let verdict = '';
     if (error) {
       verdict = `<error message="${esc(error === 'interrupted' ? `Interrupted: ${r.note ?? ''}` : r.note ?? error)}" type="${esc(error)}"/>`;
+    } else if (own) {
+      if (own.result !== 'passed') verdict = `<failure message="${esc(own.reasons.join(' '))}" type="verdict">${esc(own.reasons.join('\n'))}</failure>`;
     } else if (isBench) {
       if (r.verdict?.result !== 'passed') {
         const reason = r.verdict ? r.verdict.reasons.join(' ') : (r.note ?? `The release ended ${r.status}.`);
@@ -52,7 +58,9 @@ export function junitXml({ record: r, serial, error }: JunitInput): string {
     } else if (exec && exec.status !== 'succeeded') {
       verdict = `<failure message="${esc(`${target}: ${exec.rawStatus}${cloudReason(exec) ? ` (${cloudReason(exec)})` : ''}`)}" type="execution"/>`;
     }
-    const out = isBench && evidence ? `<system-out>${esc(evidence)}\n</system-out>` : '';
+    const lines = boards ? boards[target] : isBench ? serial : undefined;
+    const evidence = lines ? evidenceOf(lines) : '';
+    const out = evidence ? `<system-out>${esc(evidence)}\n</system-out>` : '';
     return `    <testcase classname="ota-bench.${esc(r.config.profile)}" name="${esc(`${r.config.packageName} ${version} on ${target}`)}" time="${secs}">${verdict}${out}</testcase>`;
   });
   const failures = cases.filter((c) => c.includes('<failure')).length;

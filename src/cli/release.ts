@@ -7,37 +7,23 @@ import type { CloudProvider } from '../core/clouds/provider';
 import type { CloudProfile } from '../core/profiles';
 import { isNamedError } from '../core/errors';
 import {
-  acquireReleaseLock, FileReleaseStore, releaseConfig, resumePoint, resumeRelease, rolloutView, serialEntry, serialWatcher, startRelease,
+  acquireReleaseLock, FileReleaseStore, releaseConfig, resumePoint, resumeRelease, rolloutView, serialEntry, startRelease,
   STEP_TITLES, TimelineBuilder, verifyOnlyRecord, workspaceRecordPath, writeVerifyBundle,
   type ReleaseConfig, type ReleaseDeps, type ReleaseRecord, type SerialLine,
 } from '../core/release';
 import { benchTargets, descriptorOf } from '../core/clouds/registry';
 import { readVersion } from '../core/version/read';
-import { nodeSerialDriver } from '../core/serial/nodeSerial';
-import { SerialSession } from '../core/serial/session';
 import type { RolloutView, TimelineEntry } from '../shared/protocol';
 import type { Flags } from './args';
 import { buildRunnerFor } from './build';
 import { providerFor, traced, type ErrorTrace } from './clouds';
-import { EXIT, InfrastructureError, UsageError, type ExitCode } from './exit';
+import { EXIT, UsageError, type ExitCode } from './exit';
 import { junitXml } from './junit';
 import { releaseReporter, type Output } from './report';
-import { chooseProfile, readReleaseSettings, readSerial, readWorkspace, type Workspace } from './settings';
+import { openPorts, type Ports } from './ports';
+import { chooseProfile, readReleaseSettings, readWorkspace, type Workspace } from './settings';
 
 export const CLI_HOLDER = 'the ota-bench CLI';
-
-/** Opens the board's port for the verdict; exit 3 when it cannot be opened. */
-export async function openSerial(ws: Workspace, flags: Flags): Promise<SerialSession> {
-  const { port, options } = readSerial(ws, flags);
-  if (!port) throw new UsageError(`No serial port: the verdict needs the board's boot banner. Set otaBench.serial.port in ${ws.file} or pass --port PATH.`);
-  const session = new SerialSession(nodeSerialDriver, { ...options, autoReconnect: true });
-  if (!(await session.open(port))) {
-    const why = session.status.message ?? 'it could not be opened';
-    await session.close();
-    throw new InfrastructureError(`The board's serial port ${port} (${flags.port ? '--port' : 'otaBench.serial.port'}) is unreachable: ${why}`);
-  }
-  return session;
-}
 
 /** The exit code of a finished run: why it stopped, told apart by the last cloud error. */
 export function exitCodeOf(r: ReleaseRecord, trace?: ErrorTrace): ExitCode {
@@ -85,7 +71,7 @@ export async function runRelease(mode: 'release' | 'verify', flags: Flags, out: 
   const { ws, profile, config } = prepare(flags, last?.config.profile);
   const settings = readReleaseSettings(ws);
   const build = mode === 'release' ? buildRunnerFor(settings.build, ws.root) : undefined;
-  const serial = await openSerial(ws, flags);
+  const ports = await openPorts(ws, flags, profile);
   let unlock = () => {};
   try {
     let provider: CloudProvider;
@@ -108,7 +94,8 @@ export async function runRelease(mode: 'release' | 'verify', flags: Flags, out: 
       provider: p,
       store,
       build,
-      serial: serialWatcher({ onLines: (l) => serial.onLines(l), lines: () => serial.buffer.toArray(), send: (t) => serial.send(t), onStatus: (l) => serial.onStatus(l) }),
+      serial: ports.serial,
+      ...(ports.boards ? { boards: ports.boards } : {}),
       onEvent: (e) => {
         if (e.type === 'step' && e.status === 'started') trace.clear();
         if (e.type === 'rollout') snapshots.push(rolloutView(e.rollout));
@@ -130,13 +117,13 @@ export async function runRelease(mode: 'release' | 'verify', flags: Flags, out: 
       out.say(`Quick Release of ${config.packageName} to profile "${profile.name}" (${profile.kind}), bench device ${config.target}`);
       record = await startRelease(config, deps, signal);
     }
-    const lines = serial.buffer.toArray().map((l): SerialLine => ({ t: l.t, text: l.text, dir: l.dir }));
+    const lines = ports.lines();
     const code = exitCodeOf(record, trace);
     await finish(record, { flags, out, provider: p, lines, rows, snapshots, code, profile });
     return code;
   } finally {
     unlock();
-    await serial.close().catch(() => undefined);
+    await ports.close().catch(() => undefined);
   }
 }
 
@@ -161,7 +148,7 @@ interface FinishInput {
   flags: Flags;
   out: Output;
   provider: CloudProvider;
-  lines: SerialLine[];
+  lines: ReturnType<Ports['lines']>;
   rows: TimelineEntry[];
   snapshots: RolloutView[];
   code: ExitCode;
@@ -171,7 +158,10 @@ interface FinishInput {
 /** Prints the outcome, what was left on the cloud, and writes the bundle and the JUnit report. */
 async function finish(r: ReleaseRecord, f: FinishInput): Promise<void> {
   const { out, flags } = f;
-  const board = f.lines.filter((l) => (l.dir === undefined || l.dir === 'rx') && l.t >= r.createdAt);
+  // The boards' lines of this run; with several boards each line says whose it is.
+  const ofRun = (ls: SerialLine[]) => ls.filter((l) => (l.dir === undefined || l.dir === 'rx') && l.t >= r.createdAt);
+  const perBoard = f.lines.map((b) => ({ ...b, lines: ofRun(b.lines) }));
+  const board = perBoard.length === 1 ? perBoard[0].lines : perBoard.flatMap((b) => b.lines.map((l) => ({ ...l, text: `[${b.board}] ${l.text}` }))).sort((a, b) => a.t - b.t);
   if (r.status === 'passed') out.say(`PASSED: ${r.verdict?.reasons.join(' ') ?? r.steps.at(-1)?.summary ?? ''}`);
   else if (r.status === 'canceled') out.say(`Interrupted. Left on the cloud: ${r.note ?? 'nothing'}\nResume with: ota-bench release --resume`);
   else {
@@ -193,7 +183,8 @@ async function finish(r: ReleaseRecord, f: FinishInput): Promise<void> {
     const file = resolve(flags.junit);
     mkdirSync(dirname(file), { recursive: true });
     const error = f.code === EXIT.interrupted ? 'interrupted' : f.code === EXIT.infrastructure ? 'infrastructure' : undefined;
-    writeFileSync(file, junitXml({ record: r, serial: board, error }));
+    const boards = perBoard.length > 1 ? Object.fromEntries(perBoard.map((b) => [b.target!, b.lines])) : undefined;
+    writeFileSync(file, junitXml({ record: r, serial: board, error, ...(boards ? { boards } : {}) }));
     out.say(`JUnit report: ${file}`);
     out.event({ type: 'junit', file });
   }

@@ -6,11 +6,14 @@
 // secret in any output.
 import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
+import { generateKeyPairSync } from 'crypto';
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { acquireReleaseLock, workspaceRecordPath, type ReleaseRecord } from '../../src/core/release';
 import { builtCli, PROFILE, REPO, runCli, writeCliSettings, WRONG_KEY_PROFILE, type CliResult } from './cliRun';
 import { startReleaseBench, type ReleaseBench } from './releaseBench';
+import { AwsJobsAgent } from '../bench/board/agents/aws';
+import { startBoard } from '../bench/board/board';
 
 /** The `run:` block and `env:` of the workflow step named `name` (the file's own indentation). */
 export function workflowStep(file: string, name: string): { run: string; env: Record<string, string> } {
@@ -180,6 +183,46 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
     assert.match(r.stderr, new RegExp(`Job ${job} COMPLETED: every execution succeeded`));
     const none = await run(['watch', 'no-such-job', '--profile', PROFILE]);
     assert.equal(none.code, 2, none.stderr);
+  });
+
+  it('two bench boards (otaBench.bench.boards): one testcase each; a board that rejects the image fails only its own', async () => {
+    // Board B trusts another key: it rejects the signature while board A installs the image.
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    b.aws.seed.thing('bench-board-02');
+    const agent = new AwsJobsAgent({ mqttUrl: b.aws.mqttUrl, thingName: 'bench-board-02', statusEvery: 128, downloadTimeoutMs: 3000 });
+    const board2 = await startBoard({ link: join(b.dir, 'ttyBENCH2'), version: '1.0.0', logPeriodMs: 0, trustedKeyPem: other, agents: [agent] });
+    try {
+      const p = b.aws.profile('bench');
+      const settings = join(b.dir, 'two-boards.json');
+      writeFileSync(
+        settings,
+        JSON.stringify({
+          'otaBench.profiles': [{ kind: 'aws', name: PROFILE, region: p.region, endpoint: p.endpoint, bucket: p.bucket, roleArn: p.roleArn, thingName: 'bench-board-01,bench-board-02', signing: { mode: 'local-key', keyFile: 'keys/demo-signing-key.pem' } }],
+          'otaBench.release.build': { command: 'node scripts/build.mjs' },
+          'otaBench.release.packageName': 'bench-demo-firmware',
+          'otaBench.bench.boards': [
+            { name: 'A', port: b.board.link, devices: { aws: 'bench-board-01' } },
+            { name: 'B', port: board2.link, devices: { aws: 'bench-board-02' } },
+          ],
+        }),
+      );
+      b.setVersion('2.2.0');
+      const junit = join(b.dir, 'two-boards.xml');
+      const r = await run(['release', '--config', settings, '--junit', junit]);
+      assert.equal(r.code, 1, r.stderr);
+      const cases = junitCases(readFileSync(junit, 'utf8'));
+      assert.deepEqual(cases.map((c) => c.name), ['bench-demo-firmware 2.2.0 on bench-board-01', 'bench-demo-firmware 2.2.0 on bench-board-02']);
+      assert.equal(cases[0].failure, undefined, 'board A passed');
+      assert.match(cases[0].systemOut, /firmware version 2\.2\.0/);
+      assert.ok(!/signature check failed/.test(cases[0].systemOut), 'only board A\u2019s own lines');
+      assert.match(cases[1].failure!, /signature check failed/);
+      assert.match(cases[1].systemOut, /signature check failed/);
+      assert.equal(b.board.version, '2.2.0');
+      assert.equal(board2.version, '1.0.0');
+      seen.push(readFileSync(junit, 'utf8'));
+    } finally {
+      await board2.stop();
+    }
   });
 
   it('monitor prints the board\u2019s lines with timestamps and filters them (text, level, tag); profiles lists capabilities and secret variables', async () => {

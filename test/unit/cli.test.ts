@@ -12,6 +12,7 @@ import { secretEnvName } from '../../src/cli/clouds';
 import { exitCodeOf } from '../../src/cli/release';
 import { junitXml } from '../../src/cli/junit';
 import { buildRunnerFor } from '../../src/cli/build';
+import { openPorts } from '../../src/cli/ports';
 import { chooseProfile, readReleaseSettings, readSerial, readWorkspace } from '../../src/cli/settings';
 import { parseJsonc } from '../../src/core/jsonc';
 import { acquireReleaseLock, FileReleaseStore, newRecord, workspaceRecordPath, type ReleaseConfig, type ReleaseRecord } from '../../src/core/release';
@@ -164,6 +165,44 @@ describe('ota-bench CLI', () => {
       assert.match(ok, /failures="0" errors="0"/);
       assert.ok(!ok.includes('<failure'));
       assert.match(junitXml({ record: { ...finished('failed'), status: 'canceled', note: 'Cancelled during "Watch job".' }, serial: [], error: 'interrupted' }), /<error message="Interrupted: Cancelled during &quot;Watch job&quot;\." type="interrupted"\/>/);
+    });
+  });
+
+  describe('several bench boards (otaBench.bench.boards)', () => {
+    it('JUnit: one testcase per board, each with its own verdict reason and its own serial lines', () => {
+      const r = finished('failed');
+      r.config = { ...r.config, target: 'board-a,board-b' };
+      r.rollout = { ...r.rollout!, counts: { succeeded: 2 }, executions: ['board-a', 'board-b'].map((target) => ({ target, status: 'succeeded' as const, rawStatus: 'SUCCEEDED' })) };
+      r.verdict = {
+        result: 'failed',
+        reasons: ['A (board-a): PASSED: …', 'B (board-b): FAILED: …'],
+        serialLines: [],
+        boards: [
+          { board: 'A', target: 'board-a', result: 'passed', reasons: ['board-a succeeded and printed 1.2.3.'] },
+          { board: 'B', target: 'board-b', result: 'failed', reasons: ['board-b crashed after the update: Guru Meditation Error.'] },
+        ],
+      };
+      const xml = junitXml({ record: r, serial: [], boards: { 'board-a': [{ t: 1_000_200, text: 'A: firmware version 1.2.3' }], 'board-b': [{ t: 1_000_300, text: 'B: Guru Meditation Error' }] } });
+      assert.match(xml, /tests="2" failures="1" errors="0"/);
+      const cases = xml.split('<testcase').slice(1);
+      assert.match(cases[0], /name="fw 1\.2\.3 on board-a".*<system-out>[^<]*A: firmware version 1\.2\.3/s);
+      assert.ok(!cases[0].includes('<failure') && !cases[0].includes('B: Guru'));
+      assert.match(cases[1], /<failure message="board-b crashed after the update: Guru Meditation Error\."/);
+      assert.match(cases[1], /<system-out>[^<]*B: Guru Meditation Error/);
+    });
+
+    it('a board list with a mistake, or no board for the profile, is exit 2 naming the setting', async () => {
+      const dir = tmp();
+      mkdirSync(join(dir, '.vscode'));
+      const profile = { kind: 'aws', name: 'A', region: 'us-east-1', thingName: 'bench-1' } as const;
+      const write = (boards: unknown) => writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'otaBench.profiles': [profile], 'otaBench.bench.boards': boards }));
+      write([{ name: 'A', port: '/dev/x' }, { name: 'A', port: '/dev/y' }]);
+      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), { json: false, resume: false, regex: false, help: false }, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /otaBench\.bench\.boards\[1\]: the name "A" is used twice/.test(e.message));
+      write([{ name: 'A', port: '/dev/x', devices: { huawei: 'dev-1' } }]);
+      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), { json: false, resume: false, regex: false, help: false }, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /no board has a device for profile "A"/.test(e.message));
+      write([{ name: 'A', port: join(dir, 'ttyNONE'), devices: { aws: 'bench-1' } }]);
+      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), { json: false, resume: false, regex: false, help: false }, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 3 && /1 of 1 bench boards unreachable \("A" .*ttyNONE/.test(e.message));
+      rmSync(dir, { recursive: true, force: true });
     });
   });
 
