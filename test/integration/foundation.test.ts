@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../src/extension';
 import type { BenchNode } from '../../src/vscode/tree/node';
 import type { WebviewMessage } from '../../src/shared/protocol';
-import { DialogScript, ESCAPE } from './support/dialogs';
+import { DialogScript, ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { filesContaining } from './support/files';
 import { screenshot } from './support/screenshot';
@@ -222,6 +222,45 @@ describe('Foundation (real extension host)', function () {
 
     await vscode.commands.executeCommand('workbench.view.extension.otaBench');
     await screenshot('clouds-tree');
+  });
+
+  it('Add Cloud Profile on AWS asks how to sign: a development key pair is made in the workspace, with its warning', async () => {
+    assert.ok(env.workspace, 'the runner opens a workspace folder');
+    const { name, dialogs } = await addProfile([
+      'AWS IoT', 'aws-wizard', 'us-east-1', '', 'bench-board-01', '', '',
+      '$(beaker) Create a development key pair',
+    ]);
+    assert.equal(name, 'aws-wizard');
+    assert.equal(dialogs.remaining, 0);
+    const saved = rawProfiles().find((p) => p.name === 'aws-wizard')!;
+    const signing = saved.signing as { mode: string; keyFile: string };
+    assert.equal(signing.mode, 'local-key');
+    const key = path.join(env.workspace, signing.keyFile);
+    assert.match(fs.readFileSync(key, 'utf8'), /DEVELOPMENT KEY[\s\S]*BEGIN PRIVATE KEY/);
+    assert.ok(fs.existsSync(key.replace(/\.pem$/, '.pub.pem')), 'the public key for the board');
+    assert.ok(dialogs.events.some((e) => e.kind === 'message' && /DEVELOPMENT signing key/.test(e.text)), 'the development-only warning');
+    // The failure path: a user who escapes the signing question saves nothing.
+    const before = JSON.stringify(rawProfiles());
+    const cancelled = await addProfile(['AWS IoT', 'aws-nosign', 'us-east-1', '', '', '', '', ESCAPE]);
+    assert.equal(cancelled.name, undefined);
+    assert.equal(JSON.stringify(rawProfiles()), before);
+    fs.rmSync(path.join(env.workspace, '.ota-bench'), { recursive: true, force: true });
+  });
+
+  it('a command a cloud cannot do is not offered for its profiles: one plain sentence, and nothing is remembered', async () => {
+    await setProfiles([{ kind: 'huawei', name: 'hw-nofleet', region: HUAWEI.region, projectId: HUAWEI.projectId }]);
+    await waitFor('the profile', () => api.profiles.read().profiles.some((p) => p.name === 'hw-nofleet'));
+    const chosen = api.release.store.choice().profile;
+    const { result, dialogs } = await withDialogs(['$(circle-slash) hw-nofleet'], () => vscode.commands.executeCommand('otaBench.releaseToFleet'));
+    assert.equal(result, undefined);
+    const pick = dialogs.events.find((e) => e.kind === 'pick')!;
+    assert.equal(pick.answer, '$(circle-slash) hw-nofleet', 'listed, marked as unavailable');
+    const told = dialogs.events.find((e) => e.kind === 'message');
+    assert.ok(told, 'picking it explains');
+    assert.match(told.text, /Huawei Cloud IoTDA/);
+    assert.doesNotMatch(told.text, /Cannot find module|undefined/);
+    assert.equal(api.release.store.choice().profile, chosen, 'not remembered as the default');
+    await setProfiles(undefined);
   });
 
   it('the Bench Monitor opens, completes the ready handshake and answers a round trip', async () => {

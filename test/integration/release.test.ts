@@ -11,6 +11,7 @@ import type { ReleaseRecord } from '../../src/core/release';
 import type { OtaBenchApi } from '../../src/extension';
 import type { RolloutQueryResult } from '../../src/shared/protocol';
 import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
+import type { BenchNode } from '../../src/vscode/tree/node';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { AwsJobsAgent } from '../bench/board/agents/aws';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
@@ -113,8 +114,20 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     for (const p of copied) fs.rmSync(p, { recursive: true, force: true });
   });
 
+  /** The profile's Packages and Jobs folder nodes, as the Clouds view holds them. */
+  async function folders(): Promise<{ packages: BenchNode; jobs: BenchNode }> {
+    const profileNode = (await api.tree.getChildren()).find((n) => n.id.endsWith(PROFILE)) ?? (await api.tree.getChildren())[0];
+    const kids = await api.tree.getChildren(profileNode);
+    return { packages: kids.find((n) => n.id.endsWith('/packages'))!, jobs: kids.find((n) => n.id.endsWith('/jobs'))! };
+  }
+  const ids = async (n: BenchNode) => (await api.tree.getChildren(n)).map((c) => c.id);
+
   it('Quick Release through its two QuickPicks → PASSED; the pane shows the steps, the job, the verdict and the timeline', async () => {
     setVersion('1.6.0');
+    // The folders were open and empty before the release…
+    const open = await folders();
+    assert.deepEqual((await ids(open.packages)).map((i) => i.replace(/.*\//, '')), ['#empty'], 'no packages yet');
+    assert.deepEqual((await ids(open.jobs)).map((i) => i.replace(/.*\//, '')), ['#empty'], 'no jobs yet');
     const { result: r, dialogs } = await withDialogs([PROFILE, '$(tag) 1.6.0'], () => vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.quickRelease'));
     assert.ok(r, 'the command returned the release');
     assert.equal(r.status, 'passed', `${r.note}\n${JSON.stringify(r.steps, null, 1)}`);
@@ -141,6 +154,10 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     assert.ok(q.buttons.some((b) => /Save Verify Bundle/.test(b.label) && !b.disabled));
     await screenshot('release-passed-monitor', 1200);
 
+    // …and show what the release created without a manual refresh (the same folder nodes, reloaded).
+    await waitFor('the new package in the open Packages folder', async () => (await ids(open.packages)).some((i) => i.endsWith('/package/bench-demo-firmware')));
+    await waitFor('the verify job in the open Jobs folder', async () => (await ids(open.jobs)).some((i) => i.endsWith(r.job!.id)));
+
     // The Clouds view shows the verify job the release started.
     const profileNode = (await api.tree.getChildren()).find((n) => n.id.endsWith(PROFILE)) ?? (await api.tree.getChildren())[0];
     const jobs = (await api.tree.getChildren(profileNode)).find((n) => n.id.endsWith('/jobs'));
@@ -148,6 +165,16 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     const jobNode = await waitFor('the verify job in the tree', async () => (await api.tree.getChildren(jobs)).find((n) => n.id.endsWith(r.job!.id)));
     await revealWhenShown(api.view, jobNode, { select: true, focus: false, expand: true });
     await screenshot('release-passed-tree', 1200);
+  });
+
+  it('the view-title Refresh reloads every open folder (a job made elsewhere appears)', async () => {
+    const open = await folders();
+    const before = await ids(open.jobs);
+    emu.seed.fleetJob('made-in-the-console', ['fleet-eu-1']);
+    assert.deepEqual(await ids(open.jobs), before, 'a loaded list is not refetched behind the user\'s back');
+    await vscode.commands.executeCommand('otaBench.refresh'); // the title button passes no node
+    const now = await folders();
+    await waitFor('the console\'s job after Refresh', async () => (await ids(now.jobs)).some((i) => i.endsWith('/job/made-in-the-console')));
   });
 
   it('Release to Fleet… after a pass: each input is checked as typed (AWS ranges), the fleet job gets the verified document and rollout', async () => {
