@@ -23,8 +23,8 @@ export interface BuiltReleaseBench {
   deps(extra?: Partial<ReleaseDeps>): ReleaseDeps;
   /** Sets a fresh version (each release registers its own package version). */
   nextVersion(): string;
-  /** Resumes (as Resume Last Release does: from the stored record) until passed or MAX_RESUMES. */
-  resumeToEnd(first: ReleaseRecord, extra?: Partial<ReleaseDeps>): Promise<{ record: ReleaseRecord; trail: string[] }>;
+  /** Resumes (as Resume Last Release does: from the stored record) until passed or `max` (MAX_RESUMES) times. */
+  resumeToEnd(first: ReleaseRecord, extra?: Partial<ReleaseDeps>, max?: number): Promise<{ record: ReleaseRecord; trail: string[] }>;
   /** Object versions of the version's image, package versions named so, verify jobs for it, open multipart uploads. */
   cloudCounts(version: string, r: ReleaseRecord): { objectVersions: number; packageVersions: number; verifyJobs: number; openUploads: number };
   /** PASSED, and exactly one object version, one package version, one verify job, no upload left open. */
@@ -59,10 +59,10 @@ export async function startBuiltReleaseBench(versionMajor: number, bench: BenchO
       b.setVersion(v);
       return v;
     },
-    async resumeToEnd(first, extra = {}) {
+    async resumeToEnd(first, extra = {}, max = MAX_RESUMES) {
       let r = first;
       const trail = [line(r)];
-      for (let i = 0; i < MAX_RESUMES && r.status !== 'passed'; i++) {
+      for (let i = 0; i < max && r.status !== 'passed'; i++) {
         r = await resumeRelease((await b.store.load())!, deps(extra));
         trail.push(line(r));
       }
