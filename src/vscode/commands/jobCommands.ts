@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { descriptorOf, missingCapability } from '../../core/clouds/registry';
 import { errorText, oneLine, showCloudError } from '../clouds/errors';
 import { CloudDocuments, documentUri, openCloudDocument } from '../documents/cloudDocuments';
 import { log } from '../log';
@@ -17,8 +18,9 @@ const FORCE_JOB = 'Force (also cancel in-progress executions)';
 const CANCEL_JOB = 'Cancel Job';
 const CANCEL_EXEC = 'Cancel Execution';
 const FORCE_EXEC = 'Force Cancel Execution';
+const RETRY_JOB = 'Retry';
 
-/** Job commands: open its document, cancel it, cancel / open one execution. */
+/** Job commands: open its document, cancel or retry it, cancel / open one execution. */
 export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vscode.Disposable[] {
   const openJobDocument = async (node?: JobNode | OtaUpdateNode): Promise<vscode.TextEditor | undefined> => {
     if (!(node instanceof JobNode || node instanceof OtaUpdateNode)) return wrongNode('a job');
@@ -57,6 +59,28 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
       return true;
     } catch (err) {
       void showCloudError(`Could not cancel job ${job.id}`, err, { kind: node.ctx.profile.kind, retry: () => cancelJob(node, { confirm: false, force }) });
+      return false;
+    }
+  };
+
+  /** Runs a job's failed (and stopped) devices again ('retry-job': Huawei RetryBatchTask). */
+  const retryJob = async (node?: JobNode, opts: ConfirmOptions = {}): Promise<boolean> => {
+    if (!(node instanceof JobNode)) return wrongNode('a job') ?? false;
+    const job = node.item;
+    const nouns = descriptorOf(node.ctx.profile).nouns;
+    if (opts.confirm !== false) {
+      const pick = await vscode.window.showWarningMessage(`Retry the failed ${nouns.devices} of ${nouns.job} "${job.id}"?`, { modal: true, detail: `Failed and stopped ${nouns.devices} get the update again.` }, RETRY_JOB);
+      if (pick !== RETRY_JOB) return false;
+    }
+    try {
+      const retry = node.ctx.provider.retryJob?.bind(node.ctx.provider);
+      if (!retry) throw new Error(missingCapability(node.ctx.profile, 'retry-job', `retry of a ${nouns.job}`) ?? 'This cloud cannot retry a job.');
+      await retry(job.id);
+      log().info(`Retried ${nouns.job} ${job.id} on "${node.ctx.profile.name}"`);
+      tree.refresh(node);
+      return true;
+    } catch (err) {
+      void showCloudError(`Could not retry ${nouns.job} ${job.id}`, err, { kind: node.ctx.profile.kind, retry: () => retryJob(node, { confirm: false }) });
       return false;
     }
   };
@@ -103,6 +127,7 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
   return [
     vscode.commands.registerCommand('otaBench.openJobDocument', openJobDocument),
     vscode.commands.registerCommand('otaBench.cancelJob', cancelJob),
+    vscode.commands.registerCommand('otaBench.retryJob', retryJob),
     vscode.commands.registerCommand('otaBench.cancelExecution', cancelExecution),
     vscode.commands.registerCommand('otaBench.openExecutionDetails', openExecutionDetails),
     vscode.commands.registerCommand('otaBench.refreshDocument', async (uri?: vscode.Uri) => {
