@@ -203,12 +203,14 @@ export interface MonitorQueryResult {
   hasActiveElements: boolean;
   state: MonitorViewState;
   sendValue: string;
+  /** The message under the send box (bad hex, or why a line was not sent). */
+  sendError?: string;
   /** The page's status text (behind by…, dropped, selection), as shown. */
   status: string;
   /** document.activeElement's id, for keyboard tests. */
   focused: string;
   /** Per rendered row (as visibleRows): its parsed level, whether the gutter marks a crash, and the text's computed colour. */
-  rowMarks?: { level: string; crash: boolean; color: string }[];
+  rowMarks?: { level: string; crash: boolean; color: string; recordStart?: boolean }[];
   /** The version text in the page's header, as shown. */
   headerVersion?: string;
   /** The board tabs as shown (none with a single board), which is selected, and the state its dot shows. */

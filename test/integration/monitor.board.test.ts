@@ -125,15 +125,25 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
     assert.equal(r.filterCount, r.totalLines);
   });
 
-  it('hex view shows the bytes the board sent (CR LF included)', async () => {
-    await queryPage(monitor, { kind: 'click', control: 'hex' });
-    await waitFor('the host to know the page shows hex', () => monitor.viewState.hex === true);
-    await typeAndSend('version');
-    const r = await untilPage(monitor, 'the version answer in hex', (q) =>
-      q.visibleRows.some((row) => /76 65 72 73 69 6f 6e 3a {2}20 31 2e 34 2e 32 0d 0a {2}version: 1\.4\.2\.\.$/.test(row)));
-    assert.ok(r.rowCount > r.filterCount, 'long lines take several hex rows');
-    await screenshot('monitor-board-hex', 600);
-    await queryPage(monitor, { kind: 'click', control: 'hex' });
+  it('hex view shows the bytes the board sent, CR LF on every record (also those received before), a rule between records', async () => {
+    board.setRate(0);
+    try {
+      await typeAndSend('version'); // answered before the hex view is on
+      await untilPage(monitor, 'the version answer', (q) => q.visibleRows.some((row) => row.endsWith('version: 1.4.2')));
+      await queryPage(monitor, { kind: 'input', field: 'include', value: 'version: 1.4.2' });
+      await queryPage(monitor, { kind: 'click', control: 'hex' });
+      await waitFor('the host to know the page shows hex', () => monitor.viewState.hex === true);
+      await typeAndSend('version');
+      const answer = /76 65 72 73 69 6f 6e 3a {2}20 31 2e 34 2e 32 0d 0a {2}version: 1\.4\.2\.\. {2}CR LF$/;
+      const r = await untilPage(monitor, 'both answers in hex, each with its CR LF', (q) => q.visibleRows.filter((row) => answer.test(row)).length >= 2);
+      const starts = r.visibleRows.map((row, i) => (answer.test(row) ? r.rowMarks![i].recordStart : undefined)).filter((x) => x !== undefined);
+      assert.ok(starts.length >= 2 && starts.every(Boolean), 'each record starts with a rule');
+      await screenshot('monitor-board-hex', 600);
+    } finally {
+      await queryPage(monitor, { kind: 'click', control: 'hex' });
+      await queryPage(monitor, { kind: 'input', field: 'include', value: '' });
+      board.setRate(250);
+    }
   });
 
   it('follows the workbench theme: dark and high contrast', async () => {

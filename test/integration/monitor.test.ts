@@ -149,6 +149,19 @@ describe('Bench Monitor log pane (real workbench)', function () {
     await queryPage(monitor, { kind: 'click', control: 'sendHex' });
   });
 
+  it('a line the host could not send comes back into the send box with the reason; text typed since is kept', async () => {
+    await queryPage(monitor, { kind: 'input', field: 'send', value: '' });
+    monitor.post({ type: 'sendFailed', text: 'reboot', reason: 'the port is reconnecting (/dev/ttyUSB0 went away)' });
+    let r = await untilPage(monitor, 'the text back', (q) => q.sendValue === 'reboot');
+    assert.equal(r.sendError, 'Not sent: the port is reconnecting (/dev/ttyUSB0 went away)');
+    r = await queryPage(monitor, { kind: 'input', field: 'send', value: 'version' });
+    assert.equal(r.sendError, '', 'typing clears the note');
+    monitor.post({ type: 'sendFailed', text: 'reboot', reason: 'write timed out' });
+    r = await untilPage(monitor, 'the reason', (q) => q.sendError === 'Not sent: write timed out');
+    assert.equal(r.sendValue, 'version', 'what was typed since is not overwritten');
+    await queryPage(monitor, { kind: 'input', field: 'send', value: '' });
+  });
+
   it('view toggles persist to the host (timestamps, hex view, send line ending)', async () => {
     monitor.post({ type: 'clear' });
     monitor.post({ type: 'log', lines: [rx('0123456789abcdefXYZ')] });

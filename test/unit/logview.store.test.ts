@@ -4,6 +4,7 @@ import { IngestQueue } from '../../src/shared/logview/ingest';
 import { lineSpans, LineStore } from '../../src/shared/logview/lineStore';
 import { LogModel } from '../../src/shared/logview/logModel';
 import { ViewIndex } from '../../src/shared/logview/viewIndex';
+import { lineEnding } from '../../src/shared/logview/hex';
 
 let seq = 0;
 const line = (text: string, extra: Partial<LogLine> = {}): LogLine => ({ seq: seq++, t: Date.UTC(2025, 0, 1, 12, 0, 0, seq), text, dir: 'rx', ...extra });
@@ -191,5 +192,16 @@ describe('logview: ingest yields to input', () => {
     const n = q.drain(() => undefined, 1e9, () => 0, 100, () => ++checks >= 2);
     assert.equal(n, 200, 'two chunks, then input was pending');
     assert.equal(q.backlog.lines, 800);
+  });
+});
+
+describe('logview: hex record endings', () => {
+  it('names the line ending a record ends with, and none for a partial record', () => {
+    const b = (s: string) => new TextEncoder().encode(s);
+    assert.equal(lineEnding(b('ok\r\n')), 'CR LF');
+    assert.equal(lineEnding(b('ok\n')), 'LF');
+    assert.equal(lineEnding(b('ok\r')), 'CR');
+    assert.equal(lineEnding(b('partial')), '');
+    assert.equal(lineEnding(new Uint8Array(0)), '');
   });
 });

@@ -328,6 +328,9 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
     case 'port':
       header.setPort(m.port);
       break;
+    case 'sendFailed':
+      sendBox.failed(m.text, m.reason);
+      break;
     case 'boards':
       header.setBoards(m.boards, m.board);
       break;

@@ -3,7 +3,7 @@
 // parsed from strings, no <style> tags).
 import { styleToCss } from '../../src/shared/logview/ansi';
 import { formatTime } from '../../src/shared/logview/format';
-import { hexRow } from '../../src/shared/logview/hex';
+import { hexRow, hexRowCount, lineEnding } from '../../src/shared/logview/hex';
 import { lineSpans } from '../../src/shared/logview/lineStore';
 import type { LogModel } from '../../src/shared/logview/logModel';
 import { segmentLine } from '../../src/shared/logview/segments';
@@ -41,8 +41,15 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
     row.append(dir);
   }
   if (opts.hex) {
-    const h = hexRow(model.bytesOf(ref.line), ref.sub);
+    const bytes = model.bytesOf(ref.line);
+    const h = hexRow(bytes, ref.sub);
+    if (ref.sub === 0) row.classList.add('rec-start');
     row.append(el('span', 'hex-off', `${h.offset}  `), el('span', 'hex-bytes', `${h.hex}  `), el('span', 'hex-ascii', h.ascii));
+    // The record's line ending, said in words on its last row (the dots in the ASCII column hide it).
+    if (ref.sub === hexRowCount(bytes.length) - 1) {
+      const eol = lineEnding(bytes);
+      if (eol) row.append(el('span', 'hex-eol', `  ${eol}`));
+    }
     return;
   }
   const text = el('span', 'text');

@@ -112,6 +112,15 @@ export function buildSendBox(state: MonitorViewState, ev: SendEvents) {
     input,
     eol,
     hex,
+    /**
+     * The host could not send `text`: put it back (unless something else was typed since) and say why,
+     * so nothing typed is lost to a port that is reconnecting.
+     */
+    failed(text: string, reason: string) {
+      if (input.value === '') input.value = text;
+      error.textContent = `Not sent: ${reason}`;
+      element.classList.add('invalid');
+    },
     /** The send box's part of the persisted state. */
     stateOf(): Pick<MonitorViewState, 'sendEol' | 'sendHex' | 'sendHistory'> {
       return { sendEol: eol.value as SendEol, sendHex: isHex(), sendHistory: [...history.items] };

@@ -143,12 +143,13 @@ export function snapshot(ctx: QueryContext): MonitorQueryResult {
     hasActiveElements: ctx.view.hasActiveElements() || document.querySelector('#app img, #app script, #app iframe') !== null,
     state: JSON.parse(JSON.stringify(ctx.state)) as MonitorViewState,
     sendValue: ctx.sendBox.input.value,
+    sendError: document.getElementById('sendError')?.textContent ?? '',
     status: ctx.status.text(),
     focused: active?.id ?? '',
     rowMarks: ctx.view.renderedRowElements().map((row) => {
       const lvl = [...row.classList].find((c) => c.startsWith('lvl-'));
       const text = row.querySelector('.text');
-      return { level: lvl ? lvl.slice(4) : '', crash: row.classList.contains('crash'), color: text ? getComputedStyle(text).color : '' };
+      return { level: lvl ? lvl.slice(4) : '', crash: row.classList.contains('crash'), color: text ? getComputedStyle(text).color : '', recordStart: row.classList.contains('rec-start') };
     }),
     plot: ctx.plot.query(),
     headerVersion: ctx.header.element.querySelector('.version')?.textContent ?? '',

@@ -100,3 +100,12 @@ export function hexDump(bytes: Uint8Array): string[] {
   }
   return rows;
 }
+
+/** The line ending a record's bytes end with, as shown next to the dump ("CR LF"), or ''. */
+export function lineEnding(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n >= 2 && bytes[n - 2] === 0x0d && bytes[n - 1] === 0x0a) return 'CR LF';
+  if (n >= 1 && bytes[n - 1] === 0x0a) return 'LF';
+  if (n >= 1 && bytes[n - 1] === 0x0d) return 'CR';
+  return '';
+}

@@ -152,10 +152,15 @@ export class MonitorPanel implements vscode.Disposable {
       case 'ping':
         void this.panel.webview.postMessage({ type: 'pong', id: m.id } satisfies HostMessage);
         break;
-      case 'state':
+      case 'state': {
+        const hexOn = m.state.hex && !this.viewState.hex;
         this.viewState = m.state;
         this.rememberLevels(m.state.levels);
+        // Lines the page got before carry no raw bytes: send them again with their bytes (line
+        // endings included), so every record of the hex view shows what was on the wire.
+        if (hexOn) this.sendInit();
         break;
+      }
       case 'copy':
         void this.copy(m.id, m.text);
         break;
