@@ -7,7 +7,7 @@
 import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import { generateKeyPairSync } from 'crypto';
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { acquireReleaseLock, workspaceRecordPath, type ReleaseRecord } from '../../src/core/release';
 import { builtCli, PROFILE, REPO, runCli, writeCliSettings, WRONG_KEY_PROFILE, type CliResult } from './cliRun';
@@ -176,8 +176,9 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
     assert.match(missing.stderr, /bench-demo-firmware 9\.9\.9 is not on the cloud/);
   });
 
+  let passedJob = '';
   it('watch <job> follows a finished job to exit 0; an unknown job → exit 2', async () => {
-    const job = record().job!.id;
+    const job = (passedJob = record().job!.id);
     const r = await run(['watch', job, '--profile', PROFILE]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`Job ${job} COMPLETED: every execution succeeded`));
@@ -277,7 +278,7 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
       { what: 'a job timeout out of range', args: () => ['release', '--config', settingsWith((s) => (s['otaBench.release.jobTimeoutMinutes'] = 0))], code: 2, message: /otaBench\.release\.jobTimeoutMinutes must be a whole number of minutes from 1 to 1440/ },
       { what: 'a bad baud rate setting', args: () => ['release', '--config', settingsWith((s) => (s['otaBench.serial.baudRate'] = 'fast'))], code: 2, message: /otaBench\.serial\.baudRate in .*"fast" is not valid/ },
       { what: 'a bad --baud', args: () => ['release', '--profile', PROFILE, '--baud', '12x'], code: 2, message: /--baud: "12x" is not valid/ },
-      { what: 'no serial port', args: () => ['release', '--config', settingsWith((s) => delete s['otaBench.serial.port'])], code: 2, message: /Set otaBench\.serial\.port in .* or pass --port/ },
+      { what: 'no serial port', args: () => ['release', '--config', settingsWith((s) => delete s['otaBench.serial.port'])], code: 2, message: /Set otaBench\.serial\.port \(or otaBench\.bench\.boards\) in .* or pass --port/ },
       { what: 'an unknown --profile', args: () => ['release', '--profile', 'nope'], code: 2, message: /--profile "nope": otaBench\.profiles has no such profile/ },
       { what: 'several profiles and no --profile', args: () => ['release'], code: 2, message: /holds 3 profiles .*choose one with --profile/ },
       { what: 'a secret as an argument', args: () => ['release', '--secret-key', 'x'], code: 2, message: /secrets are never taken from arguments/ },
@@ -305,13 +306,21 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
     });
   });
 
-  it('npm pack ships the CLI: dist/cli.js (bin) and the cloud bundles it loads, nothing else of dist/', () => {
-    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { files: { path: string }[] }[];
+  it('the npm tarball (npm pack) holds dist/cli.js and the cloud bundles, and runs from its own layout', async () => {
+    const dest = join(b.dir, 'pack');
+    mkdirSync(dest);
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string; files: { path: string }[] }[];
     const files = pack.files.map((f) => f.path);
-    assert.ok(files.includes('dist/cli.js'), files.join(', '));
-    assert.ok(files.includes('dist/clouds/aws.js'), files.join(', '));
-    assert.deepEqual(files.filter((f) => f.startsWith('dist/') && f !== 'dist/cli.js' && !/^dist\/clouds\/[^/]+\.js$/.test(f)), []);
-    assert.equal(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).bin['ota-bench'], 'dist/cli.js');
+    assert.ok(files.includes('dist/cli.js') && files.includes('dist/clouds/aws.js'), files.join(', '));
+    assert.deepEqual(files.filter((f) => f.startsWith('dist/') && f !== 'dist/cli.js' && !/^dist\/clouds\/[^/]+\.js$/.test(f)), [], 'nothing else of dist/');
+    // Unpacked as npm installs it (its dependencies beside it), the CLI loads the AWS bundle by a path relative to itself.
+    execFileSync('tar', ['-xzf', join(dest, pack.filename), '-C', dest]);
+    symlinkSync(join(REPO, 'node_modules'), join(dest, 'package', 'node_modules'));
+    const job = passedJob;
+    const r = await runCli([], { cwd: b.root, env, shell: `node ${join(dest, 'package', 'dist', 'cli.js')} watch ${job} --profile "${PROFILE}"` }).done;
+    seen.push(r.stdout, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`Job ${job} COMPLETED`));
   });
 
   it('no secret in any output: stdout, stderr, JUnit, bundle (the AWS secret key, the Huawei keys from the environment)', () => {

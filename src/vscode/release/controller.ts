@@ -70,10 +70,14 @@ export class ReleaseController implements vscode.Disposable {
 
   /** Loads the workspace's last release (at activation) so the pane and Resume know it. */
   async restore(): Promise<void> {
-    if (this.current) return;
-    this.current = await this.store.load();
+    if (this.running) return;
+    const stored = await this.store.load();
+    // The record file is shared with the `ota-bench` CLI: a newer record there (a release it ran
+    // or stopped since) replaces the one this window remembers.
+    if (!stored || (this.current && stored.updatedAt <= this.current.updatedAt)) return;
+    this.current = stored;
     if (this.current) {
-      // A window closed mid-run leaves "running": it is resumable like a cancel.
+      // A window (or a CLI run) that ended mid-run leaves "running": it is resumable like a cancel.
       if (this.current.status === 'running') {
         this.current.status = 'canceled';
         this.current.resumeAt ??= resumePoint(this.current);
