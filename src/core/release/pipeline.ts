@@ -153,6 +153,8 @@ async function runFrom(record: ReleaseRecord, from: number, deps: ReleaseDeps, o
   }
 }
 
+const PENDING_PUBLISH_WAIT_MS = 10_000;
+
 function finish(step: ReleaseRecord['steps'][number], at: number): void {
   step.endedAt = at;
   step.durationMs = at - (step.startedAt ?? at);
@@ -167,6 +169,9 @@ async function stop(ctx: StepContext, i: number, how: 'canceled' | 'failed', err
   step.status = how;
   record.status = how;
   record.resumeAt = how === 'failed' ? ((error as { resumeAt?: StepId })?.resumeAt ?? def.id) : def.id;
+  // A publish still settling (an upload whose bytes were all sent) may yet report where the image
+  // is, for the resume to register instead of uploading again: wait for it, briefly.
+  if (ctx.pendingPublish) await Promise.race([ctx.pendingPublish, new Promise((r) => setTimeout(r, PENDING_PUBLISH_WAIT_MS).unref())]);
   const left = def.halfDone(ctx);
   if (how === 'canceled') {
     step.reason = `Cancelled during "${title}".`;

@@ -140,6 +140,8 @@ function publishRequest(ctx: StepContext): PublishRequest {
     ...(config.description ? { description: config.description } : {}),
     ...(config.attributes ? { attributes: config.attributes } : {}),
     options: cloudOptions(config, record),
+    // An upload an interrupted run reported but never registered: the provider may reuse it.
+    ...(record.upload?.location ? { uploaded: { ...record.upload.location } } : {}),
   };
 }
 
@@ -156,7 +158,9 @@ function publishRecord(r: PublishResult): PublishRecord {
 }
 
 function progressOf(ctx: StepContext, step: StepId) {
-  return (p: { done?: number; total?: number; message?: string }) =>
+  return ({ location, ...p }: { done?: number; total?: number; message?: string; location?: Record<string, string> }) => {
+    // Kept in the record (not the event): a resume hands it back to the provider.
+    if (location && ctx.record.upload) ctx.record.upload.location = { ...location };
     ctx.emit({
       type: 'progress',
       at: ctx.now(),
@@ -164,6 +168,7 @@ function progressOf(ctx: StepContext, step: StepId) {
       ...p,
       ...(p.done !== undefined && p.total ? { percent: Math.min(100, Math.round((p.done / p.total) * 100)) } : {}),
     });
+  };
 }
 
 const tail = (s: string, n: number) => s.trimEnd().split(/\r?\n/).slice(-n).join(' ⏎ ');
@@ -279,10 +284,11 @@ const upload: StepDef = {
   async run(ctx) {
     const { record } = ctx;
     const total = record.artifact!.size;
-    const up: NonNullable<ReleaseRecord['upload']> = (record.upload = { done: 0, total, complete: false });
+    const kept = record.upload?.location;
+    const up: NonNullable<ReleaseRecord['upload']> = (record.upload = { done: 0, total, complete: false, ...(kept ? { location: kept } : {}) });
     let markUploaded!: () => void;
     const uploaded = new Promise<undefined>((r) => (markUploaded = () => r(undefined)));
-    const report = (p: { done?: number; total?: number; message?: string }) => {
+    const report = (p: { done?: number; total?: number; message?: string; location?: Record<string, string> }) => {
       if (p.done !== undefined) {
         up.done = p.done;
         up.total = p.total ?? up.total;

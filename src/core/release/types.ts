@@ -174,8 +174,11 @@ export interface ReleaseRecord {
   note?: string;
   version?: { value: string; origin: string };
   artifact?: ArtifactRecord;
-  /** Bytes the provider reported sent in the last upload attempt. */
-  upload?: { done: number; total?: number; complete: boolean };
+  /**
+   * Bytes the provider reported sent in the last upload attempt, and where the uploaded image lives
+   * before it is registered (`location`, when the cloud cannot be searched for it: Alibaba OSS).
+   */
+  upload?: { done: number; total?: number; complete: boolean; location?: Record<string, string> };
   publish?: PublishRecord;
   job?: JobRecord;
   /** Verify jobs of earlier attempts that failed their verdict. */

@@ -36,6 +36,8 @@ export interface AliyunEmulator {
   faults: Faults;
   http: EmulatorServer;
   broker: Broker;
+  /** The file an uploaded object is stored in (tests corrupt it to make a wrong sign). */
+  objectFile(key: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -241,6 +243,7 @@ export async function startAliyunEmulator(opts: AliyunEmulatorOptions): Promise<
     faults,
     http,
     broker,
+    objectFile: (key) => objects.get(key),
     async close() {
       clearInterval(ticker);
       await broker.close();

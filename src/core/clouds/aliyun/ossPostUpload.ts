@@ -91,7 +91,9 @@ export async function ossPostUpload(o: OssPostOptions): Promise<OssPostResult> {
       clearTimeout(idle);
       idle = setTimeout(() => finish(fail(`The upload to ${url.host} made no progress for ${Math.round(idleMs / 1000)} s (${sent} of ${size} bytes sent).`, 'Timeout')), idleMs);
     };
-    const onAbort = () => finish(fail(`The upload was cancelled after ${sent} of ${size} bytes.`, 'Aborted'));
+    // Once every byte is sent OSS may already hold the file: wait for its answer (bounded by the idle
+    // timeout) so the caller learns the upload and can register it later instead of uploading twice.
+    const onAbort = () => (sent >= size ? undefined : finish(fail(`The upload was cancelled after ${sent} of ${size} bytes.`, 'Aborted')));
     o.signal?.addEventListener('abort', onAbort, { once: true });
 
     const req = request(
