@@ -27,7 +27,7 @@ export function registerSerialCommands(manager: SerialManager): vscode.Disposabl
     });
 
   const selectPort = async (arg?: PortArg): Promise<boolean> => {
-    const port = typeof arg === 'string' ? { path: arg } : arg ?? (await pickPort(manager.driver, manager.port, manager.existing?.options.baudRate));
+    const port = typeof arg === 'string' ? { path: arg } : arg ?? (await pickPort(manager.driver, manager.port, manager.existing?.options.baudRate, !!manager.existing?.isOpen));
     if (!port) return false;
     const ok = await manager.connect(port);
     if (!ok) {

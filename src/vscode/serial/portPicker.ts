@@ -5,6 +5,7 @@ import { STANDARD_BAUD_RATES, parseBaudRate } from '../../core/serial/options';
 import { identityOf, toPortEntries, type PortEntry } from '../../core/serial/ports';
 import type { SerialDriver } from '../../core/serial/transport';
 import { errorMessage } from '../log';
+import { orderPorts } from './portOrder';
 import type { ChosenPort } from './settings';
 
 interface PortItem extends vscode.QuickPickItem {
@@ -12,15 +13,15 @@ interface PortItem extends vscode.QuickPickItem {
   typed?: boolean;
 }
 
-/** Lists ports; a listing failure (no udev, no permission) still leaves "Enter a path…". */
-export async function listPortItems(driver: SerialDriver, current?: string): Promise<PortItem[]> {
+/** Lists ports, the one open now first and marked; a listing failure (no udev, no permission) still leaves "Enter a path…". */
+export async function listPortItems(driver: SerialDriver, current?: string, openNow = false): Promise<PortItem[]> {
   const items: PortItem[] = [];
   try {
-    const ports = toPortEntries(await driver.list());
-    for (const p of ports) {
+    const ports = orderPorts(toPortEntries(await driver.list()), { path: current, open: openNow });
+    for (const { entry: p, mark } of ports) {
       items.push({
-        label: `$(plug) ${p.path}`,
-        description: p.path === current ? `${p.description} · current` : p.description,
+        label: `${mark === 'open now' ? '$(pass-filled)' : '$(plug)'} ${p.path}`,
+        description: mark ? `${mark} · ${p.description}` : p.description,
         detail: [p.manufacturer, p.serialNumber && `serial ${p.serialNumber}`].filter(Boolean).join(' · ') || undefined,
         entry: p,
       });
@@ -33,13 +34,15 @@ export async function listPortItems(driver: SerialDriver, current?: string): Pro
   return items;
 }
 
-export async function pickPort(driver: SerialDriver, current?: ChosenPort, currentBaud?: number): Promise<ChosenPort | undefined> {
+export async function pickPort(driver: SerialDriver, current?: ChosenPort, currentBaud?: number, openNow = false): Promise<ChosenPort | undefined> {
   const qp = vscode.window.createQuickPick<PortItem>();
   qp.title = 'OTA Bench: Select Serial Port (1/2)';
   qp.placeholder = 'The bench board’s serial port';
   qp.busy = true;
   qp.show();
-  qp.items = await listPortItems(driver, current?.path);
+  qp.items = await listPortItems(driver, current?.path, openNow);
+  // The port open now (or last used) is first and highlighted: Enter keeps it.
+  if (current?.path && qp.items[0]?.entry?.path === current.path) qp.activeItems = [qp.items[0]];
   qp.busy = false;
   const chosen = await new Promise<PortItem | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]));
