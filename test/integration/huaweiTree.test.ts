@@ -1,0 +1,154 @@
+// Huawei Cloud IoTDA in the real workbench: the Clouds tree and Quick Release against the IoTDA +
+// OBS emulator started in this process. The provider comes from the lazily loaded
+// dist/clouds/huawei.js; the AK/SK lives in SecretStorage (saved through the profile store as the
+// Add Profile wizard does). The virtual board runs the Huawei agent on a real pty, selected as the
+// serial port.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { CloudProfile } from '../../src/core/profiles';
+import type { ReleaseRecord } from '../../src/core/release';
+import type { OtaBenchApi } from '../../src/extension';
+import type { BenchNode } from '../../src/vscode/tree/node';
+import { HuaweiOtaAgent } from '../bench/board/agents/huawei';
+import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { HUAWEI_DEFAULTS, startHuaweiEmulator, type HuaweiEmulator } from '../bench/huawei-emulator';
+import { withDialogs } from './support/dialogs';
+import { testEnv } from './support/env';
+import { screenshot } from './support/screenshot';
+import { waitFor } from './support/wait';
+
+const EXT_ID = 'ota-bench.ota-bench';
+const PROFILE = 'Huawei bench';
+const env = testEnv();
+
+interface Shown {
+  node: BenchNode;
+  item: vscode.TreeItem;
+  label: string;
+  description: string;
+  tooltip: string;
+}
+
+describe('Huawei IoTDA tree and Quick Release (real workbench, IoTDA emulator, virtual board)', function () {
+  this.timeout(180_000);
+  let api: OtaBenchApi;
+  let hw: HuaweiEmulator;
+  let board: VirtualBoard;
+  let root: string;
+  const copied: string[] = [];
+  const cfg = () => vscode.workspace.getConfiguration('otaBench');
+  const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+  const tooltipOf = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''));
+
+  async function kids(node?: BenchNode): Promise<Shown[]> {
+    const nodes = await api.tree.getChildren(node);
+    return Promise.all(nodes.map(async (n) => {
+      const item = await api.tree.getTreeItem(n);
+      return { node: n, item, label: labelOf(item), description: String(item.description ?? ''), tooltip: tooltipOf(item) };
+    }));
+  }
+  async function child(node: BenchNode | undefined, label: string): Promise<Shown> {
+    const all = await kids(node);
+    const found = all.find((c) => c.label === label);
+    assert.ok(found, `no child "${label}" (have: ${all.map((c) => c.label).join(', ')})`);
+    return found;
+  }
+  const setVersion = (v: string) => {
+    const f = path.join(root, 'include', 'version.h');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
+  };
+  const record = (pkg: string, version: string) =>
+    hw.model.createPackage({ package_type: 'firmwarePackage', product_id: HUAWEI_DEFAULTS.productId, version, custom_info: JSON.stringify({ ota_bench: { package: pkg } }), file_location: { obs_location: { region_name: hw.region, bucket_name: HUAWEI_DEFAULTS.bucket, object_key: `seed/${pkg}/${version}.bin`, sign: 'a'.repeat(64) } } }, HUAWEI_DEFAULTS.appId);
+  let failedTask = '';
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
+    assert.ok(env.workspace, 'the runner opens a workspace folder');
+    root = env.workspace;
+    const demo = path.join(env.repo, 'demo', 'workspace');
+    for (const entry of ['include', 'src', 'scripts', '.vscode']) {
+      fs.cpSync(path.join(demo, entry), path.join(root, entry), { recursive: true });
+      copied.push(path.join(root, entry));
+    }
+    copied.push(path.join(root, 'build'));
+    fs.rmSync(path.join(root, '.vscode', 'settings.json'), { force: true });
+
+    hw = await startHuaweiEmulator();
+    // History: two packages (versions), a task whose device failed the SHA-256 check (result_code 7).
+    const old = record('sensor-fw', '0.9.0');
+    record('sensor-fw', '0.9.1');
+    record('gateway-fw', '3.0.0');
+    hw.model.addDevice({ device_id: 'otabench_product_field-7', product_id: HUAWEI_DEFAULTS.productId, app_id: HUAWEI_DEFAULTS.appId, secret: 'field-secret-7' });
+    failedTask = hw.model.createTask({ task_name: 'field_rollout_0_9_0', task_type: 'firmwareUpgrade', targets: ['otabench_product_field-7'], document: { package_ids: [old.package_id] } }, HUAWEI_DEFAULTS.appId).task_id;
+    hw.model.setOnline('otabench_product_field-7', true);
+    hw.model.onDeviceEvent('otabench_product_field-7', 'upgrade_progress_report', { result_code: 7, progress: 0, description: 'sha256 mismatch' });
+
+    const dir = fs.mkdtempSync(path.join(env.out, 'huawei-'));
+    board = await startBoard({ link: path.join(dir, 'ttyHW'), version: '1.0.0', logPeriodMs: 1500, agents: [new HuaweiOtaAgent({ mqttUrl: hw.mqttUrl, deviceId: hw.device.id, secret: hw.device.secret, bytesPerSecond: 1_000_000 })] });
+    // The AK/SK goes to SecretStorage; settings get only the non-secret fields.
+    await api.profiles.save({ ...hw.profile(PROFILE), signing: { mode: 'hash-only', hash: 'sha256' } } as unknown as CloudProfile, { accessKey: hw.credentials.accessKey, secretKey: hw.credentials.secretKey });
+    const W = vscode.ConfigurationTarget.Workspace;
+    await cfg().update('release.build', { task: 'Build firmware' }, W);
+    await cfg().update('release.packageName', 'bench-demo-firmware', W);
+    await waitFor('the "Build firmware" task', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'Build firmware'), 20_000, 250);
+    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 }), true, 'the board port opened');
+    await vscode.commands.executeCommand('workbench.view.extension.otaBench');
+  });
+
+  after(async () => {
+    await api?.release.controller.cancel();
+    await vscode.commands.executeCommand('otaBench.serial.disconnect');
+    await board?.stop();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const k of ['release.build', 'release.packageName']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    const p = api?.profiles.get(PROFILE);
+    if (p) await api.profiles.remove(p);
+    await hw?.close();
+    for (const c of copied) fs.rmSync(c, { recursive: true, force: true });
+  });
+
+  it('the tree shows Packages → versions and Upgrade tasks → device tasks from the lazily loaded Huawei bundle', async () => {
+    const profile = await waitFor('the Huawei profile in the tree', async () => (await kids()).find((k) => k.label === PROFILE));
+    assert.equal(profile.item.contextValue, 'otaBench.profile.huawei');
+    const folders = await kids(profile.node);
+    assert.deepEqual(folders.map((f) => f.label), ['Packages', 'Upgrade tasks']);
+    assert.equal(api.clouds.isLoaded('huawei'), true);
+
+    const packages = await kids((await child(profile.node, 'Packages')).node);
+    assert.deepEqual(packages.filter((p) => !p.node.id.includes('/#')).map((p) => p.label), ['gateway-fw', 'sensor-fw']);
+    const versions = await kids(packages.find((p) => p.label === 'sensor-fw')!.node);
+    assert.deepEqual(versions.filter((v) => !v.node.id.includes('/#')).map((v) => v.label).sort(), ['0.9.0', '0.9.1']);
+    assert.match(String(versions[0].item.contextValue), /;verify(;|$)/, 'Start Verify Job is offered on a version');
+
+    const tasks = await kids((await child(profile.node, 'Upgrade tasks')).node);
+    const failed = tasks.find((t) => t.label === failedTask);
+    assert.ok(failed, `the failed task (have ${tasks.map((t) => t.label).join(', ')})`);
+    assert.match(String(failed.item.contextValue), /^otaBench\.job;status=failed;.*retry/);
+    const details = await kids(failed.node);
+    assert.equal(details[0].label, 'otabench_product_field-7');
+    assert.match(`${details[0].description} ${details[0].tooltip}`, /7: package verification failure/);
+    await screenshot('huawei-tree', 800);
+
+    // Retry from the tree: the device gets the task again.
+    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.retryJob', failed.node, { confirm: false }), true);
+    assert.notEqual(hw.model.task(failedTask).details[0].status, 'Fail');
+    // Stop it from the tree (the device never answers this time).
+    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.cancelJob', failed.node, { confirm: false }), true);
+    assert.equal(hw.model.task(failedTask).task.status, 'Stopped');
+  });
+
+  it('Quick Release on the Huawei profile → PASSED; the new version runs on the board', async () => {
+    setVersion('2.0.0');
+    const { result: r, dialogs } = await withDialogs([PROFILE, '$(tag) 2.0.0'], () => vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.quickRelease'));
+    assert.ok(r, 'the command returned the release');
+    assert.equal(r.status, 'passed', `${r.note}\n${dialogs.events.map((e) => e.text).join('\n')}`);
+    assert.equal(r.steps.find((s) => s.id === 'publish')!.status, 'skipped');
+    assert.equal(board.version, '2.0.0');
+    const task = hw.model.task(r.job!.id).task;
+    assert.match(task.task_name, /^ota_bench_verify_/);
+    assert.equal(task.status, 'Success');
+    await screenshot('huawei-release-passed', 800);
+  });
+});
