@@ -18,6 +18,7 @@ import { releaseToFleet } from '../release/fleetWizard';
 import { showOutcome } from '../release/outcome';
 import { benchDeviceFor, configFor, confirmVersion, folderAndSettings, pickProfile, runDeps, serialFor, verifySettings, type ReleaseServices } from '../release/prepare';
 import { verifyOnlyRecord } from '../release/verifyOnly';
+import { defaultSaveFolder, rememberSaveFolder, showSaved } from '../monitor/saveLocation';
 
 /** A Clouds-view version node, as the tree hands it to a command (read structurally). */
 interface VersionNodeLike {
@@ -277,14 +278,15 @@ export function registerReleaseCommands(s: ReleaseServices, controller: ReleaseC
           canSelectFiles: false,
           canSelectMany: false,
           openLabel: 'Save Bundle Here',
-          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+          defaultUri: defaultSaveFolder('bundle'), // not the firmware project's root
         })
       )?.[0];
     if (!dir) return undefined;
     try {
       const { folder, files } = await controller.saveBundle(dir.fsPath);
       log().info(`verify bundle saved: ${folder} (${files.join(', ')})`);
-      void vscode.window.showInformationMessage(`OTA Bench: verify bundle saved to ${folder}.`, 'Reveal').then((b) => b && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder)));
+      if (!target) rememberSaveFolder('bundle', dir, true);
+      void showSaved(`OTA Bench: verify bundle saved to ${folder}.`, vscode.Uri.file(folder), true);
       return folder;
     } catch (e) {
       void vscode.window.showErrorMessage(`OTA Bench: could not save the verify bundle: ${errorMessage(e)}`);
