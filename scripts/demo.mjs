@@ -162,7 +162,7 @@ async function main() {
   };
 
   if (argv.includes('--cli')) {
-    process.exitCode = await cliRelease(awsEnv);
+    process.exitCode = await cliRelease(awsEnv, profileName);
     return;
   }
   if (argv.includes('--no-editor')) {
@@ -211,7 +211,7 @@ function untilInterrupted() {
 }
 
 /** `--cli`: Quick Release through `ota-bench` (dist/cli.js, built first), as CI runs it. */
-async function cliRelease(awsEnv) {
+async function cliRelease(awsEnv, profileName) {
   const cli = join(root, 'dist', 'cli.js');
   const newest = (d) => Math.max(0, ...readdirSync(join(root, d), { recursive: true }).map((f) => statSync(join(root, d, f)).mtimeMs));
   if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest('src/cli'), newest('src/core'), newest('src/shared'))) {
@@ -220,7 +220,7 @@ async function cliRelease(awsEnv) {
     await run(process.execPath, ['scripts/build.mjs'], { cwd: root, log: join(logs, 'demo-build.log') });
   }
   const junit = join(dir, 'junit.xml');
-  const args = [cli, 'release', '--workspace', workspace, '--junit', junit, '--out', join(dir, 'bundle')];
+  const args = [cli, 'release', '--workspace', workspace, '--profile', profileName, '--junit', junit, '--out', join(dir, 'bundle')];
   say(`running: ota-bench ${args.slice(1).join(' ')}`);
   const child = spawn(process.execPath, args, { cwd: workspace, detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...awsEnv } });
   started.push({ name: 'ota-bench CLI', pid: child.pid, stop: () => stopGroup(child) });
