@@ -13,6 +13,8 @@ export interface MonitorViewState {
   hex: boolean;
   /** Auto-scroll to the newest line. */
   follow: boolean;
+  /** Wrap long lines at the view's width instead of scrolling sideways (text view). */
+  wrap?: boolean;
   filter: { include: string; exclude: string; regex: boolean; matchCase?: boolean };
   /** Line ending appended by the send box. */
   sendEol: (typeof SEND_EOLS)[number];
@@ -58,6 +60,7 @@ export const DEFAULT_VIEW_STATE: MonitorViewState = {
   sendEol: 'lf',
   sendHex: false,
   sendHistory: [],
+  wrap: false,
   levels: DEFAULT_LEVEL_FILTER,
   plot: DEFAULT_PLOT_STATE,
 };
@@ -151,7 +154,7 @@ export const SEND_EOLS = ['lf', 'cr', 'crlf', 'none'] as const;
 /** Named controls of the monitor page that tests can drive through the real DOM handlers. */
 export type MonitorField = 'include' | 'exclude' | 'search' | 'send' | 'tags' | 'plotPattern';
 export type MonitorControl =
-  | 'timestamps' | 'hex' | 'follow' | 'regex' | 'matchCase' | 'sendHex'
+  | 'timestamps' | 'hex' | 'follow' | 'wrap' | 'regex' | 'matchCase' | 'sendHex'
   | 'clear' | 'copy' | 'save' | 'searchNext' | 'searchPrev' | 'pickPort' | 'crashNext' | 'crashPrev'
   | 'plotToggle' | 'plotPause' | 'plotClear' | 'plotExport';
 
@@ -353,6 +356,7 @@ export function restoreViewState(saved: unknown): MonitorViewState {
     timestamps: bool(s.timestamps, d.timestamps),
     hex: bool(s.hex, d.hex),
     follow: bool(s.follow, d.follow),
+    wrap: bool(s.wrap, false),
     filter: {
       include: str(f.include, '', 4096),
       exclude: str(f.exclude, '', 4096),

@@ -162,6 +162,23 @@ describe('Bench Monitor log pane (real workbench)', function () {
     await queryPage(monitor, { kind: 'input', field: 'send', value: '' });
   });
 
+  it('wraps long lines at the view width on request (no clipping); off again: one row per line', async () => {
+    monitor.post({ type: 'clear' });
+    const long = `I (1) app: ${Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ')} END`;
+    monitor.post({ type: 'log', lines: [rx('short line'), rx(long)] });
+    let r = await untilPage(monitor, 'two lines', (q) => q.totalLines === 2);
+    assert.equal(r.rowCount, 2);
+    r = await queryPage(monitor, { kind: 'click', control: 'wrap' });
+    assert.equal(r.state.wrap, true);
+    assert.ok(r.rowCount >= 3, `the long line takes several rows (${r.rowCount})`);
+    assert.ok(r.visibleRows[r.visibleRows.length - 1].endsWith('END'), 'the end of the line is on screen, not clipped');
+    assert.equal(r.visibleRows.slice(1).map((row) => row.replace(/^(?:\d\d:\d\d:\d\d\.\d{3} {2}| {14})/, '')).join(''), long, 'the slices add up to the line');
+    await screenshot('monitor-wrap');
+    r = await queryPage(monitor, { kind: 'click', control: 'wrap' });
+    assert.equal(r.rowCount, 2);
+    assert.equal(r.state.wrap, false);
+  });
+
   it('view toggles persist to the host (timestamps, hex view, send line ending)', async () => {
     monitor.post({ type: 'clear' });
     monitor.post({ type: 'log', lines: [rx('0123456789abcdefXYZ')] });

@@ -4,7 +4,7 @@ import { IngestQueue } from '../../src/shared/logview/ingest';
 import { lineSpans, LineStore } from '../../src/shared/logview/lineStore';
 import { LogModel } from '../../src/shared/logview/logModel';
 import { ViewIndex } from '../../src/shared/logview/viewIndex';
-import { lineEnding } from '../../src/shared/logview/hex';
+import { hexRowCount, lineEnding } from '../../src/shared/logview/hex';
 
 let seq = 0;
 const line = (text: string, extra: Partial<LogLine> = {}): LogLine => ({ seq: seq++, t: Date.UTC(2025, 0, 1, 12, 0, 0, seq), text, dir: 'rx', ...extra });
@@ -67,7 +67,7 @@ describe('logview: line store, view index, model', () => {
 
   it('view index maps rows to lines in text and hex view and survives head drops', () => {
     const bytes = [5, 40, 16, 0];
-    const v = new ViewIndex(true, (l) => bytes[l % 4]);
+    const v = new ViewIndex(true, (l) => hexRowCount(bytes[l % 4]));
     for (let l = 0; l < 4; l++) v.add(l);
     assert.equal(v.rowCount, 1 + 3 + 1 + 1);
     assert.deepEqual(v.rowAt(0), { line: 0, sub: 0, entry: 0 });
@@ -203,5 +203,26 @@ describe('logview: hex record endings', () => {
     assert.equal(lineEnding(b('ok\r')), 'CR');
     assert.equal(lineEnding(b('partial')), '');
     assert.equal(lineEnding(new Uint8Array(0)), '');
+  });
+});
+
+describe('logview: wrapping long lines', () => {
+  it('a long line takes ceil(chars / columns) rows, each showing its slice; copy gives whole lines; hex ignores it', () => {
+    const m = new LogModel(100);
+    const long = 'x'.repeat(45) + 'END';
+    m.append({ seq: 1, t: 0, dir: 'rx', text: 'short' });
+    m.append({ seq: 2, t: 0, dir: 'rx', text: long });
+    assert.equal(m.view.rowCount, 2);
+    m.setWrap(20);
+    assert.equal(m.view.rowCount, 1 + 3);
+    assert.deepEqual([1, 2, 3].map((r) => m.rowText(m.view.rowAt(r)!, false)), ['x'.repeat(20), 'x'.repeat(20), 'xxxxxEND']);
+    assert.equal(m.shownText(false), `short\n${long}`, 'copy joins nothing and splits nothing');
+    m.append({ seq: 3, t: 0, dir: 'rx', text: 'y'.repeat(41) });
+    assert.equal(m.view.rowCount, 4 + 3, 'new lines wrap too');
+    m.setHex(true);
+    assert.equal(m.view.rowCount, 1 + 3 + 3, 'hex rows: 16 bytes each (48 and 41 bytes: 3 rows), not the wrap width');
+    m.setHex(false);
+    m.setWrap(0);
+    assert.equal(m.view.rowCount, 3, 'unwrapped: one row per line');
   });
 });

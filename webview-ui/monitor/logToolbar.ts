@@ -11,7 +11,7 @@ export interface ToolbarEvents {
   crashNav(dir: 1 | -1): void;
   searchChanged(): void;
   searchNav(dir: 1 | -1): void;
-  toggle(name: 'timestamps' | 'hex' | 'follow' | 'plot', on: boolean): void;
+  toggle(name: 'timestamps' | 'hex' | 'follow' | 'wrap' | 'plot', on: boolean): void;
   action(name: 'copy' | 'save' | 'clear'): void;
 }
 
@@ -69,6 +69,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
   const timestamps = toggleButton('timestamps', 'watch', 'Show Timestamps (host time)', (on) => ev.toggle('timestamps', on));
   const hex = toggleButton('hex', 'file-binary', 'Hex + ASCII View', (on) => ev.toggle('hex', on));
   const follow = toggleButton('follow', 'pin', 'Follow Output (auto-scroll)', (on) => ev.toggle('follow', on));
+  const wrap = toggleButton('wrap', 'word-wrap', 'Wrap Long Lines', (on) => ev.toggle('wrap', on));
   const plot = toggleButton('plotToggle', 'graph-line', 'Plot Numbers (Teleplot >name:value, or a pattern)', (on) => ev.toggle('plot', on));
   const copy = iconButton('copy', 'copy', 'Copy Selection, or All Shown Lines', () => ev.action('copy'));
   const save = iconButton('save', 'save', 'Save Log…', () => ev.action('save'));
@@ -90,7 +91,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
   const levelGroup = el('div', 'group level-group');
   levelGroup.append(level, tags.box);
   const actions = el('div', 'group actions');
-  actions.append(timestamps, hex, follow, plot, el('span', 'separator'), copy, save, clear);
+  actions.append(timestamps, hex, wrap, follow, plot, el('span', 'separator'), copy, save, clear);
   element.append(filterGroup, levelGroup, searchGroup, crashGroup, actions);
 
   const tb = {
@@ -104,6 +105,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
     timestamps,
     hex,
     follow,
+    wrap,
     plot,
     level,
     tags: tags.input,
@@ -146,6 +148,7 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
       timestamps.setOn(s.timestamps);
       hex.setOn(s.hex);
       follow.setOn(s.follow);
+      wrap.setOn(!!s.wrap);
       const lv = s.levels ?? DEFAULT_LEVEL_FILTER;
       level.value = lv.min;
       // Keep what is being typed ("wifi, -") when it means the same filter.

@@ -18,6 +18,8 @@ export class LogView {
   private readonly jump: HTMLButtonElement;
   private rowH = 19;
   private viewportH = 0;
+  private viewportW = 0;
+  private charW = 7.8;
   /** Bumped when every row must be redrawn (options, filter, search, theme). */
   private version = 0;
   private readonly live = new Map<string, HTMLElement>();
@@ -68,6 +70,7 @@ export class LogView {
     });
     new ResizeObserver(() => {
       this.viewportH = this.viewport.clientHeight;
+      this.viewportW = this.viewport.clientWidth;
       this.requestRender();
     }).observe(this.viewport);
   }
@@ -90,6 +93,21 @@ export class LogView {
     }
     this.viewport.style.setProperty('--row-h', `${this.rowH}px`);
     this.viewportH = this.viewport.clientHeight;
+    this.viewportW = this.viewport.clientWidth;
+    // The monospace font's advance, for wrapping long lines at the viewport's width.
+    const probe = el('span', 'row', 'x'.repeat(100));
+    probe.style.position = 'absolute';
+    probe.style.visibility = 'hidden';
+    this.viewport.append(probe);
+    this.charW = probe.getBoundingClientRect().width / 100 || this.charW;
+    probe.remove();
+  }
+
+  /** Characters that fit in a row (after the timestamp and direction columns): where long lines wrap. */
+  wrapColumns(timestamps: boolean): number {
+    const chrome = 8 + 12 + 2 + 16; // row padding, gutter border, the vertical scrollbar's margin
+    const prefix = (timestamps ? 14 : 0) + 2;
+    return Math.max(20, Math.floor((this.viewportW - chrome) / this.charW) - prefix);
   }
 
   /** Every row is redrawn on the next render. */

@@ -57,6 +57,11 @@ const toolbar = buildLogToolbar(state, {
       plot.setOpen(on);
       return persist();
     }
+    if (name === 'wrap') {
+      state.wrap = on;
+      applyWrap();
+      return persist();
+    }
     state[name] = on;
     rowOpts[name] = on;
     if (name === 'hex') model.setHex(on);
@@ -139,6 +144,7 @@ const inputPending = () => scheduling?.isInputPending?.() ?? false;
 function frame(): void {
   const started = performance.now();
   queue.trimTo(model.store.capacity);
+  if (state.wrap) applyWrap();
   queue.drain(absorb, FRAME_BUDGET_MS, () => performance.now(), 128, inputPending);
   if (!document.hidden) {
     view.render();
@@ -159,6 +165,14 @@ function frame(): void {
   });
   noteFrame(performance.now() - started, queue.backlog.lines, status.text);
   if (queue.backlog.lines > 0) schedule();
+}
+
+/** Wrapping follows the view's width (and the timestamp column): re-wrapped when either changes. */
+function applyWrap(): void {
+  const cols = state.wrap && !state.hex ? view.wrapColumns(state.timestamps) : 0;
+  if (cols === model.wrapColumns) return;
+  model.setWrap(cols);
+  view.invalidate();
 }
 
 function absorb(l: LogLine): void {
@@ -393,6 +407,7 @@ function nextFrame(): Promise<void> {
 model.setFilter(state.filter);
 model.setLevels(state.levels ?? DEFAULT_LEVEL_FILTER);
 model.setHex(state.hex);
+applyWrap();
 toolbar.showErrors(model.filter.includeError, model.filter.excludeError);
 if (!state.follow) view.setFollow(false);
 updateEmptyText();

@@ -34,7 +34,7 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
   if (opts.timestamps) row.append(el('span', 'ts', ref.sub === 0 ? `${formatTime(line.t)}  ` : ' '.repeat(14)));
   // The direction mark: sent lines and monitor notes. In hex view every row keeps the column so
   // the byte columns line up.
-  if ((line.dir !== 'rx' && ref.sub === 0) || opts.hex) {
+  if (line.dir !== 'rx' || opts.hex) {
     const mark = ref.sub === 0 && line.dir !== 'rx' ? (line.dir === 'tx' ? '→' : '•') : ' ';
     const dir = el('span', 'dir', `${mark} `);
     if (mark !== ' ') dir.title = DIR_TITLE[line.dir];
@@ -55,10 +55,16 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
   const text = el('span', 'text');
   const marks = model.marksFor(ref.line);
   const spans = lineSpans(line);
+  // A wrapped line shows its `sub`-th slice of `wrapColumns` characters on this row.
+  const cols = model.wrapColumns;
+  const from = cols > 0 ? ref.sub * cols : 0;
+  const to = cols > 0 ? Math.min(line.text.length, from + cols) : line.text.length;
   if (!spans && marks.length === 0) {
-    text.textContent = line.text;
+    text.textContent = cols > 0 ? line.text.slice(from, to) : line.text;
   } else {
-    for (const seg of segmentLine(line.text.length, spans, marks)) {
+    for (const whole of segmentLine(line.text.length, spans, marks)) {
+      if (whole.to <= from || whole.from >= to) continue;
+      const seg = { ...whole, from: Math.max(from, whole.from), to: Math.min(to, whole.to) };
       const part = line.text.slice(seg.from, seg.to);
       if (!seg.style && !seg.mark) {
         text.append(part); // a Text node: never markup

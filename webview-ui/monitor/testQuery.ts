@@ -41,7 +41,7 @@ function field(ctx: QueryContext, name: string): HTMLElement {
 function control(ctx: QueryContext, name: string): HTMLElement {
   const t = ctx.toolbar;
   const map: Record<string, HTMLElement> = {
-    timestamps: t.timestamps, hex: t.hex, follow: t.follow, regex: t.regex, matchCase: t.matchCase,
+    timestamps: t.timestamps, hex: t.hex, follow: t.follow, wrap: t.wrap, regex: t.regex, matchCase: t.matchCase,
     sendHex: ctx.sendBox.hex, pickPort: ctx.header.pick, plotToggle: t.plot, plotPause: ctx.plot.pause, ...t.buttons, ...ctx.plot.buttons,
   };
   const c = map[name];

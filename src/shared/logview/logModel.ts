@@ -5,7 +5,7 @@ import { CrashIndex } from './crashes';
 import { compileFilter, compileMatcher, type FilterSpec, type LineFilter } from './filter';
 import { compileLevelFilter, type LevelTest } from './levels';
 import { formatTime } from './format';
-import { decodeBase64, hexRow, utf8Bytes } from './hex';
+import { decodeBase64, hexRow, hexRowCount, utf8Bytes } from './hex';
 import { DEFAULT_MAX_LINES, LineStore, type StoredLine } from './lineStore';
 import { SearchResults } from './search';
 import type { Mark } from './segments';
@@ -30,10 +30,29 @@ export class LogModel {
   private hexCache = new Map<number, Uint8Array>();
   /** Lines that have passed the filter since the start (never reset): "N new lines" counts from it. */
   shownAppended = 0;
+  private hex = false;
+  /** Characters per row when long lines wrap; 0: no wrapping (a long line scrolls sideways). */
+  private wrap = 0;
+
+  get hexView(): boolean {
+    return this.hex;
+  }
+
+  get wrapColumns(): number {
+    return this.wrap;
+  }
+
+  /** Rows a shown line takes: its hex dump's rows, its wrapped rows, or one. */
+  private rowsOf(line: number): number {
+    const s = this.store.get(line);
+    if (!s) return 1;
+    if (this.hex) return hexRowCount(s.bytes);
+    return this.wrap > 0 ? Math.max(1, Math.ceil(s.text.length / this.wrap)) : 1;
+  }
 
   constructor(capacity = DEFAULT_MAX_LINES) {
     this.store = new LineStore(capacity);
-    this.view = new ViewIndex(false, (line) => this.store.get(line)?.bytes ?? 0);
+    this.view = new ViewIndex(false, (line) => this.rowsOf(line));
   }
 
   get filter(): LineFilter {
@@ -116,8 +135,19 @@ export class LogModel {
   }
 
   setHex(hex: boolean): void {
-    if (hex === this.view.hexMode) return;
-    this.view.reset(hex);
+    if (hex === this.hex) return;
+    this.hex = hex;
+    this.view.reset(hex || this.wrap > 0);
+    this.rebuild();
+  }
+
+  /** Wraps text lines at `columns` characters (0: no wrapping). The hex view is not affected. */
+  setWrap(columns: number): void {
+    const cols = Math.max(0, Math.floor(columns));
+    if (cols === this.wrap) return;
+    this.wrap = cols;
+    if (this.hex) return;
+    this.view.reset(cols > 0);
     this.rebuild();
   }
 
@@ -168,7 +198,7 @@ export class LogModel {
     const s = this.store.get(ref.line);
     if (!s) return '';
     const ts = timestamps ? (ref.sub === 0 ? formatTime(s.t) : ' '.repeat(12)) + '  ' : '';
-    if (!this.view.hexMode) return ts + s.text;
+    if (!this.hex) return ts + (this.wrap > 0 ? s.text.slice(ref.sub * this.wrap, (ref.sub + 1) * this.wrap) : s.text);
     const h = hexRow(this.bytesOf(ref.line), ref.sub);
     return `${ts}${h.offset}  ${h.hex}  ${h.ascii}`;
   }
@@ -176,6 +206,15 @@ export class LogModel {
   /** All shown rows as text (the "copy visible lines" action), capped to keep the clipboard sane. */
   shownText(timestamps: boolean, maxRows = 200_000): string {
     const out: string[] = [];
+    if (!this.hex) {
+      // Whole lines, wrapped or not: a copied line is the line the board sent.
+      const n = Math.min(this.view.count, maxRows);
+      for (let e = this.view.count - n; e < this.view.count; e++) {
+        const s = this.store.get(this.view.lineAt(e)!)!;
+        out.push((timestamps ? `${formatTime(s.t)}  ` : '') + s.text);
+      }
+      return out.join('\n');
+    }
     const n = Math.min(this.view.rowCount, maxRows);
     const startRow = this.view.rowCount - n;
     for (let r = startRow; r < this.view.rowCount; r++) out.push(this.rowText(this.view.rowAt(r)!, timestamps));

@@ -1,13 +1,13 @@
 // Which stored lines the list shows (those passing the filter), in order, and how they map to
-// rows: one row per line in text view, ceil(bytes/16) rows per line in hex view (prefix sums,
-// so a row is found by binary search). Appends are O(1) amortised; evictions drop from the head.
-import { hexRowCount } from './hex';
+// rows: one row per line, or in multi-row mode `rowsOf(line)` rows (hex view: ceil(bytes/16);
+// wrapped text: ceil(chars/columns)), kept as prefix sums so a row is found by binary search.
+// Appends are O(1) amortised; evictions drop from the head.
 import { lowerBound } from './sorted';
 
 export interface RowRef {
   /** Absolute line index in the store. */
   line: number;
-  /** Row within the line (hex view); 0 in text view. */
+  /** Row within the line (hex view, wrapped text); 0 otherwise. */
   sub: number;
   /** Position of the line among the shown lines. */
   entry: number;
@@ -22,10 +22,11 @@ export class ViewIndex {
 
   constructor(
     private hex = false,
-    private readonly bytesOf: (line: number) => number = () => 0,
+    private readonly rowsOf: (line: number) => number = () => 1,
   ) {}
 
-  get hexMode(): boolean {
+  /** Whether lines may take several rows. */
+  get multiRow(): boolean {
     return this.hex;
   }
 
@@ -47,7 +48,7 @@ export class ViewIndex {
     this.lines.push(line);
     if (this.hex) {
       this.cum.push(this.rowsTotal);
-      this.rowsTotal += hexRowCount(this.bytesOf(line));
+      this.rowsTotal += this.rowsOf(line);
     }
   }
 
