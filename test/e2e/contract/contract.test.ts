@@ -16,8 +16,9 @@
 //   - a verify job whose create reply was lost is found by its client reference, and a second start
 //     with that reference reuses it (one job); an unknown reference finds nothing;
 //   - a watch ends on a cancel made elsewhere while the device works; without one it keeps watching;
-//   - timeouts: an endpoint that accepts connections and never answers → 'unavailable' naming the
-//     endpoint within the call deadline, not a call left pending.
+//   - timeouts and cancel: a cancel ends a call that gets no answer at once ('canceled'); an
+//     endpoint that accepts connections and never answers → 'unavailable' naming the endpoint
+//     within the call deadline, not a call left pending.
 import { strict as assert } from 'assert';
 import { createServer, type Server, type Socket } from 'net';
 import type { CloudProvider } from '../../../src/core/clouds/provider';
@@ -235,6 +236,22 @@ for (const fixture of FIXTURES) {
       after(async () => {
         for (const s of sockets) s.destroy();
         await new Promise((r) => hung.close(r));
+      });
+
+      it("a cancel ends a call that gets no answer at once, as 'canceled'", async () => {
+        const artifact = await cloud.artifact('ctr-stop', '4.0.0');
+        const pub = await provider.publish({ packageName: 'ctr-stop', version: '4.0.0', artifact });
+        const form = descriptorOf(provider.profile).clientReference;
+        const reference = verifyReference('ctr-stop', '4.0.0', new Date(), form.maxLength, undefined, form.separator);
+        cloud.faults.hangNext(5, { action: cloud.actions.createVerifyJob });
+        const ac = new AbortController();
+        setTimeout(() => ac.abort(), 300);
+        const t0 = Date.now();
+        await expectCloudError(
+          provider.startVerifyJob({ packageName: 'ctr-stop', version: '4.0.0', versionId: pub.version.id, reference, timeoutMinutes: 5, location: pub.location, artifact }, ac.signal),
+          'canceled',
+        );
+        assert.ok(Date.now() - t0 < 2000, `ended ${Date.now() - t0} ms after the start (the cancel came at 300 ms)`);
       });
 
       it('an endpoint that never answers ends as unavailable within the call deadline, naming the endpoint', async () => {

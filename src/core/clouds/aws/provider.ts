@@ -156,16 +156,16 @@ export class AwsProvider implements CloudProvider {
   }
 
   /** AWS jobs are named by their reference; an OTA update's job is AFR_OTA-<reference>. */
-  async findVerifyJob(reference: string): Promise<Job | undefined> {
-    return (await describeExisting(this.ctx, reference)) ?? (await describeExisting(this.ctx, `${OTA_JOB_PREFIX}${reference}`));
+  async findVerifyJob(reference: string, _hint?: unknown, signal?: Cancel): Promise<Job | undefined> {
+    return (await describeExisting(this.ctx, reference, signal)) ?? (await describeExisting(this.ctx, `${OTA_JOB_PREFIX}${reference}`, signal));
   }
 
   /** QUEUED and IN_PROGRESS executions on the bench things (a new job would queue behind them). */
-  async pendingWork(targets: string[]): Promise<Job[]> {
+  async pendingWork(targets: string[], signal?: Cancel): Promise<Job[]> {
     const found = new Map<string, Job>();
     for (const thingName of targets) {
       for (const status of ['IN_PROGRESS', 'QUEUED'] as const) {
-        const r = await this.ctx.call(`Listing the jobs of ${thingName}`, (abortSignal) => this.clients.iot.send(new ListJobExecutionsForThingCommand({ thingName, status, maxResults: 10 }), { abortSignal }));
+        const r = await this.ctx.call(`Listing the jobs of ${thingName}`, (abortSignal) => this.clients.iot.send(new ListJobExecutionsForThingCommand({ thingName, status, maxResults: 10 }), { abortSignal }), { signal });
         for (const e of r.executionSummaries ?? []) {
           const id = e.jobId!;
           if (!found.has(id)) found.set(id, { cloud: 'aws', id, status: 'in-progress', rawStatus: `${thingName}: ${status}` });

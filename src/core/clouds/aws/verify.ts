@@ -65,9 +65,9 @@ export function verifyJobId(packageName: string, version: string, now = new Date
   return verifyReference(packageName, version, now, max, nonce);
 }
 
-export async function describeExisting(ctx: AwsContext, jobId: string): Promise<Job | undefined> {
+export async function describeExisting(ctx: AwsContext, jobId: string, signal?: Cancel): Promise<Job | undefined> {
   try {
-    const d = await ctx.call(`Reading job ${jobId}`, (abortSignal) => ctx.clients.iot.send(new DescribeJobCommand({ jobId }), { abortSignal }));
+    const d = await ctx.call(`Reading job ${jobId}`, (abortSignal) => ctx.clients.iot.send(new DescribeJobCommand({ jobId }), { abortSignal }), { signal });
     return d.job ? toJob(d.job) : undefined;
   } catch (e) {
     if (isCloudErrorCode(e, 'not-found')) return undefined;
@@ -89,11 +89,11 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   const thingName = thingNames.join(', ');
   const roleArn = requireSetting(p.roleArn, 'IAM role for presigned URLs', 'Edit the profile and set the role AWS IoT assumes to presign S3 URLs.');
   {
-    const have = await describeExisting(ctx, req.reference);
+    const have = await describeExisting(ctx, req.reference, signal);
     if (have) return sameThingOrThrow(have, thingNames);
   }
   const version: GetPackageVersionResponse = await ctx.call(`Reading ${req.packageName}@${req.version}`, (abortSignal) =>
-    ctx.clients.iot.send(new GetPackageVersionCommand({ packageName: req.packageName, versionName: req.version }), { abortSignal }),
+    ctx.clients.iot.send(new GetPackageVersionCommand({ packageName: req.packageName, versionName: req.version }), { abortSignal }), { signal },
   );
   if (version.status !== 'PUBLISHED' && version.status !== 'DEPRECATED') {
     throw new CloudError(`${req.packageName}@${req.version} is ${version.status}; jobs can only deploy published versions.`, 'invalid', 'Publish the version first.');
@@ -103,7 +103,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   if (!loc?.bucket || !loc.key) throw new CloudError(`${req.packageName}@${req.version} has no S3 artifact.`, 'invalid', 'Publish it again with OTA Bench so the image location is recorded.');
   const thingArns: string[] = [];
   for (const name of thingNames) {
-    const thing = await ctx.call(`Reading thing ${name}`, (abortSignal) => ctx.clients.iot.send(new DescribeThingCommand({ thingName: name }), { abortSignal }));
+    const thing = await ctx.call(`Reading thing ${name}`, (abortSignal) => ctx.clients.iot.send(new DescribeThingCommand({ thingName: name }), { abortSignal }), { signal });
     thingArns.push(thing.thingArn!);
   }
   if (signal?.aborted) throw new CloudError('Verify job cancelled before it was created.', 'canceled');
@@ -148,7 +148,7 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
             awsJobPresignedUrlConfig: { expiresInSec: expires },
             awsJobTimeoutConfig: { inProgressTimeoutInMinutes: timeout },
           }), { abortSignal },
-        ),
+        ), { signal },
       );
     } catch (e) {
       // A re-run with the same id: the update exists; wait for its job below.
@@ -156,11 +156,11 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
     }
     // The OTA service creates the job asynchronously; wait for it (bounded) so the caller can watch it.
     for (let i = 0; i < 60; i++) {
-      const u = await ctx.call(`Reading OTA update ${otaUpdateId}`, (abortSignal) => ctx.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId }), { abortSignal }));
+      const u = await ctx.call(`Reading OTA update ${otaUpdateId}`, (abortSignal) => ctx.clients.iot.send(new GetOTAUpdateCommand({ otaUpdateId }), { abortSignal }), { signal });
       const info = u.otaUpdateInfo;
       if (info?.otaUpdateStatus === 'CREATE_FAILED') throw new CloudError(`OTA update ${otaUpdateId} failed: ${info.errorInfo?.message ?? info.errorInfo?.code ?? 'unknown reason'}`, 'invalid', 'Check the role, the image location and the signing settings.');
       if (info?.otaUpdateStatus === 'CREATE_COMPLETE' && info.awsIotJobId) {
-        const job = await describeExisting(ctx, info.awsIotJobId);
+        const job = await describeExisting(ctx, info.awsIotJobId, signal);
         if (job) return { ...job, kind: 'ota-update', details: { ...job.details, otaUpdateId } satisfies AwsJobDetails };
       }
       if (signal?.aborted) throw new CloudError(`Stopped waiting for OTA update ${otaUpdateId}; it may still be created.`, 'canceled');
@@ -196,12 +196,12 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
           timeoutConfig: { inProgressTimeoutInMinutes: timeout },
           destinationPackageVersions: version.packageVersionArn ? [version.packageVersionArn] : undefined,
         }), { abortSignal },
-      ),
+      ), { signal },
     );
-    return (await describeExisting(ctx, created.jobId!)) ?? { cloud: 'aws', id: created.jobId!, cloudRef: created.jobArn, status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify' };
+    return (await describeExisting(ctx, created.jobId!, signal)) ?? { cloud: 'aws', id: created.jobId!, cloudRef: created.jobArn, status: 'in-progress', rawStatus: 'IN_PROGRESS', kind: 'verify' };
   } catch (e) {
     if (isCloudErrorCode(e, 'already-exists')) {
-      const have = await describeExisting(ctx, jobId);
+      const have = await describeExisting(ctx, jobId, signal);
       if (have) return sameThingOrThrow(have, thingNames);
     }
     throw e;
