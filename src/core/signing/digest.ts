@@ -1,13 +1,17 @@
 // One pass over a firmware image: SHA-256 and MD5 (what every cloud asks for) and, when a key is
-// given, the signature, all fed from the same read buffers so a 64 MB image is read once.
+// given, the signature, made from that same SHA-256 digest (signDigest.ts) so every byte is read
+// and hashed once.
 
 import { createHash, createSign, type Sign } from 'crypto';
-import { createReadStream } from 'fs';
-import { stat } from 'fs/promises';
+import { open, type FileHandle } from 'fs/promises';
 import { SigningError, type SignatureAlgorithm, type SigningKey } from './keys';
+import { digestSigningWorks, signSha256Digest } from './signDigest';
 
-/** Large reads: fewer syscalls and stream hops (SHA-256+MD5 measured ~500 MB/s at 4 MB vs ~320 at the 64 KB default). */
-export const READ_CHUNK = 4 * 1024 * 1024;
+/**
+ * Reads of 1 MiB, double-buffered: few syscalls, and a chunk is still in the CPU cache when it is
+ * hashed (4 MiB measured slower: ~0.3–0.9 of the in-memory SHA-256 rate against ~0.9–1.0 at 1 MiB).
+ */
+export const READ_CHUNK = 1024 * 1024;
 
 export interface DigestOptions {
   /** Sign while hashing (ECDSA P-256 / RSA PKCS#1 v1.5, both over SHA-256). */
@@ -30,29 +34,44 @@ export interface FileDigest {
 }
 
 export async function digestFile(path: string, opts: DigestOptions = {}): Promise<FileDigest> {
-  let total: number;
+  let file: FileHandle;
   try {
-    total = (await stat(path)).size;
+    file = await open(path, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new SigningError(`Firmware image not found: ${path}`, 'missing-file', 'Build the firmware first, or check the artifact path.');
     throw e;
   }
   const sha = createHash('sha256');
   const md5 = opts.md5 === false ? undefined : createHash('md5');
-  const signer: Sign | undefined = opts.key ? createSign('sha256') : undefined;
+  // The old way (a second SHA-256 inside createSign) only for a key the digest signer fails its self-check on.
+  const signer: Sign | undefined = opts.key && !digestSigningWorks(opts.key) ? createSign('sha256') : undefined;
   let done = 0;
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK, signal: opts.signal });
+  let next: Promise<{ bytesRead: number }> | undefined;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const total = (await file.stat()).size;
+    // Two reused buffers: the next read runs (in libuv's pool) while this chunk is hashed, and no
+    // fresh buffer is allocated and page-faulted per read (a 4 MiB read stream reached ~0.4–0.6 of
+    // the in-memory hash rate).
+    const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+    let which = 0;
+    next = file.read(buffers[which], 0, READ_CHUNK, 0);
+    for (;;) {
+      const { bytesRead } = await next;
+      if (bytesRead === 0) break;
+      if (opts.signal?.aborted) throw new SigningError('Hashing was cancelled.', 'aborted');
+      const chunk = bytesRead === READ_CHUNK ? buffers[which] : buffers[which].subarray(0, bytesRead);
+      done += bytesRead;
+      which ^= 1;
+      next = file.read(buffers[which], 0, READ_CHUNK, done);
       sha.update(chunk);
       md5?.update(chunk);
       signer?.update(chunk);
-      done += chunk.length;
       opts.onProgress?.(done, total);
     }
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw new SigningError('Hashing was cancelled.', 'aborted');
-    throw e;
+  } finally {
+    // A read still in flight when onProgress threw: let it settle before the handle closes.
+    await next?.catch(() => undefined);
+    await file.close();
   }
   const digest = sha.digest();
   const out: FileDigest = {
@@ -61,8 +80,8 @@ export async function digestFile(path: string, opts: DigestOptions = {}): Promis
     sha256Base64: digest.toString('base64'),
     md5Hex: md5?.digest('hex'),
   };
-  if (signer && opts.key) {
-    out.signature = signer.sign({ key: opts.key.key, dsaEncoding: 'der' });
+  if (opts.key) {
+    out.signature = signer ? signer.sign({ key: opts.key.key, dsaEncoding: 'der' }) : signSha256Digest(opts.key, digest);
     out.signatureAlgorithm = opts.key.algorithm;
   }
   return out;
