@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { createProvider } from '../../src/core/clouds/aliyun';
 import { firmwareName } from '../../src/core/clouds/aliyun/limits';
-import { benchPackageOf, firmwareDesc, rolloutOf, toExecution, toJob, toPackages } from '../../src/core/clouds/aliyun/map';
+import { benchPackageOf, firmwareDesc, rolloutOf, toExecution, toJob, toPackages, toVersion } from '../../src/core/clouds/aliyun/map';
 import type { SimpleFirmwareInfo, SimpleOTATaskInfo } from '../../src/core/clouds/aliyun/wire';
 import type { CloudProfile } from '../../src/core/profiles';
 import { startAliyunEmulator, type AliyunEmulator } from '../bench/aliyun-emulator/server';
@@ -28,6 +28,12 @@ describe('Alibaba provider: grouping and statuses', () => {
     assert.equal(benchPackageOf(fw(firmwareName(PK, 'app', '1.2.4'), '1.2.4', 'app@1.2.3')), undefined);
     const pkgs = toPackages([ours, copied, fw('mcu-fw', '3.0', undefined, { ModuleName: 'MCU' })]);
     assert.deepEqual(pkgs.map((p) => p.id), [`${PK}/MCU`, `${PK}/default`, 'app']);
+  });
+
+  it('a version shows what its Status number means, with VerifyProgress while verifying', () => {
+    assert.deepEqual([toVersion(fw('a', '1', undefined, { Status: 3 })).status, toVersion(fw('a', '1', undefined, { Status: 3 })).rawStatus], ['verify-failed', 'verification failed (Status 3)']);
+    assert.equal(toVersion({ ...fw('a', '1', undefined, { Status: 2 }), VerifyProgress: 40 } as SimpleFirmwareInfo).rawStatus, 'verifying 40% (Status 2)');
+    assert.equal(toVersion(fw('a', '1', undefined, { Status: -1 })).status, 'verify-not-needed');
   });
 
   it('the description is cut to FirmwareDesc\'s 100 characters, the package part first', () => {

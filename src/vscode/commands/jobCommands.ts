@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { JOB_TASK_STATES, type JobTaskState } from '../../core/clouds/provider';
 import { descriptorOf, missingCapability } from '../../core/clouds/registry';
 import { errorText, oneLine, showCloudError } from '../clouds/errors';
 import { CloudDocuments, documentUri, openCloudDocument } from '../documents/cloudDocuments';
@@ -19,6 +20,16 @@ const CANCEL_JOB = 'Cancel Job';
 const CANCEL_EXEC = 'Cancel Execution';
 const FORCE_EXEC = 'Force Cancel Execution';
 const RETRY_JOB = 'Retry';
+
+/** The task states a job's tasks can be cancelled in, as the picker shows them (first three picked by default). */
+const TASK_STATE_LABELS: Record<JobTaskState, string> = {
+  queued: 'Queued (not yet pushed to the device)',
+  confirm: 'Waiting for confirmation (CONFIRM)',
+  scheduled: 'Scheduled (a job that has not started)',
+  notified: 'Notified (pushed, the device has not started)',
+  'in-progress': 'In progress (the device is downloading or installing: may leave it mid-update)',
+};
+const DEFAULT_TASK_STATES: readonly JobTaskState[] = ['queued', 'confirm', 'scheduled'];
 
 /** Job commands: open its document, cancel or retry it, cancel / open one execution. */
 export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vscode.Disposable[] {
@@ -85,6 +96,33 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
     }
   };
 
+  /** Cancels a job's device tasks in the states the user picks ('cancel-job-tasks': Alibaba CancelOTATaskByJob). */
+  const cancelJobTasks = async (node?: JobNode, opts: { states?: readonly JobTaskState[] } = {}): Promise<boolean> => {
+    if (!(node instanceof JobNode)) return wrongNode('a job') ?? false;
+    const job = node.item;
+    const nouns = descriptorOf(node.ctx.profile).nouns;
+    let states = opts.states;
+    if (!states) {
+      const picks = await vscode.window.showQuickPick(
+        JOB_TASK_STATES.map((s) => ({ label: TASK_STATE_LABELS[s], state: s, picked: DEFAULT_TASK_STATES.includes(s) })),
+        { canPickMany: true, title: `Cancel the ${nouns.executions} of ${nouns.job} ${job.id}`, placeHolder: `Which ${nouns.executions} to cancel? Finished ones are never touched.` },
+      );
+      if (!picks?.length) return false;
+      states = picks.map((p) => p.state);
+    }
+    try {
+      const cancel = node.ctx.provider.cancelJobTasks?.bind(node.ctx.provider);
+      if (!cancel) throw new Error(missingCapability(node.ctx.profile, 'cancel-job-tasks', `cancelling a ${nouns.job}'s ${nouns.executions} by state`) ?? 'This cloud cannot cancel tasks by state.');
+      await cancel(job.id, states);
+      log().info(`Cancelled the ${states.join('/')} ${nouns.executions} of ${job.id} on "${node.ctx.profile.name}"`);
+      tree.refresh(node);
+      return true;
+    } catch (err) {
+      void showCloudError(`Could not cancel the ${nouns.executions} of ${job.id}`, err, { kind: node.ctx.profile.kind, retry: () => cancelJobTasks(node, { states }) });
+      return false;
+    }
+  };
+
   const cancelExecution = async (node?: ExecutionNode, opts: ConfirmOptions = {}): Promise<boolean> => {
     if (!(node instanceof ExecutionNode)) return wrongNode('a job execution') ?? false;
     const e = node.item;
@@ -128,6 +166,7 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
     vscode.commands.registerCommand('otaBench.openJobDocument', openJobDocument),
     vscode.commands.registerCommand('otaBench.cancelJob', cancelJob),
     vscode.commands.registerCommand('otaBench.retryJob', retryJob),
+    vscode.commands.registerCommand('otaBench.cancelJobTasks', cancelJobTasks),
     vscode.commands.registerCommand('otaBench.cancelExecution', cancelExecution),
     vscode.commands.registerCommand('otaBench.openExecutionDetails', openExecutionDetails),
     vscode.commands.registerCommand('otaBench.refreshDocument', async (uri?: vscode.Uri) => {

@@ -76,7 +76,8 @@ export function toVersion(f: SimpleFirmwareInfo | FirmwareInfo): PackageVersion 
     id: f.FirmwareId,
     version: f.DestVersion,
     status: st.state,
-    rawStatus: st.raw,
+    // Alibaba's Status is a number: the tree shows its meaning with it ("verifying 40% (Status 2)").
+    rawStatus: `${st.label}${st.state === 'verifying' && full.VerifyProgress !== undefined ? ` ${full.VerifyProgress}%` : ''} (Status ${st.raw || '?'})`,
     createdAt: date(f.UtcCreate),
     updatedAt: date(f.UtcModified),
     details: {

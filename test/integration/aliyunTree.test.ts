@@ -1,0 +1,175 @@
+// Alibaba Cloud IoT Platform in the real workbench: the Clouds tree (Firmware → package → versions →
+// jobs → device tasks) and Quick Release against the IoT Platform + OSS emulator started in this
+// process. The provider comes from the lazily loaded dist/clouds/aliyun.js; the AccessKey lives in
+// SecretStorage (saved through the profile store as the Add Profile wizard does). The virtual board
+// runs the Alibaba agent on a real pty, selected as the serial port.
+import { strict as assert } from 'assert';
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { firmwareName } from '../../src/core/clouds/aliyun/limits';
+import { firmwareDesc } from '../../src/core/clouds/aliyun/map';
+import type { CloudProfile } from '../../src/core/profiles';
+import type { ReleaseRecord } from '../../src/core/release';
+import type { OtaBenchApi } from '../../src/extension';
+import type { BenchNode } from '../../src/vscode/tree/node';
+import { startAliyunEmulator, type AliyunEmulator } from '../bench/aliyun-emulator/server';
+import { AliyunOtaAgent } from '../bench/board/agents/aliyun';
+import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { withDialogs } from './support/dialogs';
+import { testEnv } from './support/env';
+import { screenshot } from './support/screenshot';
+import { waitFor } from './support/wait';
+
+const EXT_ID = 'ota-bench.ota-bench';
+const PROFILE = 'Alibaba bench';
+const PK = 'a1TreeBench1';
+const BENCH = 'bench-board-01';
+const KEY_ID = 'LTAItreeKey';
+const env = testEnv();
+
+interface Shown {
+  node: BenchNode;
+  item: vscode.TreeItem;
+  label: string;
+  description: string;
+  tooltip: string;
+}
+
+describe('Alibaba IoT Platform tree and Quick Release (real workbench, Alibaba emulator, virtual board)', function () {
+  this.timeout(180_000);
+  let api: OtaBenchApi;
+  let ali: AliyunEmulator;
+  let board: VirtualBoard;
+  let root: string;
+  const secret = randomBytes(16).toString('hex');
+  const copied: string[] = [];
+  const cfg = () => vscode.workspace.getConfiguration('otaBench');
+  const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+  const tooltipOf = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''));
+
+  async function kids(node?: BenchNode): Promise<Shown[]> {
+    const nodes = await api.tree.getChildren(node);
+    return Promise.all(nodes.map(async (n) => {
+      const item = await api.tree.getTreeItem(n);
+      return { node: n, item, label: labelOf(item), description: String(item.description ?? ''), tooltip: tooltipOf(item) };
+    }));
+  }
+  async function child(node: BenchNode | undefined, label: string): Promise<Shown> {
+    const all = await kids(node);
+    const found = all.find((c) => c.label === label);
+    assert.ok(found, `no child "${label}" (have: ${all.map((c) => c.label).join(', ')})`);
+    return found;
+  }
+  const setVersion = (v: string) => {
+    const f = path.join(root, 'include', 'version.h');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
+  };
+  /** A firmware as an earlier release registered it (grouped under `pkg`). */
+  const firmware = (pkg: string, version: string) => {
+    const url = `${ali.url}/oss/ota/firmware/hist-${pkg}-${version}.bin`;
+    const md5 = createHash('md5').update(url).digest('hex');
+    ali.world.addUpload({ key: url.slice(url.indexOf('ota/')), url, bytes: 2048, md5, sha256: md5 });
+    return ali.world.createFirmware({ FirmwareName: firmwareName(PK, pkg, version), DestVersion: version, FirmwareUrl: url, ProductKey: PK, FirmwareDesc: firmwareDesc(pkg, version) });
+  };
+  let failedJob = '';
+  let waitingJob = '';
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
+    assert.ok(env.workspace, 'the runner opens a workspace folder');
+    root = env.workspace;
+    const demo = path.join(env.repo, 'demo', 'workspace');
+    for (const entry of ['include', 'src', 'scripts', '.vscode']) {
+      fs.cpSync(path.join(demo, entry), path.join(root, entry), { recursive: true });
+      copied.push(path.join(root, entry));
+    }
+    copied.push(path.join(root, 'build'));
+    fs.rmSync(path.join(root, '.vscode', 'settings.json'), { force: true });
+
+    const devSecret = randomBytes(8).toString('hex');
+    ali = await startAliyunEmulator({ accessKeys: { [KEY_ID]: secret }, devices: [{ productKey: PK, deviceName: BENCH, secret: devSecret, version: '1.0.0' }] });
+    // History: sensor-fw 0.9.0 whose verify failed on a field device (step -3), 0.9.1 with an upgrade
+    // job waiting on a device that is offline (its task can be cancelled from the tree).
+    const old = firmware('sensor-fw', '0.9.0');
+    const newer = firmware('sensor-fw', '0.9.1');
+    ali.world.addDevice({ productKey: PK, deviceName: 'field-dev-7', secret: 'x', version: '0.8.0' });
+    ali.world.addDevice({ productKey: PK, deviceName: 'field-dev-8', secret: 'x', version: '0.8.0' });
+    failedJob = ali.world.createVerifyJob({ FirmwareId: old.FirmwareId, ProductKey: PK, 'TargetDeviceName.1': 'field-dev-7', TimeoutInMinutes: '60' }).JobId;
+    ali.world.onProgress(PK, 'field-dev-7', '-3', 'sign mismatch (Md5)');
+    newer.Status = -1; // no verification needed: an upgrade job may target it at once
+    waitingJob = ali.world.createStaticJob({ FirmwareId: newer.FirmwareId, ProductKey: PK, TargetSelection: 'SPECIFIC', 'TargetDeviceName.1': 'field-dev-8', TimeoutInMinutes: '60' }).JobId;
+
+    const dir = fs.mkdtempSync(path.join(env.out, 'aliyun-'));
+    board = await startBoard({ link: path.join(dir, 'ttyALI'), version: '1.0.0', logPeriodMs: 1500, agents: [new AliyunOtaAgent({ mqttUrl: ali.mqttUrl, productKey: PK, deviceName: BENCH, deviceSecret: devSecret, bytesPerSecond: 1_000_000 })] });
+    // The AccessKey goes to SecretStorage; settings get only the non-secret fields.
+    const profile = { kind: 'aliyun', name: PROFILE, region: 'cn-shanghai', endpoint: ali.url, productKey: PK, deviceName: BENCH, credentials: 'secrets', signing: { mode: 'hash-only', hash: 'md5' } };
+    await api.profiles.save(profile as unknown as CloudProfile, { accessKeyId: KEY_ID, accessKeySecret: secret });
+    const W = vscode.ConfigurationTarget.Workspace;
+    await cfg().update('release.build', { task: 'Build firmware' }, W);
+    await cfg().update('release.packageName', 'bench-demo-firmware', W);
+    await waitFor('the "Build firmware" task', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'Build firmware'), 20_000, 250);
+    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 }), true, 'the board port opened');
+    await vscode.commands.executeCommand('workbench.view.extension.otaBench');
+  });
+
+  after(async () => {
+    await api?.release.controller.cancel();
+    await vscode.commands.executeCommand('otaBench.serial.disconnect');
+    await board?.stop();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const k of ['release.build', 'release.packageName']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    const p = api?.profiles.get(PROFILE);
+    if (p) await api.profiles.remove(p);
+    await ali?.close();
+    for (const c of copied) fs.rmSync(c, { recursive: true, force: true });
+  });
+
+  it('the tree shows Firmware → package → versions (verify status) → jobs → device tasks from the lazily loaded Alibaba bundle; tasks cancelled by state', async () => {
+    const profile = await waitFor('the Alibaba profile in the tree', async () => (await kids()).find((k) => k.label === PROFILE));
+    assert.equal(profile.item.contextValue, 'otaBench.profile.aliyun');
+    const folders = await kids(profile.node);
+    assert.deepEqual(folders.map((f) => f.label), ['Firmware']);
+    assert.equal(api.clouds.isLoaded('aliyun'), true);
+
+    const packages = await kids((await child(profile.node, 'Firmware')).node);
+    assert.deepEqual(packages.filter((p) => !p.node.id.includes('/#')).map((p) => p.label), ['sensor-fw']);
+    const versions = (await kids(packages[0].node)).filter((v) => !v.node.id.includes('/#'));
+    assert.deepEqual(versions.map((v) => v.label).sort(), ['0.9.0', '0.9.1']);
+    const v090 = versions.find((v) => v.label === '0.9.0')!;
+    assert.match(`${v090.description} ${v090.tooltip}`, /verify-failed|verification failed/i);
+    assert.match(String(v090.item.contextValue), /;verify(;|$)/, 'Start Verify Job is offered on a version');
+
+    const jobs = (await kids(v090.node)).filter((j) => !j.node.id.includes('/#'));
+    const failed = jobs.find((j) => j.label === failedJob);
+    assert.ok(failed, `the failed verify job (have ${jobs.map((j) => j.label).join(', ')})`);
+    const tasks = await kids(failed.node);
+    assert.equal(tasks[0].label, 'field-dev-7');
+    assert.match(`${tasks[0].description} ${tasks[0].tooltip}`, /sign mismatch \(Md5\)/);
+    await screenshot('aliyun-tree', 800);
+
+    // Cancel the waiting job's tasks from the tree, by state.
+    const waiting = (await kids(versions.find((v) => v.label === '0.9.1')!.node)).find((j) => j.label === waitingJob)!;
+    assert.match(String(waiting.item.contextValue), /^otaBench\.job;status=in-progress;.*cancel-tasks/);
+    assert.doesNotMatch(String(waiting.item.contextValue), /;cancel(;|$)/, 'no AWS-style Cancel Job');
+    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.cancelJobTasks', waiting.node, { states: ['queued', 'notified'] }), true);
+    const task = [...ali.world.tasks.values()].find((t) => t.JobId === waitingJob)!;
+    assert.equal(task.TaskStatus, 'CANCELED');
+    assert.equal(ali.world.jobs.get(waitingJob)!.JobStatus, 'CANCELED');
+  });
+
+  it('Quick Release on the Alibaba profile → PASSED; the new version runs on the board', async () => {
+    setVersion('2.0.0');
+    const { result: r, dialogs } = await withDialogs([PROFILE, '$(tag) 2.0.0'], () => vscode.commands.executeCommand<ReleaseRecord | undefined>('otaBench.quickRelease'));
+    assert.ok(r, 'the command returned the release');
+    assert.equal(r.status, 'passed', `${r.note}\n${dialogs.events.map((e) => e.text).join('\n')}`);
+    assert.equal(r.steps.find((s) => s.id === 'publish')!.status, 'skipped');
+    assert.equal(board.version, '2.0.0');
+    const job = ali.world.jobs.get(r.job!.id)!;
+    assert.equal(job.JobType, 'VERFIY_FIRMWARE');
+    assert.equal(job.Tags[0].Value, r.job!.reference);
+    assert.equal(ali.world.firmware.get(job.FirmwareId)!.Status, 1, 'the firmware is verified');
+    await screenshot('aliyun-release-passed', 800);
+  });
+});
