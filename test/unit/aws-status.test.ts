@@ -2,7 +2,8 @@ import { strict as assert } from 'assert';
 import { CloudError, EXECUTION_STATUSES } from '../../src/core/model';
 import { awsExecutionStatus, awsJobStatus, awsVersionStatus, executionStatus, jobStatus, otaUpdateStatus, progressOf, versionStatus } from '../../src/core/clouds/aws/status';
 import { scrub, toCloudError } from '../../src/core/clouds/aws/errors';
-import { clampPageSize, fillPage } from '../../src/core/clouds/aws/paging';
+import { fillPage } from '../../src/core/clouds/aws/paging';
+import { clampToRange } from '../../src/core/clouds/kit/range';
 import { afrOtaDocument, verifyJobId } from '../../src/core/clouds/aws/verify';
 import { versionAttributes } from '../../src/core/clouds/aws/publish';
 import { NAME, PAGE_SIZE } from '../../src/core/clouds/aws/limits';
@@ -87,13 +88,13 @@ describe('aws: errors', () => {
 
 describe('aws: paging helpers', () => {
   it('clamps page sizes to the documented ranges', () => {
-    assert.equal(clampPageSize(undefined, PAGE_SIZE.jobs, 50), 50);
-    assert.equal(clampPageSize(1000, PAGE_SIZE.jobs, 50), 250);
-    assert.equal(clampPageSize(1000, PAGE_SIZE.packages, 50), 100);
-    assert.equal(clampPageSize(0, PAGE_SIZE.versions, 50), 1);
-    assert.equal(clampPageSize(-5, PAGE_SIZE.otaUpdates, 50), 1);
-    assert.equal(clampPageSize(30.7, PAGE_SIZE.signingJobs, 10), 25);
-    assert.equal(clampPageSize(Number.NaN, PAGE_SIZE.executions, 42), 42);
+    assert.equal(clampToRange(undefined, PAGE_SIZE.jobs, 50), 50);
+    assert.equal(clampToRange(1000, PAGE_SIZE.jobs, 50), 250);
+    assert.equal(clampToRange(1000, PAGE_SIZE.packages, 50), 100);
+    assert.equal(clampToRange(0, PAGE_SIZE.versions, 50), 1);
+    assert.equal(clampToRange(-5, PAGE_SIZE.otaUpdates, 50), 1);
+    assert.equal(clampToRange(30.7, PAGE_SIZE.signingJobs, 10), 25);
+    assert.equal(clampToRange(Number.NaN, PAGE_SIZE.executions, 42), 42);
   });
 
   it('fills a filtered page from a few requests at most, keeping the continuation', async () => {

@@ -4,12 +4,8 @@
 
 import { createHash } from 'crypto';
 import { VERSION_RULES, type NameRule } from '../../version/rules';
+import { clampToRange, inRange, type IntRange } from '../kit/range';
 import type { QpsLimits } from '../kit/rateLimiter';
-
-export interface IntRange {
-  min: number;
-  max: number;
-}
 
 /** Largest PageSize per list action; ListOTATaskByJob also caps CurrentPage × PageSize. */
 export const PAGE_SIZE = {
@@ -129,7 +125,6 @@ export const STATIC_JOB = {
 } as const;
 
 const chars = (s: string) => [...s].length;
-const inRange = (n: number, r: IntRange) => Number.isInteger(n) && n >= r.min && n <= r.max;
 
 function nameProblem(value: string, rule: NameRule & { first?: RegExp }): string | undefined {
   const n = chars(value);
@@ -252,5 +247,5 @@ export function staticJobProblems(j: StaticJobInput, now = Date.now()): string[]
 /** A PageSize for `action` clamped to its documented range (Load All asks for the maximum). */
 export function pageSize(action: keyof typeof PAGE_SIZE, wanted?: number): number {
   const r = PAGE_SIZE[action];
-  return Math.max(r.min, Math.min(r.max, Math.floor(wanted ?? r.max)));
+  return clampToRange(wanted, r, r.max);
 }

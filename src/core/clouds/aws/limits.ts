@@ -1,10 +1,7 @@
 // Documented AWS IoT limits (shared/reference/cloud-apis.md §1.2–1.8), one table for the provider's
 // checks, the rollout wizard and the emulator that plays AWS in tests.
 
-export interface IntRange {
-  min: number;
-  max: number;
-}
+import type { IntRange } from '../kit/range';
 
 export const PAGE_SIZE = {
   packages: { min: 1, max: 100 },

@@ -1,15 +1,9 @@
-// Page sizes clamped to AWS's documented ranges, and prefix filtering for lists the API cannot
-// filter: later pages are fetched only until the page is full, and at most a few times, so a
-// filter never quietly walks a whole account.
+// Prefix filtering for lists the API cannot filter: later pages are fetched only until the page is
+// full, and at most a few times, so a filter never quietly walks a whole account. (Page sizes are
+// clamped by kit/range.ts.)
 
 import type { Page } from '../../model';
 import { decodeCursor, encodeCursor, nextTokenCursor } from '../kit/cursor';
-import type { IntRange } from './limits';
-
-export function clampPageSize(requested: number | undefined, range: IntRange, dflt: number): number {
-  const n = requested === undefined || !Number.isFinite(requested) ? dflt : Math.floor(requested);
-  return Math.min(range.max, Math.max(range.min, n));
-}
 
 export interface FillOptions<T> {
   pageSize: number;

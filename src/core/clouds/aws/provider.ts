@@ -30,7 +30,8 @@ import { createClients, type AwsClients, type AwsProfileConfig, type ClientOptio
 import { makeContext, type AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
 import { OTA_JOB_PREFIX, rolloutOf, thingOf, toExecution, toExecutionSummary, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
-import { byPrefix, clampPageSize, fillPage } from './paging';
+import { clampToRange } from '../kit/range';
+import { byPrefix, fillPage } from './paging';
 import { publish, setState, type PublishOptions } from './publish';
 import { buildFleetJob, buildFleetOtaUpdate, type FieldError, type FleetRolloutInput } from './rollout';
 import { awsExecutionStatus, awsJobStatus, awsVersionStatus } from './status';
@@ -57,7 +58,7 @@ export class AwsProvider implements CloudProvider {
   }
 
   private size(opts: ListOptions | undefined, range: { min: number; max: number }): number {
-    return clampPageSize(opts?.pageSize, range, Math.min(range.max, this.opts.pageSize ?? 50));
+    return clampToRange(opts?.pageSize, range, Math.min(range.max, this.opts.pageSize ?? 50));
   }
 
   async listPackages(opts: ListOptions = {}): Promise<Page<Package>> {

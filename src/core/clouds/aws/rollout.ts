@@ -3,7 +3,8 @@
 // Pure: no SDK code (type imports only), so the editor side can use it without the AWS bundle.
 
 import type { CreateJobCommandInput, CreateOTAUpdateCommandInput, OTAUpdateFile } from '@aws-sdk/client-iot';
-import { FAILURE_TYPES, NAME, RETRY_FAILURE_TYPES, ROLE_ARN, ROLLOUT, TEXT, type IntRange } from './limits';
+import type { IntRange } from '../kit/range';
+import { FAILURE_TYPES, NAME, RETRY_FAILURE_TYPES, ROLE_ARN, ROLLOUT, TEXT } from './limits';
 
 export type FailureType = (typeof FAILURE_TYPES)[number];
 

@@ -11,6 +11,7 @@
 import { createHash } from 'crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { BoardHandle, CloudAgent } from '../agent';
+import { download, DownloadTimeout } from '../download';
 import { imageVersion } from '../flashProtocol';
 import { verifySignature } from '../../../../src/core/signing/verify';
 
@@ -44,8 +45,6 @@ type AfrOta = {
 };
 
 class JobAborted extends Error {}
-
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** FreeRTOS packs versions as major<<24 | minor<<16 | build; `updatedBy` carries it in hex. */
 export function packedVersion(v: string): string {
@@ -262,52 +261,30 @@ export class AwsJobsAgent implements CloudAgent {
   }
 
   private async download(jobId: string, url: string, size: number, blocks: number): Promise<Buffer> {
-    const ac = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => ac.abort(), this.opts.downloadTimeoutMs);
-    };
-    arm();
-    const chunks: Buffer[] = [];
-    let got = 0;
     let reported = 0;
-    const started = Date.now();
+    let image: Buffer;
     try {
-      const res = await fetch(url, { signal: ac.signal });
-      if (!res.ok || !res.body) {
-        const text = await res.text().catch(() => '');
-        const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-        throw new Error(`HTTP ${res.status}${code ? ` ${code}` : ''}${/expired/i.test(text) ? ' (presigned URL expired)' : ''}`);
-      }
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        chunks.push(Buffer.from(chunk));
-        got += chunk.length;
-        arm();
-        if (this.board.faults.has('download-timeout') && got >= size / 4) {
-          this.board.log('W', 'ota', `download stalled at ${got}/${size} bytes`);
-          await new Promise((_r, reject) => ac.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
-        }
-        if (this.opts.bytesPerSecond) {
-          const due = started + (got / this.opts.bytesPerSecond) * 1000;
-          if (due > Date.now()) await delay(due - Date.now());
-        }
-        const done = Math.min(blocks, Math.floor(got / this.opts.blockSize));
-        if (done - reported >= this.opts.statusEvery) {
+      image = await download(url, {
+        size,
+        timeoutMs: this.opts.downloadTimeoutMs,
+        bytesPerSecond: this.opts.bytesPerSecond,
+        stall: this.board.faults.has('download-timeout'),
+        onStall: (got) => this.board.log('W', 'ota', `download stalled at ${got}/${size} bytes`),
+        onData: async (got) => {
+          const done = Math.min(blocks, Math.floor(got / this.opts.blockSize));
+          if (done - reported < this.opts.statusEvery) return;
           reported = done;
           this.board.log('I', 'ota', `received ${done}/${blocks} blocks`);
           await this.report(jobId, 'IN_PROGRESS', { receive: `${done}/${blocks}` });
-        }
-      }
+        },
+      });
     } catch (e) {
-      if (e instanceof JobAborted) throw e;
-      if (ac.signal.aborted) throw new Error(`timed out after ${Math.round(this.opts.downloadTimeoutMs / 1000)} s without data at ${Math.floor(got / this.opts.blockSize)}/${blocks} blocks`);
+      // The FreeRTOS agent counts in blocks.
+      if (e instanceof DownloadTimeout) throw new Error(`timed out after ${Math.round(this.opts.downloadTimeoutMs / 1000)} s without data at ${Math.floor(e.got / this.opts.blockSize)}/${blocks} blocks`);
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
     if (reported < blocks) await this.report(jobId, 'IN_PROGRESS', { receive: `${blocks}/${blocks}` });
-    return Buffer.concat(chunks);
+    return image;
   }
 }
 
