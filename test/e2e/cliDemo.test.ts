@@ -75,17 +75,20 @@ describe('the demo as a user meets it', function () {
     const pids = descendants(npm.pid!);
     const demo = pids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('scripts/demo.mjs'));
     assert.ok(demo, `the demo process among ${pids.join(', ')}`);
-    const children = descendants(demo!);
-    assert.ok(children.length >= 2, `emulator and board running: ${children.join(', ')}`);
+    const all = descendants(demo!);
+    assert.ok(all.length >= 2, `emulator and board running: ${all.join(', ')}`);
     assert.ok(await listening(port), 'the emulator answers');
 
     npm.kill('SIGTERM');
-    await until('every process the demo started is gone', () => [demo!, ...children].every((p) => !alive(p)));
+    await until('every process the demo started is gone', () => [demo!, ...all].every((p) => !alive(p)));
     assert.equal(await listening(port), false, `port ${port} closed`);
     const log = readFileSync(join(REPO, 'out', 'logs', 'demo.log'), 'utf8');
     const said = log.slice(log.lastIndexOf('stopping '));
-    assert.match(said, /stopping board \(pid \d+\), aws-emulator \(pid \d+\)…/);
-    assert.match(said, /stopped 2 processes; nothing the demo started is left running/);
+    // It names what it stopped, each with its pid (processes that were running and are gone now).
+    assert.match(said, /stopping .*board \(pid \d+\).*aws-emulator \(pid \d+\)/);
+    const named = [...said.slice(0, said.indexOf('\n')).matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    for (const pid of named) assert.ok(all.includes(pid) && !alive(pid), `pid ${pid} was the demo's and is gone`);
+    assert.match(said, new RegExp(`stopped ${named.length} processes; nothing the demo started is left running`));
   });
 
   it('`npm run demo -- --cli`: a release through the CLI against the demo\u2019s emulator and board, its JUnit path printed', async () => {
