@@ -3,6 +3,7 @@
 import { strict as assert } from 'assert';
 import { createHash } from 'crypto';
 import mqtt from 'mqtt';
+import { cliOptions } from '../bench/kit/cli';
 import {
   checkEnum,
   checkInt,
@@ -375,6 +376,19 @@ describe('emulator kit', function () {
       assert.deepEqual(topicParams('$aws/things/{thing}/jobs/{rest*}', '$aws/things/t1/jobs/j1/update'), { thing: 't1', rest: 'j1/update' });
       assert.equal(topicParams('$aws/things/{thing}/jobs/{rest*}', '$aws/things/t1/shadow/update'), undefined);
       assert.equal(topicParams('/ota/device/inform/{pk}/{dn}', '/ota/device/inform/pk1'), undefined);
+    });
+  });
+
+  describe('emulator command lines', () => {
+    it('reads --name value options, numbers and flags; absent ones are undefined/false', () => {
+      const o = cliOptions(['--port', '4566', '--region', 'us-west-2', '--seed-history', '--minute-ms', 'abc']);
+      assert.equal(o.num('port'), 4566);
+      assert.equal(o.opt('region'), 'us-west-2');
+      assert.equal(o.flag('seed-history'), true);
+      assert.equal(o.flag('seed-jobs'), false);
+      assert.equal(o.opt('mqtt-port'), undefined);
+      assert.equal(o.num('mqtt-port'), undefined);
+      assert.ok(Number.isNaN(o.num('minute-ms')), 'a non-number stays visible as NaN, not a default');
     });
   });
 });

@@ -7,36 +7,26 @@
 // _SECRET, never through settings), then serves until SIGINT/SIGTERM.
 
 import { randomBytes } from 'crypto';
+import { cliOptions, runCli, serveUntilSignal } from '../kit/cli';
 import { startAliyunEmulator } from './server';
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const { opt, num } = cliOptions();
   const productKey = opt('product-key') ?? 'a1DemoBench1';
   const deviceName = opt('device-name') ?? 'bench-board-01';
   const deviceSecret = randomBytes(12).toString('hex');
   const credentials = { accessKeyId: 'LTAIdemoEmulator', accessKeySecret: randomBytes(16).toString('hex') };
   const iotInstanceId = opt('instance-id');
   const ali = await startAliyunEmulator({
-    port: opt('port') !== undefined ? Number(opt('port')) : undefined,
-    minuteMs: opt('minute-ms') !== undefined ? Number(opt('minute-ms')) : undefined,
+    port: num('port'),
+    minuteMs: num('minute-ms'),
     accessKeys: { [credentials.accessKeyId]: credentials.accessKeySecret },
     devices: [{ productKey, deviceName, secret: deviceSecret }],
     ...(iotInstanceId ? { iotInstanceId } : {}),
   });
   const region = 'cn-shanghai';
   const profile = { kind: 'aliyun', region, endpoint: ali.url, productKey, deviceName, credentials: 'chain', ...(iotInstanceId ? { iotInstanceId } : {}) };
-  console.log(JSON.stringify({ endpoint: ali.url, mqttUrl: ali.mqttUrl, region, credentials, device: { productKey, deviceName, deviceSecret }, profile }));
-  console.error(`aliyun emulator ready at ${ali.url} (mqtt ${ali.mqttUrl})`);
-  const stop = () => void ali.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  serveUntilSignal({ endpoint: ali.url, mqttUrl: ali.mqttUrl, region, credentials, device: { productKey, deviceName, deviceSecret }, profile }, `aliyun emulator ready at ${ali.url} (mqtt ${ali.mqttUrl})`, () => ali.close());
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runCli(main);

@@ -6,33 +6,26 @@
 // {"kind":"throttle"|"error"|"drop"|"lose-reply"|"hang"|"delay","count":N,"service":"iot"|"s3"|"signer",
 //  "action":"CreateJob","pathPrefix":"/jobs"} or {"schedule":{"seed":1,"rates":{"throttle":0.1}}}.
 
+import { cliOptions, runCli, serveUntilSignal } from '../kit/cli';
 import { startAwsEmulator } from './index';
 import { seedHistory } from './seed';
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string) => (opt(name) !== undefined ? Number(opt(name)) : undefined);
+  const { opt, num, flag } = cliOptions();
   const aws = await startAwsEmulator({ port: num('port'), mqttPort: num('mqtt-port'), region: opt('region'), minuteMs: num('minute-ms') });
   const jobs = num('seed-jobs');
   if (jobs) aws.seed.jobs(jobs);
   const packages = num('seed-packages') ?? 0;
   for (let i = 1; i <= packages; i++) await aws.seed.packageWithVersions(`demo-package-${i}`, ['1.0.0', '1.1.0', '1.2.0'], 2);
   // The demo's past: packages in every state and a few dozen jobs, so paging and filters can be tried.
-  if (argv.includes('--seed-history')) await seedHistory(aws);
+  if (flag('seed-history')) await seedHistory(aws);
   const signer = opt('signing-profile');
   const cert = signer ? aws.seed.signingProfile(signer) : undefined;
-  console.log(JSON.stringify({ endpoint: aws.endpoint, mqttUrl: aws.mqttUrl, region: aws.region, credentials: aws.credentials, profile: aws.profile(), signerCertificatePem: cert?.publicKeyPem }));
-  console.error(`aws emulator ready at ${aws.endpoint} (mqtt ${aws.mqttUrl})`);
-  const stop = () => void aws.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  serveUntilSignal(
+    { endpoint: aws.endpoint, mqttUrl: aws.mqttUrl, region: aws.region, credentials: aws.credentials, profile: aws.profile(), signerCertificatePem: cert?.publicKeyPem },
+    `aws emulator ready at ${aws.endpoint} (mqtt ${aws.mqttUrl})`,
+    () => aws.close(),
+  );
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runCli(main);

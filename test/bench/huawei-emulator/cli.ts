@@ -6,6 +6,7 @@
 // device's id and secret and a ready-made profile, then serves until SIGINT/SIGTERM. Faults over
 // HTTP: POST <endpoint>/__admin/faults (the emulator kit's admin route).
 
+import { cliOptions, runCli, serveUntilSignal } from '../kit/cli';
 import { HUAWEI_DEFAULTS, startHuaweiEmulator, type HuaweiEmulator } from './index';
 
 /** Packages (grouped by name, as the provider groups them) and finished/failed/stopped tasks on field devices. */
@@ -31,24 +32,14 @@ export function seedHuaweiHistory(hw: HuaweiEmulator, packages = 3, tasks = 12):
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string) => (opt(name) !== undefined ? Number(opt(name)) : undefined);
+  const { opt, num, flag } = cliOptions();
   const hw = await startHuaweiEmulator({ port: num('port'), obsPort: num('obs-port'), mqttPort: num('mqtt-port'), region: opt('region') });
-  if (argv.includes('--seed-history') || num('seed-packages') || num('seed-tasks')) seedHuaweiHistory(hw, num('seed-packages') ?? 3, num('seed-tasks') ?? 12);
-  console.log(JSON.stringify({ endpoint: hw.endpoint, obsEndpoint: hw.obsEndpoint, mqttUrl: hw.mqttUrl, region: hw.region, credentials: hw.credentials, device: hw.device, profile: hw.profile() }));
-  console.error(`huawei emulator ready at ${hw.endpoint} (obs ${hw.obsEndpoint}, mqtt ${hw.mqttUrl})`);
-  const stop = () => void hw.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (flag('seed-history') || num('seed-packages') || num('seed-tasks')) seedHuaweiHistory(hw, num('seed-packages') ?? 3, num('seed-tasks') ?? 12);
+  serveUntilSignal(
+    { endpoint: hw.endpoint, obsEndpoint: hw.obsEndpoint, mqttUrl: hw.mqttUrl, region: hw.region, credentials: hw.credentials, device: hw.device, profile: hw.profile() },
+    `huawei emulator ready at ${hw.endpoint} (obs ${hw.obsEndpoint}, mqtt ${hw.mqttUrl})`,
+    () => hw.close(),
+  );
 }
 
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli(main);
