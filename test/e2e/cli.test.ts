@@ -294,6 +294,22 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
       });
     }
 
+    it('SIGTERM during the build → exit 130: the build is stopped, nothing was uploaded, the lock is released', async () => {
+      const marker = join(b.dir, `build-still-running-${Date.now()}`);
+      const cli = runCli(['release', '--json', '--config', settingsWith((s) => (s['otaBench.release.build'] = { command: `sleep 3; touch ${marker}` }))], { cwd: b.root, env });
+      await cli.event((e) => e.type === 'step' && e.step === 'build' && e.status === 'started');
+      cli.child.kill('SIGTERM');
+      const r = await cli.done;
+      seen.push(r.stdout, r.stderr);
+      assert.equal(r.code, 130, r.stderr);
+      assert.match(r.stderr, /SIGTERM: cancelling/);
+      assert.match(r.stderr, /Left on the cloud: Cancelled during "Build"\. Nothing was uploaded/);
+      assert.equal(events(r).find((e) => e.type === 'result')?.exitCode, 130);
+      await new Promise((res) => setTimeout(res, 3500));
+      assert.ok(!existsSync(marker), 'the build was stopped with the release');
+      assert.ok(!existsSync(join(b.root, '.vscode', 'ota-bench', 'release.lock')));
+    });
+
     it('a release running in VS Code holds the workspace lock: the CLI says who and stops (exit 2)', async () => {
       const unlock = acquireReleaseLock(b.root, 'VS Code');
       try {
