@@ -115,8 +115,11 @@ export function buildLogToolbar(state: MonitorViewState, ev: ToolbarEvents) {
       return { min: level.value as LevelFilter['min'], ...parseTagList(tags.input.value) };
     },
     showCrashes(position: number, count: number) {
+      // Called every frame: touch the DOM only when the text changes.
+      const text = count === 0 ? '' : position > 0 ? `Crash ${position} of ${count}` : `${count} ${count === 1 ? 'crash' : 'crashes'}`;
+      if (crashCount.textContent === text) return;
       crashGroup.hidden = count === 0;
-      crashCount.textContent = count === 0 ? '' : position > 0 ? `Crash ${position} of ${count}` : `${count} ${count === 1 ? 'crash' : 'crashes'}`;
+      crashCount.textContent = text;
     },
     /** The filter as the fields say now. */
     filter(): MonitorViewState['filter'] {
