@@ -148,6 +148,22 @@ describe('provider kit: pacer', () => {
     for (let i = 0; i < 4; i++) assert.equal(b.failed(), true, 'a success resets the failure count');
   });
 
+  it("a watch's failed tick: retryable → back off and retry; cancelled → stop; not retryable or too many → thrown", () => {
+    const b = new Backoff(() => 100, { maxFailures: 1 });
+    const throttled = new CloudError('Rate exceeded', 'throttled', undefined, undefined, true);
+    const again = b.tickFailed(throttled);
+    assert.equal(again, throttled);
+    assert.equal(b.delayMs, 200, 'backed off');
+    assert.throws(() => b.tickFailed(throttled), (e: unknown) => e === throttled, 'the second failure in a row gives up');
+    b.succeeded();
+    assert.throws(() => b.tickFailed(new CloudError('No such job', 'not-found')), (e: unknown) => isCloudError(e) && e.code === 'not-found');
+    assert.throws(() => b.tickFailed(new TypeError('boom')), (e: unknown) => isCloudError(e) && e.code === 'unknown' && /boom/.test(e.message), 'a plain error becomes a CloudError');
+    assert.equal(b.tickFailed(new CloudError('Watch stopped.', 'canceled')), 'stop');
+    const ac = new AbortController();
+    ac.abort();
+    assert.equal(b.tickFailed(new CloudError('x', 'unavailable', undefined, undefined, true), ac.signal), 'stop', 'an aborted watch stops whatever failed');
+  });
+
   it('spaces request starts by the gap', async () => {
     const clock = new VirtualClock();
     const spacer = new RequestSpacer(250, clock);

@@ -14,7 +14,7 @@
 // yielded when something changed; the watch ends when the job is done or the signal aborts.
 
 import { DescribeJobCommand, DescribeJobExecutionCommand, ListJobExecutionsForJobCommand, type Job as AwsJob } from '@aws-sdk/client-iot';
-import { CloudError, isCloudError, TERMINAL_EXECUTION, type CloudErrorShape, type Execution, type Rollout } from '../../model';
+import { CloudError, TERMINAL_EXECUTION, type CloudErrorShape, type Execution, type Rollout } from '../../model';
 import { sleep } from '../kit/clock';
 import { Backoff, RequestSpacer } from '../kit/pacer';
 import type { AwsContext } from './context';
@@ -163,9 +163,8 @@ export async function* watchJob(ctx: AwsContext, jobId: string, opts: AwsWatchOp
       }
       if (rollout.done) return;
     } catch (e) {
-      const err = isCloudError(e) ? e : new CloudError(String(e), 'unknown');
-      if (signal?.aborted || err.code === 'canceled') return;
-      if (!err.retryable || !backoff.failed()) throw err;
+      const err = backoff.tickFailed(e, signal);
+      if (err === 'stop') return;
       failed = true;
       opts.onBackoff?.(err, backoff.delayMs);
     }

@@ -2,6 +2,7 @@
 // back-off (Backoff): each retryable failure (throttled, unavailable) doubles it up to a cap, each
 // success halves it back toward the base, and too many failures in a row end the watch.
 
+import { CloudError, isCloudError, type CloudErrorShape } from '../../errors';
 import { realClock, type Clock } from './clock';
 
 export const MAX_BACKOFF_MS = 30_000;
@@ -57,5 +58,16 @@ export class Backoff {
     if (++this.failures > (this.opts.maxFailures ?? MAX_FAILURES)) return false;
     this.interval = Math.min(this.opts.maxMs ?? MAX_BACKOFF_MS, this.interval * 2);
     return true;
+  }
+
+  /**
+   * A watch's failed tick, one rule for every cloud: 'stop' when the watch was cancelled; throws
+   * when the error is not retryable or failures ran out; otherwise the error (wait `delayMs`, retry).
+   */
+  tickFailed(e: unknown, signal?: AbortSignal): 'stop' | CloudErrorShape {
+    const err = isCloudError(e) ? e : new CloudError(String(e), 'unknown');
+    if (signal?.aborted || err.code === 'canceled') return 'stop';
+    if (!err.retryable || !this.failed()) throw err;
+    return err;
   }
 }
