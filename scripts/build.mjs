@@ -32,7 +32,8 @@ const lazyBundles = existsSync(join(root, 'src/core/clouds'))
 const builds = [
   {
     ...common,
-    entryPoints: [{ in: 'src/extension.ts', out: 'extension' }, ...lazyBundles],
+    // dist/release.js: the release runner, loaded on the first release (src/vscode/release/runner.ts).
+    entryPoints: [{ in: 'src/extension.ts', out: 'extension' }, { in: 'src/core/release/run.ts', out: 'release' }, ...lazyBundles],
     outdir: 'dist',
     platform: 'node',
     target: 'node20',

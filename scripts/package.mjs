@@ -21,6 +21,7 @@ const REQUIRED = [
   'extension/readme.md',
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
+  'extension/dist/release.js',
   'extension/dist/webview/monitor.js',
   'extension/dist/webview/monitor.css',
   'extension/media/activity.svg',

@@ -4,26 +4,11 @@
 import { stat } from 'fs/promises';
 import { explain, isCancel, StaleReleaseError } from './errors';
 import { SerialTap } from './serialWatch';
+import { newRecord, resumePoint } from './record';
 import { STEPS, type ReleaseDeps, type StepContext } from './steps';
 import { STEP_IDS, STEP_TITLES, type ReleaseConfig, type ReleaseEvent, type ReleaseRecord, type StepId } from './types';
 
 export type { ReleaseDeps } from './steps';
-
-function newId(now: number): string {
-  return `${new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-}
-
-export function newRecord(config: ReleaseConfig, now = Date.now()): ReleaseRecord {
-  return {
-    schema: 1,
-    id: newId(now),
-    config: JSON.parse(JSON.stringify(config)) as ReleaseConfig,
-    status: 'running',
-    createdAt: now,
-    updatedAt: now,
-    steps: STEP_IDS.map((id) => ({ id, status: 'pending', attempts: 0 })),
-  };
-}
 
 export interface RunOptions {
   /** Stop (status 'stopped') once this step is over: "Sign Artifact", "Publish Version" run part of a release. */
@@ -38,11 +23,7 @@ export async function startRelease(config: ReleaseConfig, deps: ReleaseDeps, sig
   return runFrom(record, 0, deps, signal, opts);
 }
 
-/** Where a re-run of `record` starts, or undefined when it passed (nothing to resume). */
-export function resumePoint(record: ReleaseRecord): StepId | undefined {
-  if (record.status === 'passed') return undefined;
-  return record.resumeAt ?? record.steps.find((s) => s.status !== 'done' && s.status !== 'skipped')?.id;
-}
+export { newRecord, resumePoint };
 
 /**
  * Continues a stopped release at its resume point, reusing what earlier runs created (the hashes,

@@ -2,7 +2,7 @@
 // publishing are skipped (the version exists), so the pipeline runs start-verify → watch → verdict
 // with the same watch, serial banner and verdict as a Quick Release. Pure (no `vscode`).
 
-import { newRecord } from './pipeline';
+import { newRecord } from './record';
 import type { PublishRecord, ReleaseConfig, ReleaseRecord, StepId } from './types';
 
 const BEFORE_VERIFY: readonly StepId[] = ['build', 'locate', 'version', 'sign', 'upload', 'register', 'publish'];

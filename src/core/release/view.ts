@@ -2,7 +2,7 @@
 // Pure (no `vscode`): the controller feeds it, unit tests too.
 
 import type { Rollout } from '../model';
-import { resumePoint } from './pipeline';
+import { resumePoint } from './record';
 import { STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type SerialLine, type StepId } from './types';
 import { stripAnsi } from './serialWatch';
 import type { ReleaseStepView, ReleaseView, RolloutView, TimelineEntry } from '../../shared/protocol';

@@ -5,7 +5,10 @@
 import * as vscode from 'vscode';
 import type { Job, PackageVersion } from '../../core/model';
 import type { CloudProfile } from '../../core/profiles';
-import { locateArtifact, resumePoint, STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type RunOptions, type StepId } from '../../core/release';
+import { locateArtifact } from '../../core/release/artifact';
+import type { RunOptions } from '../../core/release/pipeline';
+import { resumePoint } from '../../core/release/record';
+import { STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type StepId } from '../../core/release/types';
 import { formatSize } from '../../core/release/artifact';
 import { isNamedError } from '../../core/errors';
 import type { StaleReleaseError } from '../../core/release/errors';

@@ -1,7 +1,8 @@
 // The build step in the editor: a VS Code task by label (its exit code and the errors its problem
 // matcher reports decide), or a shell command (core shellBuildRunner, output to the log channel).
 import * as vscode from 'vscode';
-import { shellBuildRunner, type BuildRunner, type BuildSetting } from '../../core/release';
+import { shellBuildRunner, type BuildRunner } from '../../core/release/build';
+import type { BuildSetting } from '../../core/release/settings';
 import { abortError } from '../../core/release/errors';
 
 /** Finds a task by its label (tasks.json `label`), across the workspace's task providers. */

@@ -4,15 +4,16 @@
 // verify bundle needs (job snapshots, serial lines, timeline).
 import * as vscode from 'vscode';
 import type { CloudProvider } from '../../core/clouds/provider';
-import {
-  resumePoint, resumeRelease, startRelease, STEP_TITLES,
-  type ReleaseConfig, type ReleaseDeps, type ReleaseEvent, type ReleaseRecord, type RunOptions, type SerialLine, type SerialWatcher, type StepId,
-} from '../../core/release';
+import type { ReleaseDeps, RunOptions } from '../../core/release/pipeline';
+import { resumePoint } from '../../core/release/record';
+import type { SerialWatcher } from '../../core/release/serialWatch';
+import { STEP_TITLES, type ReleaseConfig, type ReleaseEvent, type ReleaseRecord, type SerialLine, type StepId } from '../../core/release/types';
 import type { ReleaseUpdate, RolloutView, TimelineEntry } from '../../shared/protocol';
 import { errorMessage, log, redact } from '../log';
 import { writeVerifyBundle } from '../../core/release/bundle';
 import type { MonitorBridge } from './monitorBridge';
 import { ProgressMeter } from './progress';
+import type { ReleaseRunner } from './runner';
 import type { ReleaseStatusBar } from './statusBar';
 import { releaseView, rolloutView, serialEntry, TimelineBuilder, type StepProgress } from '../../core/release/view';
 import type { WorkspaceReleaseStore } from './workspaceStore';
@@ -57,6 +58,8 @@ export class ReleaseController implements vscode.Disposable {
     readonly store: WorkspaceReleaseStore,
     private readonly statusBar: ReleaseStatusBar,
     private readonly bridge: () => MonitorBridge | undefined,
+    /** The runner (dist/release.js), loaded on the first run. */
+    private readonly runner: () => ReleaseRunner,
   ) {}
 
   get isRunning(): boolean {
@@ -140,6 +143,7 @@ export class ReleaseController implements vscode.Disposable {
         report = (r) => progress.report(r);
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
+          const { resumeRelease, startRelease } = this.runner();
           return req.record ? await resumeRelease(req.record, deps, abort.signal, req.opts) : await startRelease(req.config!, deps, abort.signal, req.opts);
         } finally {
           sub.dispose();

@@ -2,7 +2,8 @@
 // reason once, with at most three buttons for the next sensible action (outcomeActions). Never
 // awaited by the command: a notification waits for the user, the command does not.
 import * as vscode from 'vscode';
-import { resumePoint, STEP_TITLES, type ReleaseRecord, type StepId } from '../../core/release';
+import { resumePoint } from '../../core/release/record';
+import { STEP_TITLES, type ReleaseRecord, type StepId } from '../../core/release/types';
 import { redact } from '../log';
 import { MonitorPanel } from '../monitor/monitorPanel';
 import { failureActions, MAX_ACTIONS, passedActions, type OutcomeAction } from './outcomeActions';

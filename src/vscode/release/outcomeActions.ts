@@ -2,7 +2,8 @@
 // more without truncating them), the fix most likely needed first, and none that is already done
 // (no "Open Monitor" while the monitor is in view). Pure: unit-tested without the editor.
 import { can } from '../../core/clouds/registry';
-import { resumePoint, type ReleaseRecord, type StepId } from '../../core/release';
+import { resumePoint } from '../../core/release/record';
+import type { ReleaseRecord, StepId } from '../../core/release/types';
 
 export type OutcomeAction = 'showProblems' | 'openSettings' | 'openProfileSettings' | 'credentialsHelp' | 'openMonitor' | 'saveBundle' | 'resume' | 'showLog' | 'releaseToFleet';
 

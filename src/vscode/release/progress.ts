@@ -1,7 +1,7 @@
 // The release as a progress notification: one bar across the whole release, in which the upload
 // and the watch advance by their own percentages; the message names the step and what it is doing.
 // Pure arithmetic here (ProgressMeter), the notification itself in the controller.
-import { STEP_IDS, STEP_TITLES, type ReleaseEvent, type StepId } from '../../core/release';
+import { STEP_IDS, STEP_TITLES, type ReleaseEvent, type StepId } from '../../core/release/types';
 
 /** How much of the bar each step takes (the upload and the watch are the long ones). */
 const WEIGHT: Record<StepId, number> = {

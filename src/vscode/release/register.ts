@@ -7,6 +7,7 @@ import { errorMessage, log } from '../log';
 import type { MonitorBackend } from '../monitor/monitorPanel';
 import type { ProfileStore } from '../profiles/profileStore';
 import { ReleaseController } from './controller';
+import { releaseRunner } from './runner';
 import { MonitorBridge } from './monitorBridge';
 import type { ReleaseSerial, ReleaseServices } from './prepare';
 import { ReleaseStatusBar } from './statusBar';
@@ -25,7 +26,7 @@ export function registerRelease(context: vscode.ExtensionContext, deps: { profil
   const store = new WorkspaceReleaseStore(context.workspaceState, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   const statusBar = new ReleaseStatusBar();
   // The controller reaches the bridge only once a release runs, after both exist.
-  const controller: ReleaseController = new ReleaseController(store, statusBar, () => bridge);
+  const controller: ReleaseController = new ReleaseController(store, statusBar, () => bridge, releaseRunner(context.extensionPath));
   const services: ReleaseServices = { profiles: deps.profiles, providerFor: (p) => deps.clouds.get(p), store, serial: deps.serial, cloudChanged: deps.cloudChanged };
   controller.onCloudChanged = deps.cloudChanged;
   const bridge = new MonitorBridge({

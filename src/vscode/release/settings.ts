@@ -1,6 +1,6 @@
 // `otaBench.release.*` as the core reads them, for the workspace folder a release builds.
 import * as vscode from 'vscode';
-import { parseReleaseSettings, type ReleaseSettings } from '../../core/release';
+import { parseReleaseSettings, type ReleaseSettings } from '../../core/release/settings';
 
 export const RELEASE_SECTION = 'otaBench.release';
 const KEYS = ['packageName', 'build', 'artifact', 'version', 'banner', 'jobTimeoutMinutes', 'versionQuery', 'elf'] as const;

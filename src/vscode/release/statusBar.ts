@@ -1,7 +1,7 @@
 // The status bar item of the release: the running step (with its percentage) while a release runs,
 // then the outcome until the next one. Click: the Bench Monitor, where the steps and the job are.
 import * as vscode from 'vscode';
-import { STEP_TITLES, type ReleaseRecord, type StepId } from '../../core/release';
+import { STEP_TITLES, type ReleaseRecord, type StepId } from '../../core/release/types';
 
 export class ReleaseStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('otaBench.release', vscode.StatusBarAlignment.Left, 49);

@@ -4,7 +4,8 @@
 // and ids only. Plus the Quick Release choices remembered between runs and the releases that passed
 // (for the fleet wizard), and the lock that keeps the editor and the CLI from running at once.
 import type * as vscode from 'vscode';
-import { acquireReleaseLock, FileReleaseStore, workspaceRecordPath, type ReleaseRecord, type ReleaseStore } from '../../core/release';
+import { acquireReleaseLock, FileReleaseStore, workspaceRecordPath, type ReleaseStore } from '../../core/release/store';
+import type { ReleaseRecord } from '../../core/release/types';
 
 const RECORD_KEY = 'otaBench.release.last';
 const CHOICE_KEY = 'otaBench.release.choice';
