@@ -2,6 +2,7 @@
 
 import type { CloudDescriptor } from '../descriptor';
 import { AWS_REGION, listOf, named, validators } from '../../validators';
+import { PAGE_SIZE } from './limits';
 
 const EXECUTION_STATUSES = ['queued', 'in-progress', 'succeeded', 'failed', 'timed-out', 'rejected', 'canceled', 'removed'];
 
@@ -29,10 +30,10 @@ export const AWS_DESCRIPTOR: CloudDescriptor = {
   // The FreeRTOS OTA agent checks an ECDSA (or RSA) signature from the job document.
   signing: { deviceChecks: 'signature', signatureRequired: true, defaultHash: 'sha256', cloudSigner: 'AWS Signer' },
   lists: {
-    packages: { paging: 'token', maxPageSize: 100, statuses: [] },
-    versions: { paging: 'token', maxPageSize: 100, statuses: ['draft', 'published', 'deprecated'] },
-    jobs: { paging: 'token', maxPageSize: 250, statuses: ['in-progress', 'scheduled', 'completed', 'canceled'] },
-    executions: { paging: 'token', maxPageSize: 250, statuses: EXECUTION_STATUSES },
+    packages: { paging: 'token', maxPageSize: PAGE_SIZE.packages.max, statuses: [] },
+    versions: { paging: 'token', maxPageSize: PAGE_SIZE.versions.max, statuses: ['draft', 'published', 'deprecated'] },
+    jobs: { paging: 'token', maxPageSize: PAGE_SIZE.jobs.max, statuses: ['in-progress', 'scheduled', 'completed', 'canceled'] },
+    executions: { paging: 'token', maxPageSize: PAGE_SIZE.executions.max, statuses: EXECUTION_STATUSES },
   },
   jobScope: 'account',
   credentialsHelp: { command: 'otaBench.openAwsConfig', title: 'Open AWS config' },
