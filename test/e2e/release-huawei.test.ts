@@ -31,7 +31,7 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
   let b: HuaweiReleaseBench;
 
   before(async () => {
-    b = await startHuaweiReleaseBench({ emulator: { detailTimeoutMs: 12_000 } });
+    b = await startHuaweiReleaseBench({ emulator: { detailTimeoutMs: 12_000, minuteMs: 1000 } });
   });
   after(async () => {
     await b?.close();
@@ -129,6 +129,32 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
     assert.equal(r.status, 'failed');
     assert.equal(r.rollout!.executions[0].rawStatus, 'Fail');
     assert.match(r.verdict!.reasons.join(' '), /timed out/, r.verdict!.reasons.join(' '));
+  });
+
+  it('the watch: FailWaitRetry (the task will retry the device) neither ends the watch nor counts as a failure', async () => {
+    const dev = 'otabench_product_retry';
+    b.hw.model.addDevice({ device_id: dev, product_id: HUAWEI_DEFAULTS.productId, app_id: HUAWEI_DEFAULTS.appId, secret: 'x' });
+    const pkg = [...b.hw.model.packages.values()].find((p) => p.version === '2.1.0')!;
+    const taskId = b.hw.model.createTask({ task_name: 'retry_policy_task', task_type: 'firmwareUpgrade', targets: [dev], document: { package_ids: [pkg.package_id] }, task_policy: { retry_count: 1, retry_interval: 1 } }, HUAWEI_DEFAULTS.appId).task_id;
+    b.hw.model.setOnline(dev, true);
+    const fail = () => b.hw.model.onDeviceEvent(dev, 'upgrade_progress_report', { result_code: 6, progress: 0, description: 'download timed out' });
+    const seen: string[] = [];
+    let failedOnce = false;
+    for await (const r of b.provider.watchJob(taskId, { intervalMs: 100 })) {
+      const e = r.executions[0];
+      seen.push(`${r.job.rawStatus}/${e?.rawStatus}/${r.done}`);
+      if (e?.rawStatus === 'Processing' && !failedOnce) {
+        failedOnce = true;
+        fail();
+      } else if (e?.rawStatus === 'FailWaitRetry') {
+        assert.equal(r.done, false);
+        assert.equal(e.status, 'queued');
+        assert.match(e.reason!, /retry/);
+        assert.equal(r.counts.failed, undefined, 'not counted as failed yet');
+      } else if (e?.rawStatus === 'Processing' && failedOnce) fail();
+    }
+    assert.ok(seen.some((x) => x.includes('/FailWaitRetry/false')), seen.join(' '));
+    assert.match(seen.at(-1)!, /^Fail\/Fail\/true$/, seen.join(' '));
   });
 
   describe('bad input', () => {
