@@ -347,6 +347,8 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       break;
     case 'boards':
       header.setBoards(m.boards, m.board);
+      if (m.board !== currentBoard) plot.data.clear(); // another board's numbers are not this chart's
+      currentBoard = m.board;
       break;
     case 'clear':
       clearLocal();
