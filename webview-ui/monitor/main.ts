@@ -318,7 +318,7 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       header.setBoards(m.boards ?? [], m.board);
       clearLocal();
       // Another board's log: its numbers are not this chart's.
-      if ((m.board ?? '') !== currentBoard) plot.data.clear();
+      if (currentBoard && (m.board ?? '') !== currentBoard) plot.data.clear();
       currentBoard = m.board ?? '';
       // The workspace remembers the level/tag filter (host workspaceState) even when the panel was closed.
       if (m.levels) {
@@ -347,7 +347,7 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       break;
     case 'boards':
       header.setBoards(m.boards, m.board);
-      if (m.board !== currentBoard) plot.data.clear(); // another board's numbers are not this chart's
+      if (currentBoard && m.board !== currentBoard) plot.data.clear(); // another board's numbers are not this chart's
       currentBoard = m.board;
       break;
     case 'clear':
