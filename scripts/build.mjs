@@ -32,8 +32,13 @@ const lazyBundles = existsSync(join(root, 'src/core/clouds'))
 const builds = [
   {
     ...common,
-    // dist/release.js: the release runner, loaded on the first release (src/vscode/release/runner.ts).
-    entryPoints: [{ in: 'src/extension.ts', out: 'extension' }, { in: 'src/core/release/run.ts', out: 'release' }, ...lazyBundles],
+    // Loaded on first use (src/vscode/lazyBundle.ts): dist/release.js the release runner, dist/flash.js the flash tool runner.
+    entryPoints: [
+      { in: 'src/extension.ts', out: 'extension' },
+      { in: 'src/core/release/run.ts', out: 'release' },
+      { in: 'src/core/flash/releasePort.ts', out: 'flash' },
+      ...lazyBundles,
+    ],
     outdir: 'dist',
     platform: 'node',
     target: 'node20',

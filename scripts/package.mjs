@@ -22,6 +22,7 @@ const REQUIRED = [
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
   'extension/dist/release.js',
+  'extension/dist/flash.js',
   'extension/dist/webview/monitor.js',
   'extension/dist/webview/monitor.css',
   'extension/media/activity.svg',

@@ -1,6 +1,6 @@
 // What activation loads: dist/extension.js is built from src/extension.ts; cloud SDKs and clients
-// (AWS, Huawei, Alibaba), our providers and the release runner must stay in the lazily loaded
-// bundles (dist/clouds/<kind>.js, dist/release.js). Bundled in memory with the build's settings
+// (AWS, Huawei, Alibaba), our providers, the release runner and the flash tool runner must stay in
+// the lazily loaded bundles (dist/clouds/<kind>.js, dist/release.js, dist/flash.js). Bundled in memory with the build's settings
 // (scripts/build.mjs) and checked by the modules esbuild puts in.
 import { strict as assert } from 'assert';
 import { build } from 'esbuild';
@@ -23,8 +23,8 @@ const CLOUD_FILES_ALLOWED = new Set([
   'src/core/clouds/aws/limits.ts',
 ]);
 const SDKS = /(^|\/)node_modules\/(@aws-sdk|@smithy|@alicloud|@huaweicloud|@aws-crypto|undici)\//;
-/** The release runner: loaded on the first release from dist/release.js. */
-const RUNNER = /^src\/core\/(release\/(steps|pipeline|verdict|benchVerdict)\.ts|signing\/(digest|keys|p256|signDigest)\.ts)$/;
+/** The release runner (dist/release.js) and the flash tool runner (dist/flash.js): loaded on first use. */
+const RUNNER = /^src\/core\/(release\/(steps|pipeline|verdict|benchVerdict)\.ts|signing\/(digest|keys|p256|signDigest)\.ts|flash\/(runner|diagnose|progress)\.ts)$/;
 
 /** The modules esbuild puts into the bundle of `entry` (paths relative to the repo). */
 async function bundledModules(entry: string): Promise<string[]> {
@@ -42,7 +42,7 @@ function activationProblems(modules: string[]): string[] {
   for (const m of modules) {
     if (SDKS.test(m)) problems.push(`cloud SDK/client ${m}`);
     else if (m.startsWith('src/core/clouds/') && !CLOUD_FILES_ALLOWED.has(m)) problems.push(`cloud provider code ${m}`);
-    else if (RUNNER.test(m)) problems.push(`release runner ${m}`);
+    else if (RUNNER.test(m)) problems.push(`lazily loaded runner ${m}`);
   }
   return problems;
 }
@@ -50,7 +50,7 @@ function activationProblems(modules: string[]): string[] {
 describe('activation bundle (dist/extension.js)', function () {
   this.timeout(60_000);
 
-  it('holds no cloud SDK, no cloud provider code and no release runner', async () => {
+  it('holds no cloud SDK, no cloud provider code, no release or flash runner', async () => {
     const modules = await bundledModules('src/extension.ts');
     assert.ok(modules.includes('src/extension.ts') && modules.some((m) => m.startsWith('src/vscode/tree/')), 'the bundle was analysed');
     assert.deepEqual(activationProblems(modules), []);
@@ -66,7 +66,9 @@ describe('activation bundle (dist/extension.js)', function () {
     assert.ok(aliyun.some((p) => p.includes('node_modules/@alicloud/')), aliyun.slice(0, 5).join('\n'));
     assert.ok(aliyun.includes('cloud provider code src/core/clouds/aliyun/sign.ts'));
     const runner = activationProblems(await bundledModules('src/core/release/run.ts'));
-    assert.ok(runner.includes('release runner src/core/release/steps.ts'));
-    assert.ok(runner.includes('release runner src/core/signing/p256.ts'));
+    assert.ok(runner.includes('lazily loaded runner src/core/release/steps.ts'));
+    assert.ok(runner.includes('lazily loaded runner src/core/signing/p256.ts'));
+    const flash = activationProblems(await bundledModules('src/core/flash/releasePort.ts'));
+    assert.ok(flash.includes('lazily loaded runner src/core/flash/diagnose.ts'));
   });
 });

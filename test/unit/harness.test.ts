@@ -13,7 +13,7 @@ const load = (rel: string): Promise<any> => import(path.join(root, rel));
 
 describe('harness: .vsix contents check', () => {
   const good = [
-    'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/release.js',
+    'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/release.js', 'extension/dist/flash.js',
     'extension/dist/webview/monitor.js', 'extension/dist/webview/monitor.css', 'extension/media/activity.svg',
     'extension/node_modules/@serialport/bindings-cpp/package.json', 'extension/node_modules/@serialport/bindings-cpp/dist/index.js',
     'extension/node_modules/@serialport/bindings-cpp/prebuilds/linux-x64/@serialport+bindings-cpp.glibc.node',

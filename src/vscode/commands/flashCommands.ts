@@ -5,7 +5,9 @@
 import { isAbsolute } from 'path';
 import * as vscode from 'vscode';
 import { buildFlashCommand, findExecutable, FLASH_PRESETS, type FlashCommand } from '../../core/flash/presets';
-import { flashReleasingPort, type ReleasedFlashResult } from '../../core/flash/releasePort';
+import type * as FlashRunner from '../../core/flash/releasePort';
+import type { ReleasedFlashResult } from '../../core/flash/releasePort';
+import { lazyBundle } from '../lazyBundle';
 import { errorMessage, log } from '../log';
 import type { SerialManager } from '../serial/serialManager';
 import { readFlashSettings } from '../serial/settings';
@@ -85,7 +87,11 @@ interface FlashRun {
   result?: Promise<ReleasedFlashResult>;
 }
 
-function flashTerminal(run: FlashRun, manager: SerialManager, done: (r: ReleasedFlashResult) => void): vscode.Pseudoterminal {
+/** The tool runner, dist/flash.js (core/flash/releasePort.ts): loaded on the first flash, not at activation. */
+let loadFlash: (() => typeof FlashRunner) | undefined;
+const flashRunner = (extensionPath: string) => (loadFlash ??= lazyBundle<typeof FlashRunner>(extensionPath, 'flash', ['flashReleasingPort']));
+
+function flashTerminal(run: FlashRun, manager: SerialManager, extensionPath: string, done: (r: ReleasedFlashResult) => void): vscode.Pseudoterminal {
   const write = new vscode.EventEmitter<string>();
   const close = new vscode.EventEmitter<number>();
   const out = (s: string) => write.fire(s.replace(/\r?\n/g, '\r\n'));
@@ -96,7 +102,7 @@ function flashTerminal(run: FlashRun, manager: SerialManager, done: (r: Released
       out(`\x1b[1m> ${run.cmd.display}\x1b[0m\n`);
       const session = manager.existing;
       if (session?.isOpen && run.cmd.preset.usesSerialPort) out(`releasing ${session.status.path} from the Bench Monitor while flashing…\n`);
-      run.result = flashReleasingPort(session, run.cmd, {
+      run.result = Promise.resolve().then(() => flashRunner(extensionPath)().flashReleasingPort(session, run.cmd, {
         cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
         port: run.port,
         file: run.file,
@@ -104,7 +110,7 @@ function flashTerminal(run: FlashRun, manager: SerialManager, done: (r: Released
         onOutput: out,
         onProgress: (p) => run.onProgress?.(p.percent, p.phase),
         onDiagnosis: (f) => out(`\x1b[33m⚠ ${f.message}\x1b[0m\n`),
-      });
+      }));
       void run.result.then(
         (r) => {
           if (r.ok) out(`\n\x1b[32m✔ flashed in ${(r.ms / 1000).toFixed(1)} s\x1b[0m\n`);
@@ -125,13 +131,13 @@ function flashTerminal(run: FlashRun, manager: SerialManager, done: (r: Released
 
 function flashTask(def: vscode.TaskDefinition & FlashArgs, context: vscode.ExtensionContext, manager: SerialManager, scope?: vscode.Task['scope'], run?: FlashRun, done?: (r: ReleasedFlashResult) => void): vscode.Task {
   const exec = new vscode.CustomExecution(async () => {
-    if (run) return flashTerminal(run, manager, done ?? (() => undefined));
+    if (run) return flashTerminal(run, manager, context.extensionPath, done ?? (() => undefined));
     // Started from tasks.json / Run Task: resolve everything now.
     const file = await resolveImage(context, def.file);
     if (!file) throw new Error('no firmware image chosen');
     const cmd = await buildCommand(manager, def, file);
     if (!cmd) throw new Error('no serial port selected');
-    return flashTerminal({ cmd, file, port: flashPort(cmd, def, manager) }, manager, () => undefined);
+    return flashTerminal({ cmd, file, port: flashPort(cmd, def, manager) }, manager, context.extensionPath, () => undefined);
   });
   const task = new vscode.Task(def, scope ?? vscode.TaskScope.Workspace, 'Flash Bench Device', 'OTA Bench', exec, ['$otaBench-flash']);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
