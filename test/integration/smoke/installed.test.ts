@@ -89,6 +89,28 @@ describe('Installed .vsix (smoke)', function () {
     assert.deepEqual(folders, ['Packages', 'Jobs', 'OTA updates']);
   });
 
+  it('loads the Huawei bundle only when a Huawei profile is first used', async () => {
+    const file = path.join(ext.extensionPath, 'dist', 'clouds', 'huawei.js');
+    assert.ok(fs.existsSync(file), `${file} shipped in the .vsix`);
+    const keys = new Set([file, fs.realpathSync(file)]);
+    const bundleLoaded = () => Object.keys(require.cache).some((k) => keys.has(k));
+    const profiles = [{ kind: 'aws', name: 'smoke-aws', region: 'eu-west-1' }, { kind: 'huawei', name: 'smoke-huawei', region: 'cn-north-4', projectId: '0123456789abcdef0123456789abcdef', deviceId: 'smoke_dev' }];
+    await vscode.workspace.getConfiguration('otaBench').update('profiles', profiles, vscode.ConfigurationTarget.Global);
+    const node = await waitFor('the tree to show smoke-huawei', async () => {
+      const nodes = await api.tree.getChildren();
+      const labels = await Promise.all(nodes.map(async (n) => (await api.tree.getTreeItem(n)).label));
+      return nodes[labels.indexOf('smoke-huawei')];
+    });
+    assert.equal(api.clouds.isLoaded('huawei'), false);
+    assert.equal(bundleLoaded(), false, `${file} was required with the Huawei profile collapsed`);
+    // Expanded: the bundle loads from the installed extension; this profile has no keys stored, so
+    // the provider (in the bundle) says so, with the descriptor's button to fix it.
+    await revealWhenShown(api.view, node, { expand: true, select: false, focus: false });
+    await waitFor('the Huawei bundle to load', () => bundleLoaded());
+    const shown = await Promise.all((await api.tree.getChildren(node)).map(async (n) => (await api.tree.getTreeItem(n)).label));
+    assert.deepEqual(shown, ['Could not load Huawei Cloud IoTDA', 'Edit Profile Keys']);
+  });
+
   it('opens the Bench Monitor and completes the handshake', async () => {
     await vscode.commands.executeCommand('otaBench.openMonitor');
     const monitor = await waitFor('the monitor panel', () => api.monitor());
