@@ -1,6 +1,6 @@
 // `ota-bench`: the release, the verify, the watch and the serial monitor of OTA Bench, for terminals
 // and CI. Built to dist/cli.js (no vscode); clouds load from dist/clouds/<kind>.js on first use.
-import { isNamedError } from '../core/errors';
+import { isCloudError, isNamedError } from '../core/errors';
 import { HELP, parseArgs, type Invocation } from './args';
 import { rememberEnvSecrets } from './clouds';
 import { EXIT, type ExitCode } from './exit';
@@ -32,7 +32,8 @@ async function dispatch(inv: Invocation, out: Output, signal: AbortSignal): Prom
 function quietWarnings(): void {
   process.removeAllListeners('warning');
   process.on('warning', (w) => {
-    if (w.name !== 'NodeVersionSupportWarning' && w.name !== 'DeprecationWarning') process.stderr.write(`ota-bench: warning: ${w.name}: ${w.message.split('\n')[0]}\n`);
+    if (w.name === 'DeprecationWarning' || `${w.name} ${w.message}`.includes('NodeVersionSupportWarning')) return;
+    process.stderr.write(`ota-bench: warning: ${w.name}: ${w.message.split('\n')[0]}\n`);
   });
 }
 
@@ -70,6 +71,14 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       out.say(`ota-bench: ${e.message}`);
       out.event({ type: 'error', exitCode: code, message: e.message });
       return code as ExitCode;
+    }
+    if (isCloudError(e)) {
+      // A cloud call outside a release step (listing versions, watching a job): its message and hint, no stack.
+      const exit =
+        e.code === 'unavailable' || e.code === 'throttled' ? EXIT.infrastructure : e.code === 'canceled' ? EXIT.interrupted : e.code === 'unknown' ? EXIT.failed : EXIT.usage;
+      out.say(`ota-bench: ${e.message}${e.hint ? `\n→ ${e.hint}` : ''}`);
+      out.event({ type: 'error', exitCode: exit, message: e.message });
+      return exit;
     }
     if (isNamedError(e, 'StaleReleaseError')) {
       out.say(`ota-bench: ${e.message}`);

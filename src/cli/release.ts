@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, resolve } from 'path';
 import type { CloudProvider } from '../core/clouds/provider';
 import type { CloudProfile } from '../core/profiles';
-import { isNamedError } from '../core/errors';
+import { isCloudErrorCode, isNamedError } from '../core/errors';
 import {
   acquireReleaseLock, FileReleaseStore, releaseConfig, resumePoint, resumeRelease, rolloutView, serialEntry, startRelease,
   STEP_TITLES, TimelineBuilder, verifyOnlyRecord, workspaceRecordPath, writeVerifyBundle,
@@ -132,7 +132,10 @@ async function findVersion(p: CloudProvider, config: ReleaseConfig, out: Output)
   const wanted = config.version.kind === 'fixed' ? config.version.version : (await readVersion(config.version, { root: config.root })).version;
   let next: string | undefined;
   do {
-    const page = await p.listVersions(config.packageName, { pageSize: 50, next });
+    const page = await p.listVersions(config.packageName, { pageSize: 50, next }).catch((e: unknown) => {
+      if (isCloudErrorCode(e, 'not-found')) return { items: [], next: undefined };
+      throw e;
+    });
     const v = page.items.find((x) => x.version === wanted);
     if (v) {
       if (v.status === 'draft') throw new UsageError(`${config.packageName} ${wanted} is a draft on "${config.profile}": a verify job installs published versions only. Publish it first (OTA Bench: Publish Version).`);
