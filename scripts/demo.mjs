@@ -1,6 +1,8 @@
 // `npm run demo`: OTA Bench on a copy of the demo firmware project (demo/workspace/ → out/demo-workspace/),
 // with everything it talks to running on 127.0.0.1:
 //   - the AWS IoT + S3 emulator (test/bench/aws-emulator/cli.ts) and its MQTT broker;
+//   - the Alibaba IoT Platform + OSS emulator (test/bench/aliyun-emulator/cli.ts) and its MQTT broker;
+//   - the Huawei IoTDA + OBS emulator (test/bench/huawei-emulator/cli.ts, scripts/lib/demo-huawei.mjs) and its MQTT broker;
 //   - the virtual board on a real pseudo-terminal (test/bench/board/main.ts) with its AWS OTA agent,
 //     trusting the demo's code-signing key;
 //   - VS Code: desktop `code` when it is on PATH (this repo as the extension under development),
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureCodeServer, freePort, installVsix, startCodeServer } from './lib/code-server.mjs';
 import { ensureSystemPackages } from './lib/system-deps.mjs';
 import { launchBrowser } from './lib/workbench.mjs';
+import { huaweiAgent, huaweiEnv, huaweiProfile, smokeHuawei, startHuawei } from './lib/demo-huawei.mjs';
 import { HOST_SETTINGS } from './integration.mjs';
 import { packageVsix } from './package.mjs';
 
@@ -123,13 +126,20 @@ async function prepareWorkspace() {
   await run(process.execPath, ['scripts/demo-key.mjs'], { cwd: workspace, log: join(logs, 'demo-workspace.log') });
 }
 
-/** Points the copy's profile at the emulator and selects the board's port. */
-function writeSettings(emulator, link) {
+/** Points the copy's profiles at the emulators and selects the board's port. */
+function writeSettings(emulator, link, aliyun, huawei) {
   const file = join(workspace, '.vscode', 'settings.json');
   const settings = JSON.parse(readFileSync(file, 'utf8'));
   const p = emulator.profile;
+  const a = aliyun.profile;
   settings['otaBench.profiles'] = (settings['otaBench.profiles'] ?? []).map((profile) =>
-    profile.kind === 'aws' ? { ...profile, endpoint: p.endpoint, region: p.region, bucket: p.bucket, thingName: p.thingName, roleArn: p.roleArn } : profile,
+    profile.kind === 'aws'
+      ? { ...profile, endpoint: p.endpoint, region: p.region, bucket: p.bucket, thingName: p.thingName, roleArn: p.roleArn }
+      : profile.kind === 'aliyun'
+        ? { ...profile, endpoint: a.endpoint, region: a.region, productKey: a.productKey, deviceName: a.deviceName, credentials: 'chain' }
+        : profile.kind === 'huawei'
+          ? huaweiProfile(profile, huawei)
+          : profile,
   );
   settings['otaBench.serial.port'] = link;
   writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
@@ -147,11 +157,19 @@ async function main() {
   const { line } = await start('aws-emulator', ['test/bench/aws-emulator/cli.ts', '--port', String(awsPort), '--mqtt-port', '0', '--seed-history'], { readyLine: /^\{.*"endpoint"/ });
   const emulator = JSON.parse(line);
   say(`AWS emulator at ${emulator.endpoint} (MQTT ${emulator.mqttUrl})`);
+  const { line: aliLine } = await start('aliyun-emulator', ['test/bench/aliyun-emulator/cli.ts', '--device-name', THING], { readyLine: /^\{.*"endpoint"/ });
+  const aliyun = JSON.parse(aliLine);
+  say(`Alibaba IoT Platform emulator at ${aliyun.endpoint} (MQTT ${aliyun.mqttUrl})`);
+  const huawei = await startHuawei(start);
+  say(`Huawei IoTDA emulator at ${huawei.endpoint} (OBS ${huawei.obsEndpoint}, MQTT ${huawei.mqttUrl})`);
   const link = join(dir, 'ttyBENCH');
   const agent = `aws:mqttUrl=${emulator.mqttUrl},thingName=${THING},bytesPerSecond=1500000`;
-  await start('board', ['test/bench/board/main.ts', '--link', link, '--version', BOARD_VERSION, '--name', THING, '--rate', '2000', '--agent', agent, '--trusted-key', join(workspace, 'keys', 'demo-signing-pub.pem')], { readyLine: /^board ready at / });
+  // The same board is the bench device of both clouds (one agent each).
+  const d = aliyun.device;
+  const aliAgent = `aliyun:mqttUrl=${aliyun.mqttUrl},productKey=${d.productKey},deviceName=${d.deviceName},deviceSecret=${d.deviceSecret},bytesPerSecond=1500000`;
+  await start('board', ['test/bench/board/main.ts', '--link', link, '--version', BOARD_VERSION, '--name', THING, '--rate', '2000', '--agent', agent, '--agent', aliAgent, '--agent', huaweiAgent(huawei), '--trusted-key', join(workspace, 'keys', 'demo-signing-pub.pem')], { readyLine: /^board ready at / });
   say(`virtual board ${THING} (firmware ${BOARD_VERSION}) on the serial port ${link}`);
-  const profileName = writeSettings(emulator, link);
+  const profileName = writeSettings(emulator, link, aliyun, huawei);
 
   // The emulator's keys, through the AWS SDK's own environment credentials (never in settings).
   const awsEnv = {
@@ -159,6 +177,11 @@ async function main() {
     AWS_SECRET_ACCESS_KEY: emulator.credentials.secretAccessKey,
     AWS_REGION: emulator.region,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The Alibaba profile uses Alibaba's own credential chain, whose first step is these variables.
+    ALIBABA_CLOUD_ACCESS_KEY_ID: aliyun.credentials.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: aliyun.credentials.accessKeySecret,
+    // The Huawei profile reads the variables the official Huawei Cloud SDKs read (credentials: "env").
+    ...huaweiEnv(huawei),
   };
 
   if (argv.includes('--cli')) {
@@ -195,7 +218,10 @@ async function main() {
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   try {
     if (smoke) {
-      await smokeTest(url, emulator, profileName);
+      // Every cloud's release in the same window: a new window's extension host would find the
+      // board's port still held by the first one's (code-server keeps it for reconnection).
+      const ui = { runCommand, typePick, acceptPick, monitorFrame, say, dir, workspace };
+      await smokeTest(url, emulator, profileName, [(page) => smokeAliyun(page, aliyun), (page) => smokeHuawei(page, huawei, ui)]);
       return;
     }
     console.log(`\nOTA Bench demo: ${url}\n  open it, click the OTA Bench view, then run "OTA Bench: Quick Release" (F1).\n  emulator ${emulator.endpoint} · board ${link} · workspace ${workspace}\n  Ctrl-C stops everything.`);
@@ -247,8 +273,10 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10_000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 10_000 });
+  // The row itself, not Enter: the palette may rank a recently used, fuzzily matching command first.
+  await row.click();
 }
 
 /** Waits for a QuickPick whose first row contains `text`, then accepts it with Enter. */
@@ -259,7 +287,7 @@ async function acceptPick(page, text) {
   await page.keyboard.press('Enter');
 }
 
-async function smokeTest(url, emulator, profileName) {
+async function smokeTest(url, emulator, profileName, more = []) {
   const browser = await launchBrowser(join(dir, 'browser'));
   const shot = (name) => page.screenshot({ path: join(dir, `${name}.png`) });
   let page;
@@ -324,11 +352,67 @@ async function smokeTest(url, emulator, profileName) {
     say(`emulator: job ${job?.jobId ?? '(none)'} ${job?.status ?? ''} ${job?.executions.join(', ') ?? ''}`);
     if (!/^PASSED/.test(text) || !succeeded) throw new Error('the verify job did not pass');
     say('smoke passed: screenshots in out/demo/ (tree.png, monitor.png, verdict.png, timeline.png, walkthrough.png)');
+    for (const next of more) await next(page);
   } catch (err) {
     if (page) await page.screenshot({ path: join(dir, 'failure.png') }).catch(() => {});
     throw new Error(`${err.message}\n(screenshot of the failure: out/demo/failure.png; logs in out/logs/demo-*.log)`);
   } finally {
     await browser.close();
+  }
+}
+
+/** Picks the QuickPick row containing `text` by typing it into the filter, then Enter. */
+async function typePick(page, text) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 60_000 });
+  await input.fill(text);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await sleep(300);
+  // A click, not Enter: an Enter while the filtered list re-renders can be lost.
+  await row.click();
+}
+
+/** --smoke on the Alibaba profile, in the AWS smoke's window: a Quick Release of the next version, PASSED in the pane and on the emulator. */
+async function smokeAliyun(page, aliyun) {
+  const settings = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8'));
+  const profileName = settings['otaBench.profiles'].find((p) => p.kind === 'aliyun')?.name;
+  if (!profileName) throw new Error('the demo workspace has no Alibaba profile');
+  // The board now runs the AWS release's version: release the next one.
+  const file = join(workspace, 'include', 'version.h');
+  const was = /FW_VERSION\s+"([^"]+)"/.exec(readFileSync(file, 'utf8'))[1];
+  const version = was.replace(/(\d+)$/, (n) => String(Number(n) + 1));
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/(#define\s+FW_VERSION\s+")[^"]+"/, `$1${version}"`));
+  try {
+    await page.keyboard.press('Escape');
+    await sleep(500);
+    await runCommand(page, 'OTA Bench: Quick Release');
+    await typePick(page, profileName);
+    await acceptPick(page, version);
+    say(`Quick Release of ${version} to "${profileName}" started`);
+    const frame = await monitorFrame(page);
+    const verdict = frame.locator('#verdict:not([hidden])');
+    // The pane starts the new release afresh: wait until it watches this job before reading a verdict.
+    await frame.locator('.step[data-status="running"] .step-title', { hasText: 'Watch job' }).waitFor({ timeout: 90_000 });
+    let job;
+    for (const end = Date.now() + 180_000; Date.now() < end; await sleep(500)) {
+      const state = await (await fetch(`${aliyun.endpoint}/__admin/state`)).json();
+      job = state.jobs.filter((j) => j.Tags?.some((t) => t.Key === 'otabench.ref')).at(-1);
+      const tasks = job ? state.tasks.filter((t) => t.JobId === job.JobId) : [];
+      if (job && tasks.length && tasks.every((t) => ['SUCCEEDED', 'FAILED', 'CANCELED'].includes(t.TaskStatus)) && (await verdict.count())) break;
+    }
+    await verdict.waitFor({ timeout: 60_000 });
+    const text = (await verdict.innerText()).trim();
+    await sleep(800);
+    await page.screenshot({ path: join(dir, 'aliyun-verdict.png') });
+    const state = await (await fetch(`${aliyun.endpoint}/__admin/state`)).json();
+    const tasks = state.tasks.filter((t) => t.JobId === job?.JobId).map((t) => `${t.DeviceName}:${t.TaskStatus}`);
+    say(`Alibaba verdict: ${text.split('\n').slice(0, 2).join(' — ')}; job ${job?.JobId ?? '(none)'} ${job?.JobType ?? ''} ${tasks.join(', ')}`);
+    if (!/^PASSED/.test(text) || !tasks.includes(`${THING}:SUCCEEDED`)) throw new Error('the Alibaba verify job did not pass');
+    say('smoke passed on Alibaba too: out/demo/aliyun-verdict.png');
+  } catch (err) {
+    await page.screenshot({ path: join(dir, 'failure-aliyun.png') }).catch(() => {});
+    throw new Error(`${err.message}\n(screenshot of the failure: out/demo/failure-aliyun.png; logs in out/logs/demo-*.log)`);
   }
 }
 
