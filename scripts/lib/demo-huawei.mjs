@@ -38,8 +38,7 @@ export async function smokeHuawei(page, hw, ui) {
   const version = was.replace(/(\d+)$/, (n) => String(Number(n) + 1));
   writeFileSync(file, readFileSync(file, 'utf8').replace(/(#define\s+FW_VERSION\s+")[^"]+"/, `$1${version}"`));
   try {
-    await ui.runCommand(page, 'Notifications: Clear All Notifications');
-    await ui.runCommand(page, 'OTA Bench: Quick Release');
+    await openQuickRelease(page, ui, profileName);
     await ui.typePick(page, profileName);
     await ui.acceptPick(page, version);
     ui.say(`Quick Release of ${version} to "${profileName}" started`);
@@ -63,5 +62,21 @@ export async function smokeHuawei(page, hw, ui) {
   } catch (err) {
     await page.screenshot({ path: join(ui.dir, 'failure-huawei.png') }).catch(() => {});
     throw new Error(`${err.message}\n(screenshot of the failure: out/demo/failure-huawei.png; logs in out/logs/demo-*.log)`);
+  }
+}
+
+/**
+ * Quick Release's profile pick. The release before may still be finishing after its verdict shows
+ * (the command then says "a release is running" instead of asking): ask again until it asks.
+ */
+async function openQuickRelease(page, ui, profileName) {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: profileName }).first();
+  for (const end = Date.now() + 120_000; ; ) {
+    await ui.runCommand(page, 'Notifications: Clear All Notifications');
+    await ui.runCommand(page, 'OTA Bench: Quick Release');
+    if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) return;
+    if (Date.now() > end) throw new Error('Quick Release never asked for a profile (a release kept running?)');
+    await page.keyboard.press('Escape');
+    await sleep(3000);
   }
 }
