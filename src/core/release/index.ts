@@ -1,7 +1,7 @@
 // The Quick Release pipeline: build → locate → version → hash/sign → upload → register → (publish)
 // → start verify job → watch → verdict, persisted and resumable.
 export { startRelease, resumeRelease, resumePoint, newRecord, type ReleaseDeps, type RunOptions } from './pipeline';
-export { STEPS, profileTarget, verifyJobId, DEFAULT_JOB_TIMEOUT_MINUTES, DEFAULT_BANNER_GRACE_MS, type StepDef, type StepOutcome } from './steps';
+export { STEPS, releaseTargets, cloudOptions, DEFAULT_JOB_TIMEOUT_MINUTES, DEFAULT_BANNER_GRACE_MS, type StepDef, type StepOutcome } from './steps';
 export * from './types';
 export { MemoryReleaseStore, FileReleaseStore, acquireReleaseLock, workspaceRecordPath, workspaceStateDir, ReleaseLockedError, type ReleaseStore, type LockHolder } from './store';
 export { findFiles, globToRegExp, locateArtifact } from './artifact';
