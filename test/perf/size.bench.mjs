@@ -25,5 +25,26 @@ export async function bench({ root, figure }) {
       out.push(figure(`dist/clouds/${f}`, size(join(clouds, f)), 'bytes', 'loaded on first use of that cloud'));
     }
   }
+  for (const [f, when] of [['release.js', 'the release runner, loaded on the first release'], ['flash.js', 'the flash tool runner, loaded on the first flash']]) {
+    if (existsSync(join(dist, f))) out.push(figure(`dist/${f}`, size(join(dist, f)), 'bytes', when));
+  }
+  // No cloud SDK or client in the activation bundle: each cloud's markers, which its own bundle must
+  // hold (else the marker proves nothing). test/unit/activationBundle.test.ts checks the modules.
+  const MARKERS = {
+    aws: ['@aws-sdk/', '@smithy/', 'IoTClient', 'S3Client', 'SignatureV4'],
+    huawei: ['HuaweiProvider', 'V11-HMAC-SHA256', 'SDK-HMAC-SHA256', 'CreateOtaPackage'],
+    aliyun: ['@alicloud/', 'AliyunProvider', 'HMAC-SHA1', 'CreateOTAFirmware', 'ListOTAFirmware'],
+  };
+  const found = [];
+  for (const [kind, markers] of Object.entries(MARKERS)) {
+    const own = join(dist, 'clouds', `${kind}.js`);
+    if (existsSync(own)) {
+      const ownText = readFileSync(own, 'utf8');
+      const absent = markers.filter((m) => !ownText.includes(m));
+      if (absent.length) throw new Error(`dist/clouds/${kind}.js lacks its markers ${absent.join(', ')}: update MARKERS in test/perf/size.bench.mjs`);
+    }
+    found.push(...markers.filter((m) => text.includes(m)).map((m) => `${kind}: ${m}`));
+  }
+  out.push(figure('cloud SDK/client markers in dist/extension.js', found.length, 'count', `must be 0 (${found.join(', ') || 'none of AWS, Huawei, Alibaba found'}); clouds load from dist/clouds/<kind>.js`));
   return out;
 }
