@@ -131,6 +131,17 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
     assert.match(r.verdict!.reasons.join(' '), /timed out/, r.verdict!.reasons.join(' '));
   });
 
+  it('pending work: a task already holding a bench device is found (a device takes one upgrade at a time); none for a free device', async () => {
+    const pkg = [...b.hw.model.packages.values()].at(-1)!;
+    const busy = b.hw.model.createTask({ task_name: 'console_rollout_busy', task_type: 'firmwareUpgrade', targets: ['otabench_product_silent'], document: { package_id: pkg.package_id } }, HUAWEI_DEFAULTS.appId).task_id;
+    const found = await b.provider.pendingWork(['otabench_product_silent']);
+    assert.deepEqual(found.map((j) => [j.id, j.rawStatus]), [[busy, 'otabench_product_silent: Processing']]);
+    assert.deepEqual(await b.provider.pendingWork([HUAWEI_DEFAULTS.deviceId]), []);
+    await b.provider.cancelJob(busy);
+    assert.deepEqual(await b.provider.pendingWork(['otabench_product_silent']), []);
+    await b.provider.cancelJob(busy); // stopping a stopped task again is not an error (a lost reply's retry)
+  });
+
   it('the watch: FailWaitRetry (the task will retry the device) neither ends the watch nor counts as a failure', async () => {
     const dev = 'otabench_product_retry';
     b.hw.model.addDevice({ device_id: dev, product_id: HUAWEI_DEFAULTS.productId, app_id: HUAWEI_DEFAULTS.appId, secret: 'x' });
