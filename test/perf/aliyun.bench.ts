@@ -6,7 +6,6 @@
 //    @alicloud/openapi-client on the same emulator (signing + call overhead)
 //  - publish of a 256 MB image (OSS POST streamed from disk): RSS growth of this process; target < 64 MB
 //  - dist/extension.js holds no Alibaba client code; the size of dist/clouds/aliyun.js
-import { spawn, type ChildProcess } from 'child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -17,30 +16,11 @@ import * as $Util from '@alicloud/tea-util';
 import { createProvider } from '../../src/core/clouds/aliyun';
 import type { CloudProfile } from '../../src/core/profiles';
 import { digestFile } from '../../src/core/signing';
+import { startCliProcess } from '../bench/kit/cli';
 import type { BenchContext, Figure } from './benchTypes';
 
 const MB = 1024 * 1024;
 type Info = { endpoint: string; credentials: { accessKeyId: string; accessKeySecret: string }; profile: Record<string, string> };
-
-async function startEmulatorProcess(root: string): Promise<{ proc: ChildProcess; info: Info }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/aliyun-emulator/cli.ts'), '--seed-firmware', '500'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${err}`)), 30_000);
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
-  });
-  return { proc, info: JSON.parse(line) };
-}
 
 async function writeImage(path: string, size: number): Promise<void> {
   const out = createWriteStream(path);
@@ -56,7 +36,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function bench({ root, say, figure }: BenchContext): Promise<Figure[]> {
   const figures: Figure[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'otab-aliyun-bench-'));
-  const { proc, info } = await startEmulatorProcess(root);
+  const { proc, ready: info } = await startCliProcess<Info>(join(root, 'test/bench/aliyun-emulator/cli.ts'), ['--seed-firmware', '500'], root);
   try {
     const secrets = async (f: string) => ({ accessKeyId: info.credentials.accessKeyId, accessKeySecret: info.credentials.accessKeySecret })[f];
     const provider = await createProvider({ ...info.profile, name: 'bench', credentials: 'secrets' } as unknown as CloudProfile, secrets);
