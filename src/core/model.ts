@@ -43,7 +43,7 @@ export const TERMINAL_JOB: ReadonlySet<JobStatus> = new Set(['completed', 'faile
 
 /**
  * Neutral execution statuses. Non-final waits map to non-terminal ones, with the raw value kept:
- * Huawei FailWaitRetry (the platform retries) → in-progress; Alibaba CONFIRM (waits for a
+ * Huawei FailWaitRetry (the platform retries; its reason kept) → queued; Alibaba CONFIRM (waits for a
  * confirmation before it is pushed) → queued. So neither ends a watch nor fails a verdict.
  */
 export const EXECUTION_STATUSES = [
