@@ -64,6 +64,17 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15
 
 describe('the demo as a user meets it', function () {
   this.timeout(240_000);
+  // A test that fails half-way must not leave a demo (emulators, board, pty) running for the next one.
+  let leftovers: number[] = [];
+  afterEach(() => {
+    for (const p of leftovers.splice(0)) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  });
 
   it('SIGTERM to `npm run demo` stops the emulator and the board, ports closed, pids gone, and says so', async () => {
     const npm = spawn('npm', ['run', 'demo', '--', '--no-editor'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -73,9 +84,12 @@ describe('the demo as a user meets it', function () {
     await until('the demo is up', () => /Ctrl-C stops everything/.test(out), 120_000);
     const port = Number(/AWS emulator at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
     const pids = descendants(npm.pid!);
-    const demo = pids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('scripts/demo.mjs'));
+    leftovers = [npm.pid!, ...pids];
+    // The node process itself (its argv ends the script name with a NUL), not the `sh -c` npm wraps it in.
+    const demo = pids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('scripts/demo.mjs\0'));
     assert.ok(demo, `the demo process among ${pids.join(', ')}`);
     const all = descendants(demo!);
+    leftovers.push(...all);
     assert.ok(all.length >= 2, `emulator and board running: ${all.join(', ')}`);
     assert.ok(await listening(port), 'the emulator answers');
 
