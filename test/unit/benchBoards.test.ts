@@ -94,6 +94,15 @@ describe('bench boards', () => {
       const ok = await startRelease(b.config, { ...b.deps, boards: [{ name: 'desk', target: 'bench-board-01', serial: b.serial }, { name: 'spare', target: 'not-in-this-job', serial: other }] });
       assert.equal(ok.status, 'passed', ok.note);
       assert.deepEqual(ok.verdict!.boards!.map((x) => [x.board, x.target, x.result, x.evidence?.kind]), [['desk', 'bench-board-01', 'passed', 'banner']]);
+      assert.equal(ok.boardsBefore?.['bench-board-01']?.same, false, 'the desk board ran another version before');
+      assert.doesNotMatch(ok.verdict!.reasons.join(' '), /proves nothing/);
+
+      // A board that already runs the version: its own verdict says the verify proves nothing.
+      const same = bench();
+      same.serial.print('I (1) boot: firmware version 1.4.2');
+      const again = await startRelease(same.config, { ...same.deps, boards: [{ name: 'desk', target: 'bench-board-01', serial: same.serial }] });
+      assert.equal(again.boardsBefore?.['bench-board-01']?.version, '1.4.2');
+      assert.match(again.verdict!.reasons.join(' '), /desk \(bench-board-01\): PASSED.*already ran 1\.4\.2 before the job.*proves nothing/);
 
       const b2 = bench();
       const r = await startRelease(b2.config, { ...b2.deps, boards: [{ name: 'spare', target: 'some-other-thing', serial: other }] });

@@ -27,6 +27,8 @@ export interface BenchVerdictInput {
   artifactPath?: string;
   now: () => number;
   signal?: AbortSignal;
+  /** Per device: what its board ran before the job (a verify of that same version proves nothing). */
+  before?: Readonly<Record<string, NonNullable<Verdict['before']>>>;
 }
 
 export async function benchVerdict(a: BenchVerdictInput): Promise<Verdict> {
@@ -64,6 +66,7 @@ export async function benchVerdict(a: BenchVerdictInput): Promise<Verdict> {
         bannerGraceMs: a.bannerGraceMs,
         query,
         queryAsked: queryAt !== undefined,
+        before: a.before?.[target],
         crashes: await crashEvidence(lines, a.config.evidence, a.artifactPath),
         notes: levelNotes(lines, a.config.evidence),
       });

@@ -16,7 +16,7 @@ import { readEmbeddedVersion } from '../version/embedded';
 import { formatSize, locateArtifact } from './artifact';
 import type { BuildRunner } from './build';
 import { abortError, StepFailure } from './errors';
-import { bannerMatcher, type SerialTap, type SerialWatcher } from './serialWatch';
+import { bannerMatcher, SerialTap as SerialTapOf, type SerialTap, type SerialWatcher } from './serialWatch';
 import { askBoardVersion, boardVersionBefore, crashEvidence, levelNotes, watchBoard } from './evidence';
 import { benchVerdict, type BenchWatcher } from './benchVerdict';
 import { describeSigning, signingProblem } from './signingSettings';
@@ -403,6 +403,7 @@ const startVerify: StepDef = {
       const behind = await clearPendingWork(ctx, targets);
       // What the board runs now: a verify of the version it already runs proves nothing.
       record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, version, ctx.now(), ctx.signal);
+      if (deps.boards?.length) record.boardsBefore = await boardsBefore(deps.boards, targets, ctx, version);
       const form = descriptorOf(provider.profile).clientReference;
       const reference = verifyReference(config.packageName, version, new Date(ctx.now()), form.maxLength, undefined, form.separator);
       job = record.job = { id: reference, reference, requestedAt: ctx.now(), created: false, ...(behind.length ? { behind } : {}) };
@@ -434,6 +435,20 @@ const startVerify: StepDef = {
       : `The version is registered but no verify job was started: ${resumesHere('start-verify')}`;
   },
 };
+
+/** What each targeted bench board runs before the job (its version query, else its last banner). */
+async function boardsBefore(boards: readonly BenchWatcher[], targets: string[], ctx: StepContext, version: string): Promise<NonNullable<ReleaseRecord['boardsBefore']>> {
+  const out: NonNullable<ReleaseRecord['boardsBefore']> = {};
+  for (const b of boards.filter((x) => targets.includes(x.target))) {
+    const tap = new SerialTapOf(b.serial);
+    try {
+      out[b.target] = await boardVersionBefore(tap, ctx.config.evidence, version, ctx.now(), ctx.signal);
+    } finally {
+      tap.dispose();
+    }
+  }
+  return out;
+}
 
 /**
  * A bench board takes one job at a time on Huawei and Alibaba, and AWS queues a new job behind
@@ -560,7 +575,7 @@ const verdict: StepDef = {
     const boards = ctx.deps.boards;
     const targets = releaseTargets(config, ctx.deps.provider.profile);
     const v = boards?.length
-      ? await benchVerdict({ boards, targets, rollout: record.rollout, version, since, config, bannerGraceMs: grace, artifactPath: record.artifact?.path, now: ctx.now, signal: ctx.signal })
+      ? await benchVerdict({ boards, targets, rollout: record.rollout, version, since, config, bannerGraceMs: grace, artifactPath: record.artifact?.path, now: ctx.now, signal: ctx.signal, before: record.boardsBefore })
       : decideVerdict({
       rollout: record.rollout,
       target: targets[0],

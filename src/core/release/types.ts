@@ -186,6 +186,8 @@ export interface ReleaseRecord {
   rollout?: RolloutSummary;
   /** The board's version just before the verify job was requested (query or last banner). */
   boardBefore?: Verdict['before'];
+  /** With several bench boards: what each targeted device's board ran before the job. */
+  boardsBefore?: Record<string, NonNullable<Verdict['before']>>;
   verdict?: Verdict;
 }
 
