@@ -59,7 +59,11 @@ describe('Bench Monitor with the virtual board (real workbench, real pty)', func
       q.visibleRows.some((row) => row.includes('boot: OTA Bench virtual board bench-ui')) &&
       q.visibleRows.some((row) => row.includes('boot: firmware version 1.4.2')));
     assert.ok(board.received.includes('reboot'), 'the board got the command');
-    assert.ok(r.visibleRows.some((row) => /→ reboot$/.test(row)), 'the sent line is echoed as a tx row');
+    // The board logs every 250 ms, so the echo may have scrolled out of view by now: find it with the filter.
+    await queryPage(monitor, { kind: 'input', field: 'include', value: 'reboot' });
+    const echoed = await untilPage(monitor, 'the tx row', (q) => q.visibleRows.some((row) => /→ reboot$/.test(row)));
+    assert.ok(echoed.visibleRows.some((row) => /→ reboot$/.test(row)), 'the sent line is echoed as a tx row');
+    await queryPage(monitor, { kind: 'input', field: 'include', value: '' });
     assert.equal(r.hasActiveElements, false);
     await screenshot('monitor-board-banner', 1000);
   });

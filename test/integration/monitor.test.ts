@@ -13,6 +13,7 @@ import { nextMessage, queryPage, untilPage } from './support/monitorQuery';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
 import { sleep, waitFor, within } from './support/wait';
+import { openPtyPair } from './support/pty';
 
 const EXT_ID = 'ota-bench.ota-bench';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -123,6 +124,18 @@ describe('Bench Monitor log pane (real workbench)', function () {
   });
 
   it('the send box posts the line with the chosen ending, keeps history, and rejects bad hex', async () => {
+    // A real port takes the sends (without one the host answers sendFailed and the text comes back: the next test).
+    const pty = await openPtyPair(fs.mkdtempSync(path.join(testEnv().out, 'sendbox-')), 'sendbox');
+    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: pty.a, baudRate: 115200 }), true, 'the port opened');
+    try {
+      await sendBox();
+    } finally {
+      await vscode.commands.executeCommand('otaBench.serial.disconnect');
+      await pty.close();
+    }
+  });
+
+  async function sendBox(): Promise<void> {
     await queryPage(monitor, { kind: 'eol', value: 'crlf' });
     let sent = nextMessage(monitor, 'send');
     await queryPage(monitor, { kind: 'input', field: 'send', value: 'version' });
@@ -147,7 +160,7 @@ describe('Bench Monitor log pane (real workbench)', function () {
     await queryPage(monitor, { kind: 'key', field: 'send', key: 'Enter' });
     assert.deepEqual(await within('the hex send', sent, 5_000), { type: 'send', text: 'de ad be ef', eol: 'crlf', hex: true });
     await queryPage(monitor, { kind: 'click', control: 'sendHex' });
-  });
+  }
 
   it('a line the host could not send comes back into the send box with the reason; text typed since is kept', async () => {
     await queryPage(monitor, { kind: 'input', field: 'send', value: '' });

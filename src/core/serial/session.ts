@@ -320,6 +320,8 @@ export class SerialSession {
         throw new Error('superseded');
       }
       this.transport = t;
+      // A write still pending on an earlier transport cannot hold up this one.
+      this.pendingWrite = undefined;
       const wasLost = this.st.state === 'reconnecting' && this.lostAt > 0;
       const reconnects = this.st.reconnects + (wasLost && !this.resuming ? 1 : 0);
       if (wasLost && this.resuming) this.note(`port taken back: ${path} (${this.clock() - this.lostAt} ms after release)`);
