@@ -4,6 +4,7 @@ import { CloudKind, CloudProfile } from '../../core/profiles';
 import { errorText, oneLine } from '../clouds/errors';
 import { ProfileStore } from '../profiles/profileStore';
 import { BenchNode, ErrorNode, InfoNode } from './node';
+import { isPagedOwner } from './paged';
 
 /** Builds the children of a profile node (Packages, Jobs, …). Each cloud registers one, loaded lazily. */
 export type ProfileChildren = (profile: CloudProfile, tree: CloudTree, parent: ProfileNode) => Promise<BenchNode[]>;
@@ -88,7 +89,10 @@ export class CloudTree implements vscode.TreeDataProvider<BenchNode>, vscode.Dis
   async refreshProfile(name: string): Promise<void> {
     const node = this.profileNodes().find((p) => p.profile.name === name);
     if (!node?.loaded) return;
-    for (const folder of await node.loaded) this.refresh(folder);
+    for (const folder of await node.loaded) {
+      if (isPagedOwner(folder)) folder.paged.reload();
+      else this.refresh(folder);
+    }
   }
 
   /** Redraws a node (its item and children) without forgetting what it loaded. */

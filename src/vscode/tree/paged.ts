@@ -128,6 +128,15 @@ export class PagedChildren<T> {
     this.nodes.clear();
   }
 
+  /**
+   * Fetches the list again but keeps the nodes of items still there (updated in place): the view
+   * keeps their selection and expansion instead of redrawing a row it has selected.
+   */
+  reload(): void {
+    this.pager.reset();
+    this.tree.changed(this.owner);
+  }
+
   /** Puts a new item first (and returns its node), e.g. the job a command just started. */
   prepend(item: T): ItemNode<T> {
     this.pager.prepend(item);
