@@ -1,15 +1,13 @@
 // Log level and tag of a firmware log line: the ONE parser the monitor (host side), the CLI monitor
-// and the verdict use. Exports LogLevel, LOG_LEVEL_ORDER, LevelTag, parseLevel(text, user?),
-// compileLevelPattern(src) (a user pattern with named groups `level` and optional `tag`), levelOf(word)
-// and atLeast(level, min). Pure: no Node, no vscode (the webview may import it too).
+// and the verdict use. Exports LevelTag, parseLevel(text, user?), compileLevelPattern(src) (a user
+// pattern with named groups `level` and optional `tag`) and levelOf(word). The level names themselves
+// are LOG_LEVELS in src/shared/protocol (the webview reads them there). Pure: no Node, no vscode.
 //
 // Formats: ESP-IDF `I (123) tag: …` (also `I (12:00:01.123) tag:`), Zephyr `<inf> tag: …`,
 // bracketed `[INFO] …` / `[WARN][tag] …` / `[ERROR] tag: …`, Android/NuttX style `W/tag: …` and
 // `W/tag(123): …`. ANSI colour codes around the line are skipped.
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'verbose';
-/** Most severe first. */
-export const LOG_LEVEL_ORDER: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'verbose'];
+import type { LogLevel } from '../../shared/protocol';
 
 export interface LevelTag {
   level: LogLevel;
@@ -27,11 +25,6 @@ const WORDS: Record<string, LogLevel> = {
 /** The level a word names ("WRN", "warning", "E"…), or undefined. */
 export function levelOf(word: string | undefined): LogLevel | undefined {
   return word ? WORDS[word.toLowerCase()] : undefined;
-}
-
-/** True when `level` is `min` or more severe. */
-export function atLeast(level: LogLevel, min: LogLevel): boolean {
-  return LOG_LEVEL_ORDER.indexOf(level) <= LOG_LEVEL_ORDER.indexOf(min);
 }
 
 // eslint-disable-next-line no-control-regex
