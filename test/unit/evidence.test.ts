@@ -91,6 +91,16 @@ describe('evidence: crashes and boot loops', () => {
     assert.equal(findCrashes(at([boot, boot], 0, 10), { bootLoop: { boots: 2, windowMs: 1000 } })[0].kind, 'boot-loop');
   });
 
+  it('a boot the board announced (an OTA install, "rebooting") is not a loop boot; one after a panic\'s "Rebooting..." is', () => {
+    const boot = 'rst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)';
+    const ota = (v: string) => [`I (9) ota: installing 4096 bytes as v${v}`, 'ets Jun  8 2016 00:22:57', boot, `I (1) boot: firmware version ${v}`];
+    assert.deepEqual(findCrashes(at([...ota('1.0.1'), ...ota('1.0.2'), ...ota('1.0.3'), ...ota('1.0.4')], 0, 1000)), [], 'four releases in a few seconds');
+    const unannounced = findCrashes(at([...ota('1.0.1'), 'I (2) app: hi', boot, 'I (2) app: hi', boot, 'I (2) app: hi', boot], 0, 1000));
+    assert.deepEqual(unannounced.map((e) => e.name), ['boot loop (3 boots in 4 s)'], 'the announcement covers only the next boot');
+    const panic = ["Guru Meditation Error: Core  0 panic'ed (LoadProhibited). Exception was unhandled.", 'Rebooting...', boot];
+    assert.deepEqual(findCrashes(at([...panic, ...panic, ...panic], 0, 1000)).map((e) => e.kind), ['crash', 'crash', 'crash', 'boot-loop']);
+  });
+
   it('users add patterns in settings; a broken one says which', () => {
     const mine = [{ name: 'app assert', pattern: 'MY_ASSERT at \\w+' }];
     assert.equal(findCrashes(at(['MY_ASSERT at motor_task']), { patterns: mine })[0].name, 'app assert');

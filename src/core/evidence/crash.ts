@@ -36,6 +36,13 @@ const BUILT_IN_PREFILTER = /Guru|abort|rst:|Brownout|watchdog|wdt|FATAL|[Aa]sser
 /** Lines that mean "the board just (re)started". */
 export const DEFAULT_BOOT_PATTERNS: readonly string[] = ['^rst:0x[0-9a-fA-F]+ \\(', '\\*\\*\\* Booting Zephyr OS', '^U-Boot \\d', '^Booting Linux on', 'ESP-ROM:'];
 
+/**
+ * The board saying it is about to restart on purpose (an OTA install): the next boot is expected
+ * and does not count towards a boot loop, so three quick releases are not "a crash". Not while a
+ * crash dump is open: ESP-IDF's panic handler ends with "Rebooting...".
+ */
+const RESTART_ANNOUNCED = /\b(?:installing|rebooting|restarting)\b/i;
+
 export interface CrashWatchOptions {
   /** Extra patterns from settings; they come after the defaults. */
   patterns?: readonly CrashPattern[];
@@ -88,6 +95,8 @@ export class CrashWatch {
   private readonly loop: { boots: number; windowMs: number };
   private readonly contextLines: number;
   private boots: EvidenceLine[] = [];
+  /** The board announced a restart (RESTART_ANNOUNCED) and has not booted since. */
+  private restartAnnounced = false;
   private open: { event: CrashEvent; left: number } | undefined;
   private readonly listeners = new Set<(e: CrashEvent) => void>();
   /** Every crash and boot loop seen, oldest first (bounded). */
@@ -122,6 +131,9 @@ export class CrashWatch {
     const text = plain(line.text);
     const isBoot = this.boot.test(text);
     const hit = (BUILT_IN_PREFILTER.test(text) ? this.builtIn.find((p) => p.re.test(text)) : undefined) ?? this.user.find((p) => p.re.test(text));
+    const expectedBoot = isBoot && !hit && this.restartAnnounced && !this.open;
+    if (isBoot || hit) this.restartAnnounced = false;
+    else if (!this.open && RESTART_ANNOUNCED.test(text)) this.restartAnnounced = true;
     let mark: string | undefined;
     if (hit) {
       // A watchdog reset right after a panic is the same crash's end, not a second crash.
@@ -142,7 +154,7 @@ export class CrashWatch {
         mark = this.open.event.name;
       }
     }
-    if (isBoot) mark = this.countBoot(line) ?? mark;
+    if (isBoot && !expectedBoot) mark = this.countBoot(line) ?? mark;
     return mark;
   }
 
