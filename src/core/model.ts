@@ -39,8 +39,6 @@ export type VersionStatus = 'draft' | 'published' | 'deprecated' | 'unverified' 
  */
 export type JobStatus = 'scheduled' | 'in-progress' | 'completed' | 'failed' | 'partial' | 'canceled' | 'deleting' | 'unknown';
 
-export const TERMINAL_JOB: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'partial', 'canceled']);
-
 /**
  * Neutral execution statuses. Non-final waits map to non-terminal ones, with the raw value kept:
  * Huawei FailWaitRetry (the platform retries; its reason kept) → queued; Alibaba CONFIRM (waits for a
