@@ -11,6 +11,8 @@ export const HUAWEI_REGIONS = [
   'ap-southeast-3', 'af-south-1', 'me-east-1', 'la-south-2', 'sa-brazil-1', 'la-north-2', 'ru-moscow-1',
 ];
 export const ALIYUN_REGION = /^(cn|ap|eu|us|me)-[a-z]+(-\d{1,2})?$/;
+/** S3 and OBS share the bucket-name rule: 3–63 of [a-z0-9.-], alphanumeric at both ends, not an IP address. */
+const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export const validateProfileName: Validator = (v) =>
   /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/.test(v)
@@ -49,9 +51,8 @@ export const validators = {
   awsProfile: optional(pattern(/^[A-Za-z0-9_.@+=,-]{1,64}$/, 'An AWS profile name from ~/.aws/config (letters, digits, "_.-@+=,").')),
   // Thing names: 1–128 of [a-zA-Z0-9:_-].
   thingName: optional(pattern(/^[a-zA-Z0-9:_-]{1,128}$/, 'A thing name is 1–128 characters of letters, digits, ":", "_" or "-".')),
-  // S3 bucket names: 3–63 lowercase letters, digits, dots and hyphens; start and end alphanumeric.
   bucket: optional(
-    pattern(/^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'An S3 bucket name is 3–63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit.'),
+    pattern(BUCKET_NAME, 'An S3 bucket name is 3–63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit.'),
   ),
   roleArn: optional(pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'An IAM role ARN looks like arn:aws:iam::123456789012:role/ota-role.')),
   // IoTDA project ids are 32 lowercase hex characters.
@@ -63,7 +64,7 @@ export const validators = {
   productId: optional(pattern(/^[A-Za-z0-9_-]{1,36}$/, 'An IoTDA product_id is 1–36 letters, digits, "_" or "-".')),
   deviceId: optional(pattern(/^[A-Za-z0-9_-]{1,128}$/, 'An IoTDA device_id is 1–128 letters, digits, "_" or "-".')),
   obsBucket: optional(
-    pattern(/^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'An OBS bucket name is 3–63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit.'),
+    pattern(BUCKET_NAME, 'An OBS bucket name is 3–63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit.'),
   ),
   obsRegion: optional(oneOf(HUAWEI_REGIONS, 'an OBS region')),
   huaweiCredentials: optional(oneOf(['secrets', 'env'], 'a credentials source')),
