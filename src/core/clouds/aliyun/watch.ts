@@ -4,7 +4,7 @@
 // A snapshot is yielded when something changed; the watch ends when the job and every task are
 // final (CONFIRM is not), or the signal aborts.
 
-import { CloudError, isCloudError } from '../../errors';
+import { CloudError } from '../../errors';
 import type { Execution, Rollout } from '../../model';
 import { sleep } from '../kit/clock';
 import { Backoff, RequestSpacer } from '../kit/pacer';
@@ -58,9 +58,7 @@ export async function* watchJob(ctx: AliyunContext, jobId: string, opts: AliyunW
       }
       if (rollout.done) return;
     } catch (e) {
-      const err = isCloudError(e) ? e : new CloudError(String(e), 'unknown');
-      if (signal?.aborted || err.code === 'canceled') return;
-      if (!err.retryable || !backoff.failed()) throw err;
+      if (backoff.tickFailed(e, signal) === 'stop') return;
     }
     await sleep(backoff.delayMs, signal);
   }

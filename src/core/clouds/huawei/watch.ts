@@ -4,7 +4,6 @@
 // device in FailWaitRetry keeps the task open, so it never ends a watch. Throttling and 5xx back
 // off instead of failing; the signal stops it.
 
-import { CloudError, isCloudError } from '../../errors';
 import type { Rollout } from '../../model';
 import { sleep } from '../kit/clock';
 import { Backoff, RequestSpacer } from '../kit/pacer';
@@ -44,9 +43,7 @@ export async function* watchTask(client: IotdaClient, projectId: string, taskId:
       }
       if (r.done) return;
     } catch (e) {
-      const err = isCloudError(e) ? e : new CloudError(String(e), 'unknown');
-      if (signal?.aborted || err.code === 'canceled') return;
-      if (!err.retryable || !backoff.failed()) throw err;
+      if (backoff.tickFailed(e, signal) === 'stop') return;
     }
     await sleep(backoff.delayMs, signal).catch(() => undefined);
   }
