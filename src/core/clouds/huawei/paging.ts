@@ -7,6 +7,7 @@
 import { CloudError } from '../../errors';
 import type { Page } from '../../model';
 import { decodeCursor, encodeCursor } from '../kit/cursor';
+import { clampToRange } from '../kit/range';
 import { PAGE_LIMITS } from './wire';
 
 export interface Scan<R> {
@@ -16,7 +17,7 @@ export interface Scan<R> {
   idOf(r: R): string;
 }
 
-export const clampPageSize = (n: number | undefined, dflt = 20) => Math.max(1, Math.min(PAGE_LIMITS.maxLimit, Math.floor(n ?? dflt) || dflt));
+export const clampPageSize = (n: number | undefined, dflt = 20) => clampToRange(n, { min: 1, max: PAGE_LIMITS.maxLimit }, dflt);
 
 function position(next: string | undefined, types: number): { type: number; marker?: string } {
   const c = decodeCursor(next, 'marker');
