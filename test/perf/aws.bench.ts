@@ -5,7 +5,6 @@
 //  - publish of a 256 MB image: RSS growth of this process (multipart, 8 MB parts × 2 in flight);
 //    target < 64 MB; and the upload rate
 //  - dist/extension.js holds no AWS SDK code (the SDK is only in dist/clouds/aws.js)
-import { spawn, type ChildProcess } from 'child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -13,30 +12,17 @@ import { randomBytes } from 'crypto';
 import { IoTClient, ListJobsCommand } from '@aws-sdk/client-iot';
 import { createProvider } from '../../src/core/clouds/aws';
 import { digestFile } from '../../src/core/signing';
+import { startCliProcess } from '../bench/kit/cli';
 import type { BenchContext, Figure } from './benchTypes';
 
 type Ctx = BenchContext;
 
 const MB = 1024 * 1024;
 
-async function startEmulatorProcess(root: string): Promise<{ proc: ChildProcess; info: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string }; profile: Record<string, string> } }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/aws-emulator/cli.ts'), '--seed-jobs', '1000'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${err}`)), 30_000);
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
-  });
-  return { proc, info: JSON.parse(line) };
+interface Info {
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  profile: Record<string, string>;
 }
 
 async function writeImage(path: string, size: number): Promise<void> {
@@ -51,7 +37,7 @@ async function writeImage(path: string, size: number): Promise<void> {
 export async function bench({ root, say, figure }: Ctx): Promise<Figure[]> {
   const figures: Figure[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'otab-aws-bench-'));
-  const { proc, info } = await startEmulatorProcess(root);
+  const { proc, ready: info } = await startCliProcess<Info>(join(root, 'test/bench/aws-emulator/cli.ts'), ['--seed-jobs', '1000'], root);
   try {
     const provider = await createProvider(info.profile as never, undefined, { credentials: info.credentials });
     const t0 = performance.now();

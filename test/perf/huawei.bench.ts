@@ -4,13 +4,13 @@
 //  - first page of packages and of upgrade tasks (the tree's first expansion); target < 300 ms
 //  - publish of a 256 MB image: RSS growth of this process; target < 64 MB; and the upload rate
 //  - dist/extension.js holds no Huawei client code (it loads with dist/clouds/huawei.js only)
-import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { CloudModule } from '../../src/core/clouds/provider';
 import { digestFile } from '../../src/core/signing';
+import { startCliProcess } from '../bench/kit/cli';
 import type { BenchContext, Figure } from './benchTypes';
 
 const MB = 1024 * 1024;
@@ -18,26 +18,6 @@ const MB = 1024 * 1024;
 interface Info {
   profile: Record<string, string>;
   credentials: { accessKey: string; secretKey: string };
-}
-
-async function startEmulatorProcess(root: string): Promise<{ proc: ChildProcess; info: Info }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/huawei-emulator/cli.ts'), '--seed-packages', '40', '--seed-tasks', '200'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${err}`)), 30_000);
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
-  });
-  return { proc, info: JSON.parse(line) as Info };
 }
 
 async function writeImage(path: string, size: number): Promise<void> {
@@ -62,7 +42,7 @@ export async function bench({ root, say, figure }: BenchContext): Promise<Figure
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(bundle) as CloudModule;
   const dir = mkdtempSync(join(tmpdir(), 'otab-huawei-bench-'));
-  const { proc, info } = await startEmulatorProcess(root);
+  const { proc, ready: info } = await startCliProcess<Info>(join(root, 'test/bench/huawei-emulator/cli.ts'), ['--seed-packages', '40', '--seed-tasks', '200'], root);
   try {
     const secrets = async (f: string) => (info.credentials as unknown as Record<string, string>)[f];
     const provider = await mod.createProvider(info.profile as never, secrets);
