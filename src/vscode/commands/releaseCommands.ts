@@ -20,7 +20,7 @@ import type { ReleaseController } from '../release/controller';
 import { releaseToFleet } from '../release/fleetWizard';
 import { showOutcome } from '../release/outcome';
 import { benchDeviceFor, configFor, confirmVersion, folderAndSettings, pickProfile, runDeps, serialFor, verifySettings, type ReleaseServices } from '../release/prepare';
-import { verifyOnlyRecord } from '../release/verifyOnly';
+import { verifyOnlyRecord } from '../../core/release/verifyOnly';
 import { defaultSaveFolder, rememberSaveFolder, showSaved } from '../monitor/saveLocation';
 
 /** A Clouds-view version node, as the tree hands it to a command (read structurally). */

@@ -19,7 +19,7 @@ import type { BenchWatcher } from '../../core/release/benchVerdict';
 import type { ProfileStore } from '../profiles/profileStore';
 import { buildRunnerFor } from './buildRunner';
 import type { RunDeps } from './controller';
-import { serialWatcher } from './serialWatcher';
+import { serialWatcher } from '../../core/release/serialWatcher';
 import { readReleaseSettings, releaseFolder } from './settings';
 import type { WorkspaceReleaseStore } from './workspaceStore';
 
