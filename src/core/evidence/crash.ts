@@ -4,6 +4,8 @@
 // crash and reports each crash and boot loop once) and findCrashes(lines) for a finished list.
 // Pure: no Node, no vscode.
 
+import { stripAnsi } from '../serial/line';
+
 export interface CrashPattern {
   /** What the monitor and the verdict call it ("ESP-IDF panic"). */
   name: string;
@@ -70,9 +72,6 @@ export interface CrashEvent {
   lines: EvidenceLine[];
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
-const plain = (s: string) => (s.includes('\x1b') ? s.replace(ANSI, '') : s);
 
 /** Compiles patterns, naming the bad one (a settings typo must say which entry). */
 export function compileCrashPatterns(list: readonly CrashPattern[]): { name: string; re: RegExp }[] {
@@ -128,7 +127,7 @@ export class CrashWatch {
    * monitor's gutter; undefined for an ordinary line.
    */
   push(line: EvidenceLine): string | undefined {
-    const text = plain(line.text);
+    const text = stripAnsi(line.text);
     const isBoot = this.boot.test(text);
     const hit = (BUILT_IN_PREFILTER.test(text) ? this.builtIn.find((p) => p.re.test(text)) : undefined) ?? this.user.find((p) => p.re.test(text));
     const expectedBoot = isBoot && !hit && this.restartAnnounced && !this.open;
