@@ -2,6 +2,7 @@
 // pty in tests) and the release looks for the boot banner that names the expected version; it can
 // also send (the version query). Exports SerialWatcher, SerialTap, bannerMatcher, relevantLines.
 
+import { stripAnsi } from '../serial/line';
 import { StepFailure } from './errors';
 import type { SerialLine } from './types';
 
@@ -45,9 +46,8 @@ export function portLink(p: PortSource): Pick<SerialWatcher, 'send' | 'onPort'> 
 /** Matches "App version: 1.4.2", "fw 1.4.2", "FW_VERSION=v1.4.2" but not "1.4.20". */
 export const DEFAULT_BANNER = '(?:version|ver|fw|firmware|app)\\b[\\s:=]*v?{version}(?![\\w.-])';
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-export const stripAnsi = (s: string) => s.replace(ANSI, '');
+// One ANSI stripper for core (serial/line); re-exported for the release modules that read lines here.
+export { stripAnsi };
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
