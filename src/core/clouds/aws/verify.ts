@@ -88,10 +88,9 @@ export async function startVerifyJob(ctx: AwsContext, req: AwsVerifyRequest, sig
   requireSetting(thingNames[0], 'bench thing name', 'Edit the profile and set the bench device\'s thing name.');
   const thingName = thingNames.join(', ');
   const roleArn = requireSetting(p.roleArn, 'IAM role for presigned URLs', 'Edit the profile and set the role AWS IoT assumes to presign S3 URLs.');
-  {
-    const have = await describeExisting(ctx, req.reference, signal);
-    if (have) return sameThingOrThrow(have, thingNames);
-  }
+  // A re-run (its reply was lost) finds the job the reference already named.
+  const existing = await describeExisting(ctx, req.reference, signal);
+  if (existing) return sameThingOrThrow(existing, thingNames);
   const version: GetPackageVersionResponse = await ctx.call(`Reading ${req.packageName}@${req.version}`, (abortSignal) =>
     ctx.clients.iot.send(new GetPackageVersionCommand({ packageName: req.packageName, versionName: req.version }), { abortSignal }), { signal },
   );
