@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact, rememberSecret } from '../core/redact';
+import { redact } from '../core/redact';
 
 // One LogOutputChannel for the whole extension. Secrets never reach it: everything written is
 // passed through redact() (core/redact.ts), which masks anything that looks like a key we were given.
@@ -10,8 +10,6 @@ export function log(): vscode.LogOutputChannel {
   channel ??= vscode.window.createOutputChannel('OTA Bench', { log: true });
   return channel;
 }
-
-export { rememberSecret, redact };
 
 export function errorMessage(err: unknown): string {
   return redact(err instanceof Error ? err.message : String(err));

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { descriptorOf } from '../../core/clouds/registry';
 import { CloudProfile, ParsedProfiles, parseProfiles, secretKey } from '../../core/profiles';
-import { rememberSecret } from '../log';
+import { rememberSecret } from '../../core/redact';
 
 const SECTION = 'otaBench';
 const KEY = 'profiles';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { resumePoint } from '../../core/release/record';
 import { STEP_TITLES, type ReleaseRecord, type StepId } from '../../core/release/types';
-import { redact } from '../log';
+import { redact } from '../../core/redact';
 import { MonitorPanel } from '../monitor/monitorPanel';
 import { failureActions, MAX_ACTIONS, passedActions, type OutcomeAction } from './outcomeActions';
 import { descriptorOf } from '../../core/clouds/registry';
