@@ -15,8 +15,6 @@ export const V11_HMAC_SHA256 = 'V11-HMAC-SHA256';
 export type SignAlgorithm = typeof SDK_HMAC_SHA256 | typeof V11_HMAC_SHA256;
 
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-/** `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`: the SDK's marker for bodies it does not hash (non-JSON). */
-export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /** The derived-signature service name IoTDA's client uses (`withDerivedAuthServiceName("iotdm")`). */
 export const IOTDA_DERIVED_SERVICE = 'iotdm';
 

@@ -92,8 +92,6 @@ export type TaskType =
   | 'updateDevices'
   | 'changeGateway';
 
-export const UPGRADE_TASK_TYPES = ['firmwareUpgrade', 'softwareUpgrade', 'moduleUpgrade'] as const satisfies readonly TaskType[];
-
 /** Task.status. `Waitting` is Huawei's spelling. */
 export const TASK_STATUSES = ['Initializing', 'Waitting', 'Processing', 'Success', 'Fail', 'PartialSuccess', 'Stopped', 'Stopping'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
