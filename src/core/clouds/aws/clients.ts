@@ -10,7 +10,7 @@ import { SignerClient } from '@aws-sdk/client-signer';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsProfile } from '../../profiles';
-import { DEFAULT_CALL_TIMEOUT_MS } from '../kit/call';
+import { callTimeoutFromSeconds } from '../kit/call';
 
 export interface AwsClients {
   iot: IoTClient;
@@ -64,9 +64,7 @@ export function credentialChain(awsProfile?: string): AwsCredentialIdentityProvi
 
 /** One call's deadline: the provider option, else the profile's callTimeoutSeconds (1–600 s), else 30 s. */
 export function callTimeoutOf(profile: AwsProfileConfig, opts: ClientOptions = {}): number {
-  if (opts.callTimeoutMs !== undefined) return opts.callTimeoutMs;
-  const s = Number(profile.callTimeoutSeconds);
-  return Number.isFinite(s) && s > 0 ? Math.min(600, Math.max(1, s)) * 1000 : DEFAULT_CALL_TIMEOUT_MS;
+  return opts.callTimeoutMs ?? callTimeoutFromSeconds(profile.callTimeoutSeconds);
 }
 
 export function createClients(profile: AwsProfileConfig, opts: ClientOptions = {}): AwsClients {

@@ -8,6 +8,12 @@ import { CloudError, isCloudError, type CloudErrorShape } from '../../errors';
 /** Default deadline of one call (all its retries included). */
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
+/** A profile's `callTimeoutSeconds` as a deadline in ms: clamped to 1–600 s; 30 s when absent or not a positive number. */
+export function callTimeoutFromSeconds(seconds: unknown): number {
+  const s = Number(seconds);
+  return Number.isFinite(s) && s > 0 ? Math.min(600, Math.max(1, s)) * 1000 : DEFAULT_CALL_TIMEOUT_MS;
+}
+
 /** Turns anything a cloud client threw into a CloudError that says what was being done. */
 export type ClassifyError = (e: unknown, what: string) => CloudErrorShape;
 
