@@ -27,7 +27,7 @@ import {
 import { CloudError, isCloudErrorCode, type Execution, type Job, type ListOptions, type Package, type PackageVersion, type Page, type Rollout } from '../../model';
 import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
 import { createClients, type AwsClients, type AwsProfileConfig, type ClientOptions } from './clients';
-import { makeContext, type AwsContext } from './context';
+import { isNotFound, makeContext, type AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
 import { OTA_JOB_PREFIX, rolloutOf, thingOf, toExecution, toExecutionSummary, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
 import { clampToRange } from '../kit/range';
@@ -188,7 +188,7 @@ export class AwsProvider implements CloudProvider {
           type === 'thing' ? this.clients.iot.send(new DescribeThingCommand({ thingName: name }), { abortSignal }) : this.clients.iot.send(new DescribeThingGroupCommand({ thingGroupName: name }), { abortSignal }),
         );
       } catch (e) {
-        if (!isCloudErrorCode(e, 'not-found')) throw e;
+        if (!isNotFound(e)) throw e;
         missing.push(name);
       }
     }

@@ -7,7 +7,7 @@
 import { CreateJobCommand, CreateOTAUpdateCommand, DescribeJobCommand, DescribeThingCommand, GetOTAUpdateCommand, GetPackageVersionCommand, type GetPackageVersionResponse } from '@aws-sdk/client-iot';
 import { CloudError, isCloudErrorCode, type Job } from '../../model';
 import type { Cancel, VerifyRequest } from '../provider';
-import { requireSetting, type AwsContext } from './context';
+import { isNotFound, requireSetting, type AwsContext } from './context';
 import { NAME } from './limits';
 import { benchTargets } from '../registry';
 import type { AwsJobDetails } from './details';
@@ -70,7 +70,7 @@ export async function describeExisting(ctx: AwsContext, jobId: string, signal?: 
     const d = await ctx.call(`Reading job ${jobId}`, (abortSignal) => ctx.clients.iot.send(new DescribeJobCommand({ jobId }), { abortSignal }), { signal });
     return d.job ? toJob(d.job) : undefined;
   } catch (e) {
-    if (isCloudErrorCode(e, 'not-found')) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }
