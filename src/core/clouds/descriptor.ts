@@ -2,7 +2,7 @@
 // defaults and the CLI read this instead of branching on a cloud's name. Descriptors are plain data
 // and load at activation (no SDK); the cloud's provider lives in its lazily loaded bundle.
 
-import type { CloudKind } from '../profiles';
+import type { CloudKind, CloudProfile } from '../profiles';
 import type { Validator } from '../validators';
 
 /**
@@ -115,4 +115,6 @@ export interface CloudDescriptor {
   credentialsHelp: { command: string; title: string };
   /** One sentence shown where a capability is missing, when the whole cloud is not built yet. */
   unavailable?: string;
+  /** What a capability needs of a profile beyond the cloud having it: why this profile cannot, or undefined. */
+  profileNeeds?: Partial<Record<Capability, (profile: CloudProfile) => string | undefined>>;
 }

@@ -3,6 +3,7 @@
 
 import type { Execution, Job, ListOptions, Package, PackageVersion, Page, Rollout } from '../model';
 import type { CloudProfile } from '../profiles';
+import type { FleetAnswers, FleetForm, FleetSource } from './fleet';
 
 /** Cancellation without a vscode dependency (an AbortSignal works; so does a CancellationToken adapter). */
 export type Cancel = AbortSignal;
@@ -125,6 +126,13 @@ export interface CloudProvider {
   cancelJobTasks?(jobId: string, states: readonly JobTaskState[]): Promise<void>;
   /** 'retry-job': retry the failed devices of a job. */
   retryJob?(jobId: string): Promise<void>;
+  /** 'fleet-rollout': the questions Release to Fleet asks for this verified version (core/clouds/fleet.ts). */
+  fleetForm?(source: FleetSource, signal?: Cancel): Promise<FleetForm>;
+  /**
+   * 'fleet-rollout': checks the answers again (answerProblems, plus the cloud's own rules, e.g. the
+   * version is verified) and creates the one fleet job; a CloudError 'invalid' names what is wrong.
+   */
+  startFleetRollout?(source: FleetSource, answers: FleetAnswers, signal?: Cancel): Promise<Job>;
 
   /** Rollout snapshots until the job is done or `signal` aborts. */
   watchJob(jobId: string, opts?: WatchOptions): AsyncIterable<Rollout>;

@@ -31,7 +31,8 @@ export function can(kind: CloudKind | Pick<CloudProfile, 'kind'>, capability: Ca
  */
 export function missingCapability(profile: Pick<CloudProfile, 'kind' | 'name'>, capability: Capability, what: string): string | undefined {
   const d = descriptorOf(profile);
-  if (d.capabilities.has(capability)) return undefined;
+  // The needs read optional settings only, so a partial profile is simply one without them.
+  if (d.capabilities.has(capability)) return d.profileNeeds?.[capability]?.(profile as CloudProfile);
   return d.unavailable ?? `${d.label} has no ${what}, so profile "${profile.name}" cannot be used for it.`;
 }
 

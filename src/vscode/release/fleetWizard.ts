@@ -16,11 +16,11 @@ import { pickProfile, type ReleaseServices } from './prepare';
 import type { FleetInputs, PassedRelease } from './workspaceStore';
 
 type FleetProvider = CloudProvider & {
-  startFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }>;
+  createFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }>;
   missingFleetTargets(arns: string[]): Promise<string[]>;
 };
 
-const isFleetProvider = (p: CloudProvider): p is FleetProvider => typeof (p as Partial<FleetProvider>).startFleetRollout === 'function';
+const isFleetProvider = (p: CloudProvider): p is FleetProvider => typeof (p as Partial<FleetProvider>).createFleetRollout === 'function';
 
 /** The remembered choice first, marked. */
 function lastFirst<T>(items: Pick<T>[], last: T | undefined): Pick<T>[] {
@@ -191,7 +191,7 @@ export async function releaseToFleet(s: ReleaseServices): Promise<Job | undefine
 
   try {
     const document = await provider.getJobDocument(v.jobId);
-    const res = await provider.startFleetRollout({
+    const res = await provider.createFleetRollout({
       via: 'job',
       id: jobId,
       targets,

@@ -196,7 +196,7 @@ export class AwsProvider implements CloudProvider {
   }
 
   /** Validates a fleet rollout and, when it is valid, creates the job or OTA update. */
-  async startFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }> {
+  async createFleetRollout(input: FleetRolloutInput): Promise<{ errors: FieldError[]; job?: Job }> {
     if (input.via === 'job') {
       const { request, errors } = buildFleetJob(input);
       if (!request) return { errors };

@@ -1,0 +1,109 @@
+// Release to Fleet, for every cloud: a verified version goes to the fleet through a form the
+// cloud's provider describes (its own questions and ranges) and one job the provider creates from
+// the answers. The editor asks the questions (src/vscode/release/fleetWizard.ts), the CLI could
+// too; neither knows which cloud it talks to. Pure data and functions: no SDK, no vscode.
+
+/** The verified version the rollout starts from (a release that PASSED on the bench). */
+export interface FleetSource {
+  packageName: string;
+  version: string;
+  /** The cloud's id of the version (AWS versionName, Huawei package_id, Alibaba FirmwareId). */
+  versionId?: string;
+  /** The version's cloud reference (AWS package-version ARN). */
+  versionRef?: string;
+  /** The bench's verify job, whose document/settings the fleet job repeats. */
+  verifyJobId: string;
+  verifyJobRef?: string;
+}
+
+/** Answers so far, by question key: text as typed, numbers as numbers, `null` for an empty optional one. */
+export type FleetAnswers = Record<string, string | number | null>;
+
+interface QuestionBase {
+  key: string;
+  /** Asked only when this says so (e.g. the rate's numbers only for a rate limit). */
+  when?: (a: FleetAnswers) => boolean;
+  /** Offered again next time as the default (false for one-off answers such as a job id). */
+  remember?: boolean;
+}
+
+export interface FleetOption {
+  value: string;
+  label: string;
+  description?: string;
+}
+
+export interface PickQuestion extends QuestionBase {
+  kind: 'pick';
+  placeholder: string;
+  /** The choices; a function when they depend on earlier answers (retry intervals below a timeout). */
+  options: readonly FleetOption[] | ((a: FleetAnswers) => readonly FleetOption[]);
+}
+
+export interface InputQuestion extends QuestionBase {
+  kind: 'text' | 'number';
+  prompt: string;
+  placeholder?: string;
+  /** The value offered when nothing is remembered. */
+  initial: string | ((a: FleetAnswers) => string);
+  /** Empty is a valid answer (stored as null). */
+  optional?: boolean;
+  /** The problem with this value, as the user types it; undefined when it is fine. */
+  check: (value: string | number, a: FleetAnswers) => string | undefined;
+}
+
+export type FleetQuestion = PickQuestion | InputQuestion;
+
+export interface FleetForm {
+  /** The noun of the rollout's object in messages ("fleet job", "upgrade job", "batch task"). */
+  job: string;
+  questions: readonly FleetQuestion[];
+  /**
+   * Checks the cloud makes before anything is confirmed (AWS: the thing groups exist). A sentence
+   * re-asks question `key` with the typed value kept.
+   */
+  confirmAnswer?: (key: string, a: FleetAnswers) => Promise<string | undefined>;
+  /** The confirmation: a title and one line per setting. */
+  summary: (a: FleetAnswers) => { title: string; lines: string[] };
+}
+
+const num = (s: string) => (s.trim() === '' ? undefined : Number(s.trim()));
+
+/**
+ * One typed answer checked as the form says: the problem in one sentence, or the stored value.
+ * One parser for the wizard and the provider (which checks the answers again before its call).
+ */
+export function readAnswer(q: InputQuestion, typed: string, a: FleetAnswers): { error: string } | { value: string | number | null } {
+  if (typed.trim() === '') return q.optional ? { value: null } : { error: q.kind === 'number' ? 'Enter a number.' : 'Enter a value.' };
+  let value: string | number = typed.trim();
+  if (q.kind === 'number') {
+    const n = num(typed)!;
+    if (Number.isNaN(n)) return { error: `"${typed.trim()}" is not a number.` };
+    value = n;
+  }
+  const error = q.check(value, a);
+  return error ? { error } : { value };
+}
+
+/** The questions asked for these answers, in order (a `when` that says no skips one). */
+export const askedQuestions = (form: FleetForm, a: FleetAnswers): FleetQuestion[] => form.questions.filter((q) => !q.when || q.when(a));
+
+export const optionsOf = (q: PickQuestion, a: FleetAnswers): readonly FleetOption[] => (typeof q.options === 'function' ? q.options(a) : q.options);
+
+/**
+ * Every problem with a complete set of answers, as the form itself would say it: a provider calls
+ * this before it creates anything, so answers from a file or an older run meet the same checks.
+ */
+export function answerProblems(form: FleetForm, a: FleetAnswers): string[] {
+  const out: string[] = [];
+  for (const q of askedQuestions(form, a)) {
+    const v = a[q.key];
+    if (q.kind === 'pick') {
+      if (!optionsOf(q, a).some((o) => o.value === v)) out.push(`${q.placeholder}: "${v ?? ''}" is not one of ${optionsOf(q, a).map((o) => o.value).join(', ')}.`);
+      continue;
+    }
+    const r = readAnswer(q, v === null || v === undefined ? '' : String(v), a);
+    if ('error' in r) out.push(`${q.prompt}: ${r.error}`);
+  }
+  return out;
+}
