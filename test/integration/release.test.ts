@@ -221,7 +221,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     // A re-run offers the last answers.
     const again = await withDialogs([PROFILE, '$(pass-filled) bench-demo-firmware 1.6.0', ESCAPE], () => vscode.commands.executeCommand('otaBench.releaseToFleet'));
     assert.equal(again.dialogs.events.find((e) => /Thing groups/.test(e.text))?.value, 'fleet-eu');
-    assert.deepEqual(api.release.store.choice().fleet, {
+    assert.deepEqual(api.release.store.fleetAnswers('aws'), {
       targets: 'fleet-eu', rate: 'exponential', maximumPerMinute: 100, baseRatePerMinute: 10, incrementFactor: 1.5, succeededToRaise: 5,
       abort: 'FAILED', thresholdPercentage: 20, minNumberOfExecutedThings: 10, inProgressTimeoutInMinutes: 30,
     });

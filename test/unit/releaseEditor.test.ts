@@ -6,7 +6,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { newRecord, type ReleaseConfig, type ReleaseEvent } from '../../src/core/release';
 import { bundleFolderName, writeVerifyBundle } from '../../src/core/release/bundle';
-import { fieldError, iotArnPrefix, parseTargets } from '../../src/vscode/release/fleetInput';
+import { fieldError, iotArnPrefix, parseTargets } from '../../src/core/clouds/aws/fleetForm';
 import { ProgressMeter } from '../../src/vscode/release/progress';
 
 const step = (s: string, status: 'started' | 'done' | 'failed', extra: Partial<ReleaseEvent> = {}): ReleaseEvent =>

@@ -6,6 +6,9 @@
 import type * as vscode from 'vscode';
 import { acquireReleaseLock, FileReleaseStore, workspaceRecordPath, type ReleaseStore } from '../../core/release/store';
 import type { ReleaseRecord } from '../../core/release/types';
+import type { FleetAnswers } from '../../core/clouds/fleet';
+import { isCloudKind } from '../../core/clouds/registry';
+import type { CloudKind } from '../../core/profiles';
 
 const RECORD_KEY = 'otaBench.release.last';
 const CHOICE_KEY = 'otaBench.release.choice';
@@ -16,21 +19,11 @@ export interface ReleaseChoice {
   profile?: string;
   /** The last version confirmed (a different workspace version is pre-selected anyway). */
   version?: string;
-  /** Release to Fleet's last answers (offered again as the defaults). */
-  fleet?: FleetInputs;
-}
-
-export interface FleetInputs {
-  targets?: string;
-  rate?: 'constant' | 'exponential' | 'none';
-  maximumPerMinute?: number;
-  baseRatePerMinute?: number;
-  incrementFactor?: number;
-  succeededToRaise?: number;
-  abort?: string;
-  thresholdPercentage?: number;
-  minNumberOfExecutedThings?: number;
-  inProgressTimeoutInMinutes?: number | null;
+  /**
+   * Release to Fleet's last answers per cloud kind (offered again as the defaults). Before the
+   * form was per cloud this held AWS's answers flat; fleetAnswers('aws') still reads those.
+   */
+  fleet?: Partial<Record<CloudKind, FleetAnswers>> | FleetAnswers;
 }
 
 /** A verified version: what Release to Fleet offers. */
@@ -39,6 +32,8 @@ export interface PassedRelease {
   packageName: string;
   version: string;
   versionArn?: string;
+  /** The cloud's id of the version (Alibaba FirmwareId, Huawei package_id, AWS versionName). */
+  versionId?: string;
   jobId: string;
   jobArn?: string;
   at: number;
@@ -83,6 +78,20 @@ export class WorkspaceReleaseStore implements ReleaseStore {
     await this.state.update(CHOICE_KEY, { ...this.choice(), ...choice });
   }
 
+  fleetAnswers(kind: CloudKind): FleetAnswers {
+    const fleet = this.choice().fleet ?? {};
+    const mine = (fleet as Record<string, unknown>)[kind];
+    if (mine && typeof mine === 'object') return mine as FleetAnswers;
+    // The flat form of earlier versions: AWS's answers (they had thing-group targets).
+    return kind === 'aws' && typeof (fleet as FleetAnswers).targets === 'string' ? (fleet as FleetAnswers) : {};
+  }
+
+  async rememberFleetAnswers(kind: CloudKind, answers: FleetAnswers): Promise<void> {
+    const fleet = this.choice().fleet ?? {};
+    const perKind = Object.fromEntries(Object.entries(fleet).filter(([k, v]) => isCloudKind(k) && v && typeof v === 'object'));
+    await this.remember({ fleet: { aws: this.fleetAnswers('aws'), ...perKind, [kind]: answers } });
+  }
+
   passed(): PassedRelease[] {
     return this.state.get<PassedRelease[]>(PASSED_KEY) ?? [];
   }
@@ -93,6 +102,7 @@ export class WorkspaceReleaseStore implements ReleaseStore {
       packageName: r.config.packageName,
       version: r.version!.value,
       ...(r.publish?.arn ? { versionArn: r.publish.arn } : {}),
+      ...(r.publish?.versionId ? { versionId: r.publish.versionId } : {}),
       jobId: r.job!.id,
       ...(r.job!.arn ? { jobArn: r.job!.arn } : {}),
       at: r.updatedAt,

@@ -48,4 +48,8 @@ export const AWS_DESCRIPTOR: CloudDescriptor = {
     'browse', 'release', 'version-lifecycle', 'cancel-job', 'cancel-execution', 'job-document', 'describe-execution',
     'describe-version', 'ota-updates', 'fleet-rollout',
   ]),
+  // A fleet job's devices download through presigned URLs, which need an IAM role.
+  profileNeeds: {
+    'fleet-rollout': (p) => (p.kind === 'aws' && !p.roleArn ? `Profile "${p.name}" has no IAM role for presigned URLs (roleArn).` : undefined),
+  },
 };

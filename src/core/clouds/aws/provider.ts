@@ -26,6 +26,8 @@ import {
 } from '@aws-sdk/client-iot';
 import { CloudError, isCloudErrorCode, type Execution, type Job, type ListOptions, type Package, type PackageVersion, type Page, type Rollout } from '../../model';
 import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
+import { answerProblems, type FleetAnswers, type FleetForm, type FleetSource } from '../fleet';
+import { awsFleetForm, fleetTargetsOf, rolloutConfigOf } from './fleetForm';
 import { createClients, type AwsClients, type AwsProfileConfig, type ClientOptions } from './clients';
 import { isNotFound, makeContext, type AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
@@ -193,6 +195,33 @@ export class AwsProvider implements CloudProvider {
       }
     }
     return missing;
+  }
+
+  /** Release to Fleet's questions: thing groups (checked to exist), rate, abort rule, timeout, job id. */
+  async fleetForm(source: FleetSource): Promise<FleetForm> {
+    return awsFleetForm(source, this.profile.region, (arns) => this.missingFleetTargets(arns));
+  }
+
+  /** The fleet job from the form's answers: the document the bench verified, the version's ARN. */
+  async startFleetRollout(source: FleetSource, answers: FleetAnswers): Promise<Job> {
+    const form = await this.fleetForm(source);
+    const problems = answerProblems(form, answers);
+    if (!this.profile.roleArn) problems.push(`Profile "${this.profile.name}" has no IAM role for presigned URLs (roleArn).`);
+    if (problems.length) throw new CloudError(`The fleet job was not created: ${problems.join(' ')}`, 'invalid', 'Run Release to Fleet again and fix the answer named above.');
+    const document = await this.getJobDocument(source.verifyJobId);
+    const res = await this.createFleetRollout({
+      via: 'job',
+      id: String(answers.jobId),
+      targets: fleetTargetsOf(source, answers),
+      targetSelection: 'SNAPSHOT',
+      description: `OTA Bench fleet rollout of ${source.packageName} ${source.version} (verified by ${source.verifyJobId})`,
+      roleArn: this.profile.roleArn!,
+      document,
+      ...(source.versionRef ? { destinationPackageVersions: [source.versionRef] } : {}),
+      rollout: rolloutConfigOf(answers),
+    });
+    if (!res.job) throw new CloudError(`The fleet job was not created: ${res.errors.map((e) => `${e.field}: ${e.message}`).join(' ')}`, 'invalid');
+    return { ...res.job, kind: 'fleet' };
   }
 
   /** Validates a fleet rollout and, when it is valid, creates the job or OTA update. */
