@@ -6,28 +6,18 @@ import { createHash } from 'crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sign, V11_HMAC_SHA256 } from '../../src/core/clouds/huawei/sign';
 import { PATHS, type ShowBatchTaskResponse } from '../../src/core/clouds/huawei/wire';
-import type { BoardFault, BoardHandle } from '../bench/board/agent';
 import { HuaweiOtaAgent } from '../bench/board/agents/huawei';
+import { MemoryBoard } from '../bench/board/memoryBoard';
 import { HUAWEI_DEFAULTS, startHuaweiEmulator, type HuaweiEmulator } from '../bench/huawei-emulator';
-
-class Board implements BoardHandle {
-  version = '1.0.0';
-  readonly faults = new Set<BoardFault>();
-  log(): void {}
-  async installAndReboot(_i: Buffer, v: string): Promise<boolean> {
-    this.version = v;
-    return true;
-  }
-}
 
 describe('Huawei emulator: OBS + IoTDA + device', function () {
   this.timeout(30_000);
   let hw: HuaweiEmulator;
   let agent: HuaweiOtaAgent;
-  let board: Board;
+  let board: MemoryBoard;
   before(async () => {
     hw = await startHuaweiEmulator({ detailTimeoutMs: 10_000 });
-    board = new Board();
+    board = new MemoryBoard();
     agent = new HuaweiOtaAgent({ mqttUrl: hw.mqttUrl, deviceId: hw.device.id, secret: hw.device.secret });
     await agent.start(board);
   });

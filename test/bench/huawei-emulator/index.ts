@@ -8,7 +8,7 @@
 import { checkMqttConnect, DOWN_TOPIC, otaServices, UP_TOPIC } from '../../../src/core/clouds/huawei/device';
 import type { KnownKey } from '../../../src/core/clouds/huawei/sign';
 import { Faults, startBroker, topicParams, type Broker, type EmulatorServer, type RequestRecord } from '../kit';
-import { IotdaModel } from './iotda';
+import { IotdaModel, type DeviceRecord, type GroupRecord } from './iotda';
 import { startObs, type Obs } from './obs';
 import { startIotdaServer } from './server';
 
@@ -57,6 +57,13 @@ export interface HuaweiEmulator {
   faults: Faults;
   requests: RequestRecord[];
   model: IotdaModel;
+  /** The world beyond the bench device: more devices of the product, device groups of them. */
+  seed: {
+    /** Devices `${prefix}-1` … `${prefix}-n` of the emulator's product (offline until an agent connects). */
+    devices(n: number, prefix?: string): DeviceRecord[];
+    /** A device group of these devices; its group_id is what targets_filter.group_ids names. */
+    group(name: string, deviceIds: string[]): GroupRecord;
+  };
   obs: Obs;
   broker: Broker;
   profile(name?: string): { kind: 'huawei'; name: string; region: string; endpoint: string; projectId: string; appId: string; productId: string; deviceId: string; obsBucket: string; obsEndpoint: string };
@@ -154,6 +161,11 @@ export async function startHuaweiEmulator(opts: HuaweiEmulatorOptions = {}): Pro
     faults,
     requests,
     model,
+    seed: {
+      devices: (n, prefix = `${d.productId}_fleet`) =>
+        Array.from({ length: n }, (_, i) => model.addDevice({ device_id: `${prefix}-${i + 1}`, product_id: d.productId, app_id: d.appId, secret: `${prefix}-secret-${i + 1}` })),
+      group: (name, deviceIds) => model.addGroup(name, deviceIds, d.appId),
+    },
     obs,
     broker,
     profile: (name = 'huawei-emulator') => ({ kind: 'huawei', name, region, endpoint: server.url, projectId: d.projectId, appId: d.appId, productId: d.productId, deviceId: d.deviceId, obsBucket: d.bucket, obsEndpoint: obs.url }),

@@ -7,13 +7,18 @@
 //     has retries left); result_code 0 at 100% succeeds ONLY when the reported version equals the
 //     package version, as on the platform;
 //   - a device that never finishes fails at the subtask timeout ("timed out");
-//   - Stop and Retry act on subtasks; the task's status and task_progress roll up from them.
+//   - Stop and Retry act on subtasks; the task's status and task_progress roll up from them;
+//   - device groups: targets_filter.group_ids makes one subtask per member device (targets, when
+//     given, win); task_policy.schedule_time (within 7 days) holds every subtask until then;
+//     need_confirm holds them until ConfirmBatchTask.
 // The HTTP layer (routes, signatures, paging, error shapes) sits on top of this.
 
 import { otaMessage, RESULT_CODES, type OtaEnvelope, type UpgradeParas } from '../../../src/core/clouds/huawei/device';
+import { randomUUID } from 'crypto';
 import {
   documentPackageIds,
   formatIotdaTime,
+  parseIotdaTime,
   type CreateBatchTask,
   type CreateOtaPackage,
   type OtaPackage,
@@ -50,6 +55,16 @@ interface DetailRecord extends TaskDetail {
   id: string;
   attempts: number;
   timer?: NodeJS.Timeout;
+  /** need_confirm: held until ConfirmBatchTask. */
+  awaitingConfirm?: boolean;
+}
+
+export interface GroupRecord {
+  /** ≤ 36 hex characters and "-", assigned by the platform. */
+  group_id: string;
+  name: string;
+  app_id: string;
+  devices: Set<string>;
 }
 
 interface TaskRecord {
@@ -58,6 +73,9 @@ interface TaskRecord {
   appId: string;
   details: DetailRecord[];
   packageId?: string;
+  /** task_policy.schedule_time in ms: no subtask starts before it. */
+  startAt?: number;
+  startTimer?: NodeJS.Timeout;
 }
 
 export interface IotdaModelOptions {
@@ -80,6 +98,7 @@ export class IotdaModel {
   readonly devices = new Map<string, DeviceRecord>();
   readonly packages = new Map<string, OtaPackage>();
   readonly tasks = new Map<string, TaskRecord>();
+  readonly groups = new Map<string, GroupRecord>();
   private seq = 0;
   private readonly base = BigInt(Math.floor(Date.now() / 1000)) << 64n;
 
@@ -98,6 +117,42 @@ export class IotdaModel {
     const rec: DeviceRecord = { online: false, ...d };
     this.devices.set(d.device_id, rec);
     return rec;
+  }
+
+  /** A device group of existing devices (seeding: the emulator has no group API). */
+  addGroup(name: string, deviceIds: string[], appId = 'app'): GroupRecord {
+    for (const id of deviceIds) if (!this.devices.has(id)) throw new Error(`addGroup: no device ${id}`);
+    const g: GroupRecord = { group_id: randomUUID(), name, app_id: appId, devices: new Set(deviceIds) };
+    this.groups.set(g.group_id, g);
+    return g;
+  }
+
+  /** The devices a task targets: `targets` when given, else the members of targets_filter.group_ids. */
+  private resolveTargets(body: CreateBatchTask): string[] {
+    if (body.targets?.length) return body.targets;
+    const ids = body.targets_filter?.group_ids ?? [];
+    if (!ids.length) throw new IotdaError(400, 'IOTDA.000006', 'Invalid input data. The task needs targets or targets_filter.group_ids.');
+    const members = new Set<string>();
+    for (const id of ids) {
+      // UNVERIFIED code: the reference documents no group error; 000006 is IoTDA's "invalid input data".
+      const g = this.groups.get(id);
+      if (!g) throw new IotdaError(400, 'IOTDA.000006', `Invalid input data. The device group ${id} does not exist.`);
+      for (const d of g.devices) members.add(d);
+    }
+    if (!members.size) throw new IotdaError(400, 'IOTDA.000006', `Invalid input data. The device groups ${ids.join(', ')} have no devices.`);
+    return [...members];
+  }
+
+  /** task_policy.schedule_time as ms, refused unless it lies within the next 7 days (cloud-apis.md §2.5). */
+  private startOf(body: CreateBatchTask): number | undefined {
+    const raw = body.task_policy?.schedule_time;
+    if (raw === undefined) return undefined;
+    const at = parseIotdaTime(raw)?.getTime();
+    const now = this.now().getTime();
+    if (at === undefined || at <= now || at > now + 7 * 86_400_000) {
+      throw new IotdaError(400, 'IOTDA.000006', `Invalid input data. task_policy.schedule_time ${raw} must be a time within the next 7 days, as yyyyMMdd'T'HHmmss'Z'.`);
+    }
+    return at;
   }
 
   // --- packages ----------------------------------------------------------------------------------
@@ -154,7 +209,8 @@ export class IotdaModel {
       if (pkg.package_type !== want) throw new IotdaError(400, 'IOTDA.000006', `Invalid input data. A ${body.task_type} task needs a ${want}; package ${pkg.package_id} is a ${pkg.package_type}.`);
       packageId = pkg.package_id;
     }
-    const targets = body.targets ?? [];
+    const targets = this.resolveTargets(body);
+    const startAt = this.startOf(body);
     for (const t of targets) {
       const d = this.devices.get(t);
       if (!d) throw new IotdaError(400, 'IOTDA.000006', `Invalid input data. The device ${t} does not exist.`);
@@ -167,7 +223,8 @@ export class IotdaModel {
       task_mode: body.task_mode,
       need_confirm: body.need_confirm ?? false,
       task_ext_info: body.task_ext_info,
-      targets,
+      targets: body.targets,
+      ...(body.targets?.length ? {} : { targets_filter: body.targets_filter }),
       document: body.document as Record<string, unknown>,
       task_policy: body.task_policy,
       status: 'Initializing',
@@ -175,9 +232,19 @@ export class IotdaModel {
       task_progress: { total: targets.length, processing: 0, success: 0, fail: 0, waitting: targets.length, fail_wait_retry: 0, stopped: 0, removed: 0 },
       create_time: formatIotdaTime(this.now()),
     };
-    const rec: TaskRecord = { task, appId: body.app_id ?? defaultAppId, packageId, details: targets.map((target) => ({ id: this.newId(), target, status: 'Waitting', attempts: 0 })) };
+    const rec: TaskRecord = {
+      task,
+      appId: body.app_id ?? defaultAppId,
+      packageId,
+      startAt,
+      details: targets.map((target) => ({ id: this.newId(), target, status: 'Waitting', attempts: 0, awaitingConfirm: body.need_confirm === true || undefined })),
+    };
     this.tasks.set(task.task_id, rec);
     this.rollup(rec);
+    if (startAt !== undefined) {
+      rec.startTimer = setTimeout(() => targets.forEach((t) => this.kick(t)), startAt - this.now().getTime());
+      rec.startTimer.unref?.();
+    }
     for (const t of targets) this.kick(t);
     return this.view(rec);
   }
@@ -227,6 +294,16 @@ export class IotdaModel {
       d.output = undefined;
     });
     this.rollup(rec);
+    for (const r of out) if (r.status === 'Success') this.kick(r.target);
+    return out;
+  }
+
+  /** ConfirmBatchTask: need_confirm subtasks still waiting (of `targets`, or all) may start. */
+  confirm(taskId: string, targets?: string[]): { target: string; status: string; error_code?: string; error_msg?: string }[] {
+    const rec = this.task(taskId);
+    const out = this.pick(rec, targets, (d) => d.status === 'Waitting' && !!d.awaitingConfirm, 'does not wait for a confirmation', (d) => {
+      d.awaitingConfirm = undefined;
+    });
     for (const r of out) if (r.status === 'Success') this.kick(r.target);
     return out;
   }
@@ -298,7 +375,8 @@ export class IotdaModel {
     if (!dev?.online || this.running(deviceId)) return;
     const next = [...this.tasks.values()]
       .sort((a, b) => (a.task.task_id < b.task.task_id ? -1 : 1))
-      .map((rec) => ({ rec, detail: rec.details.find((d) => d.target === deviceId && d.status === 'Waitting') }))
+      .filter((rec) => rec.startAt === undefined || rec.startAt <= this.now().getTime())
+      .map((rec) => ({ rec, detail: rec.details.find((d) => d.target === deviceId && d.status === 'Waitting' && !d.awaitingConfirm) }))
       .find((x) => x.detail);
     if (!next?.detail) return;
     const { rec, detail } = next;
@@ -386,6 +464,9 @@ export class IotdaModel {
   }
 
   close(): void {
-    for (const rec of this.tasks.values()) for (const d of rec.details) clearTimeout(d.timer);
+    for (const rec of this.tasks.values()) {
+      clearTimeout(rec.startTimer);
+      for (const d of rec.details) clearTimeout(d.timer);
+    }
   }
 }

@@ -82,6 +82,12 @@ function validateTask(b: unknown): CreateBatchTask {
   f.enum('task_type', b.task_type, TASK_TYPES);
   f.list('targets', b.targets, { min: 1, max: 30_000 }, true);
   if (Array.isArray(b.targets)) b.targets.forEach((t, i) => f.string(`targets[${i}]`, t, { min: 1, max: 128 }));
+  if (b.targets_filter !== undefined) {
+    const groups = isObject(b.targets_filter) ? b.targets_filter.group_ids : undefined;
+    // A group id: at most 36 hex characters and "-" (IoTDA's device-group API text); an account has at most 1000 groups.
+    if (f.list('targets_filter.group_ids', groups, { min: 1, max: 1000 }) && Array.isArray(groups)) groups.forEach((g, i) => f.string(`targets_filter.group_ids[${i}]`, g, { min: 1, max: 36, pattern: /^[0-9a-fA-F-]+$/ }));
+  }
+  if (b.need_confirm !== undefined && typeof b.need_confirm !== 'boolean') f.problems.push({ field: 'need_confirm', kind: 'type', value: b.need_confirm, expected: 'boolean' });
   if (b.task_policy !== undefined) {
     const p = isObject(b.task_policy) ? b.task_policy : {};
     f.int('task_policy.retry_count', p.retry_count, { min: 0, max: 5 }, true);
@@ -150,6 +156,7 @@ function routes(o: IotdaServerOptions) {
     }),
     r('POST', '/batchtasks/{id}/stop', 'StopBatchTask', ([id], _q, b) => ({ body: { targets: m.stop(id, targets(b)) } })),
     r('POST', '/batchtasks/{id}/retry', 'RetryBatchTask', ([id], _q, b) => ({ body: { targets: m.retry(id, targets(b)) } })),
+    r('POST', '/batchtasks/{id}/confirm', 'ConfirmBatchTask', ([id], _q, b) => ({ body: { targets: m.confirm(id, targets(b)) } })),
     r('DELETE', '/batchtasks/{id}', 'DeleteBatchTask', ([id]) => {
       const rec = m.task(id);
       if (!['Success', 'Fail', 'PartialSuccess', 'Stopped'].includes(rec.task.status)) throw new IotdaError(400, 'IOTDA.000006', `Invalid input data. The task ${id} is ${rec.task.status}; only finished tasks can be deleted.`);

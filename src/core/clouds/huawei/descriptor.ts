@@ -48,6 +48,7 @@ export const HUAWEI_DESCRIPTOR: CloudDescriptor = {
     { id: 'packages', label: 'Packages', icon: 'package' },
     { id: 'jobs', label: 'Upgrade tasks', icon: 'tasklist' },
   ],
-  // Stop = StopBatchTask, retry = RetryBatchTask; one device's subtask and one package record can be read.
-  capabilities: new Set(['browse', 'release', 'cancel-job', 'retry-job', 'describe-execution', 'describe-version', 'job-document']),
+  // Stop = StopBatchTask, retry = RetryBatchTask; one device's subtask and one package record can be
+  // read; Release to Fleet = one firmwareUpgrade task on device groups or device_ids.
+  capabilities: new Set(['browse', 'release', 'cancel-job', 'retry-job', 'describe-execution', 'describe-version', 'job-document', 'fleet-rollout']),
 };

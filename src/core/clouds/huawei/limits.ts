@@ -5,7 +5,7 @@
 import { VERSION_RULES, versionProblems } from '../../version/rules';
 import { validators } from '../../validators';
 import type { CreateBatchTask, CreateOtaPackage, TaskPolicy } from './wire';
-import { parseIotdaTime } from './wire';
+import { formatIotdaTime, parseIotdaTime } from './wire';
 
 export interface LimitProblem {
   /** The IoTDA field, e.g. "version", "file_location.obs_location.object_key". */
@@ -25,6 +25,8 @@ export const LIMITS = {
   fileBytesMax: 1024 ** 3,
   taskNameMax: 128,
   targetsMax: 30_000,
+  /** A device group id: ≤ 36 hex characters and "-" (IoTDA device-group API text; not in cloud-apis.md). */
+  groupIdMax: 36,
   retryCountMax: 5,
   retryIntervalMaxMinutes: 1440,
   scheduleWithinDays: 7,
@@ -115,24 +117,55 @@ export function deviceIdProblem(deviceId: string): LimitProblem | undefined {
   return fromValidator('device_id', deviceId, (v) => (v ? validators.deviceId(v) : 'a device_id is required.'));
 }
 
+/** task_policy.retry_count: a whole number `min`–5 (the form asks 1–5: no retries is its own choice). */
+export function retryCountProblem(n: number, min = 0): LimitProblem | undefined {
+  return Number.isInteger(n) && n >= min && n <= LIMITS.retryCountMax ? undefined : { field: 'task_policy.retry_count', message: `IoTDA retry_count is a whole number ${min}–${LIMITS.retryCountMax}; ${n} given.` };
+}
+
+/** task_policy.retry_interval: 1–1440 whole minutes. */
+export function retryIntervalProblem(n: number): LimitProblem | undefined {
+  return Number.isInteger(n) && n >= 1 && n <= LIMITS.retryIntervalMaxMinutes ? undefined : { field: 'task_policy.retry_interval', message: `IoTDA retry_interval is 1–${LIMITS.retryIntervalMaxMinutes} minutes; ${n} given.` };
+}
+
+/** task_policy.schedule_time as a moment: later than now, within the next 7 days. */
+export function scheduleProblem(at: Date, now = new Date()): LimitProblem | undefined {
+  const days = (at.getTime() - now.getTime()) / 86_400_000;
+  if (days > 0 && days <= LIMITS.scheduleWithinDays) return undefined;
+  return { field: 'task_policy.schedule_time', message: `IoTDA schedule_time must lie within the next ${LIMITS.scheduleWithinDays} days; ${formatIotdaTime(at)} (UTC) ${days <= 0 ? 'has passed' : 'is later'}.` };
+}
+
 function policyProblems(p: TaskPolicy | undefined, now: Date): LimitProblem[] {
   if (!p) return [];
-  const out: LimitProblem[] = [];
+  const out: (LimitProblem | undefined)[] = [];
   if ((p.retry_count === undefined) !== (p.retry_interval === undefined)) {
     out.push({ field: 'task_policy', message: 'IoTDA task_policy needs retry_count and retry_interval together (or neither).' });
   }
-  if (p.retry_count !== undefined && !(Number.isInteger(p.retry_count) && p.retry_count >= 0 && p.retry_count <= LIMITS.retryCountMax)) {
-    out.push({ field: 'task_policy.retry_count', message: `IoTDA retry_count is a whole number 0–${LIMITS.retryCountMax}; ${p.retry_count} given.` });
-  }
-  if (p.retry_interval !== undefined && !(Number.isInteger(p.retry_interval) && p.retry_interval >= 1 && p.retry_interval <= LIMITS.retryIntervalMaxMinutes)) {
-    out.push({ field: 'task_policy.retry_interval', message: `IoTDA retry_interval is 1–${LIMITS.retryIntervalMaxMinutes} minutes; ${p.retry_interval} given.` });
-  }
+  if (p.retry_count !== undefined) out.push(retryCountProblem(p.retry_count));
+  if (p.retry_interval !== undefined) out.push(retryIntervalProblem(p.retry_interval));
   if (p.schedule_time !== undefined) {
     const at = parseIotdaTime(p.schedule_time);
-    const days = at ? (at.getTime() - now.getTime()) / 86_400_000 : NaN;
-    if (!at) out.push({ field: 'task_policy.schedule_time', message: `IoTDA schedule_time is yyyyMMdd'T'HHmmss'Z' (UTC), e.g. 20261201T080000Z; "${p.schedule_time}" is not.` });
-    else if (days < 0 || days > LIMITS.scheduleWithinDays) out.push({ field: 'task_policy.schedule_time', message: `IoTDA schedule_time must lie within the next ${LIMITS.scheduleWithinDays} days; ${p.schedule_time} does not.` });
+    out.push(at ? scheduleProblem(at, now) : { field: 'task_policy.schedule_time', message: `IoTDA schedule_time is yyyyMMdd'T'HHmmss'Z' (UTC), e.g. 20261201T080000Z; "${p.schedule_time}" is not.` });
   }
+  return out.filter((x): x is LimitProblem => x !== undefined);
+}
+
+/** A task's device_id targets: 1–30,000, none repeated, each a device_id (the first 100 are checked one by one). */
+export function targetListProblems(targets: readonly string[]): LimitProblem[] {
+  const out: (LimitProblem | undefined)[] = [];
+  if (targets.length > LIMITS.targetsMax) out.push({ field: 'targets', message: `IoTDA targets lists at most ${LIMITS.targetsMax} devices; ${targets.length} given.` });
+  if (new Set(targets).size !== targets.length) out.push({ field: 'targets', message: 'IoTDA targets must not repeat a device.' });
+  for (const t of targets.slice(0, 100)) out.push(deviceIdProblem(t));
+  return out.filter((x): x is LimitProblem => x !== undefined);
+}
+
+/** targets_filter.group_ids: at least one, none repeated, each ≤ 36 hex characters and "-". */
+export function groupListProblems(groupIds: readonly string[]): LimitProblem[] {
+  const field = 'targets_filter.group_ids';
+  if (!groupIds.length) return [{ field, message: 'IoTDA targets_filter.group_ids needs at least one device group id.' }];
+  const out: LimitProblem[] = [];
+  if (new Set(groupIds).size !== groupIds.length) out.push({ field, message: 'IoTDA targets_filter.group_ids must not repeat a group.' });
+  const bad = groupIds.find((g) => !new RegExp(`^[0-9a-fA-F-]{1,${LIMITS.groupIdMax}}$`).test(g));
+  if (bad !== undefined) out.push({ field, message: `IoTDA group_id "${bad}" is not a device group id: at most ${LIMITS.groupIdMax} hex characters and "-" (IoTDA console → Devices → Groups shows it).` });
   return out;
 }
 
@@ -142,9 +175,8 @@ export function taskProblems(req: CreateBatchTask, now = new Date()): LimitProbl
   if (req.app_id !== undefined) out.push(fromValidator('app_id', req.app_id, validators.appId));
   const targets = req.targets ?? [];
   if (!targets.length && !req.targets_filter && !req.document_source) out.push({ field: 'targets', message: 'An IoTDA upgrade task needs targets: set the bench device_id in the profile.' });
-  if (targets.length > LIMITS.targetsMax) out.push({ field: 'targets', message: `IoTDA targets lists at most ${LIMITS.targetsMax} devices; ${targets.length} given.` });
-  if (new Set(targets).size !== targets.length) out.push({ field: 'targets', message: 'IoTDA targets must not repeat a device.' });
-  for (const t of targets.slice(0, 100)) out.push(deviceIdProblem(t));
+  out.push(...targetListProblems(targets));
+  if (!targets.length && req.targets_filter) out.push(...groupListProblems(req.targets_filter.group_ids ?? []));
   if (req.task_ext_info !== undefined) {
     const n = JSON.stringify(req.task_ext_info).length;
     if (n > LIMITS.taskExtInfoMax) out.push({ field: 'task_ext_info', message: `IoTDA task_ext_info is at most ${LIMITS.taskExtInfoMax} characters as JSON; it has ${n}.` });

@@ -1,6 +1,7 @@
 // Huawei Cloud IoTDA behind the CloudProvider contract: OTA packages (grouped into Packages by the
 // release's package name, see map.ts), upgrade batch tasks and their per-device details, publish
-// (OBS + CreateOtaPackage), verify (CreateBatchTask), watch (ShowBatchTask), stop and retry.
+// (OBS + CreateOtaPackage), verify (CreateBatchTask), watch (ShowBatchTask), stop and retry, and
+// Release to Fleet (fleet.ts: one firmwareUpgrade task on device groups or listed devices).
 
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CloudError, isCloudErrorCode } from '../../errors';
@@ -9,8 +10,10 @@ import type { HuaweiProfile } from '../../profiles';
 import type { UploadOptions } from '../aws/upload';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../kit/call';
 import { encodeCursor, decodeCursor } from '../kit/cursor';
+import type { FleetAnswers, FleetForm, FleetSource } from '../fleet';
 import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
 import { IotdaClient } from './client';
+import { huaweiFleetForm, startFleetTask } from './fleet';
 import type { AkSk } from './sign';
 import { iotdaEndpoint, signingFor, type SigningChoice } from './endpoint';
 import { packageIdOf, toExecution, toJob, toPackages, toVersion } from './map';
@@ -167,6 +170,15 @@ export class HuaweiProvider implements CloudProvider {
 
   findVerifyJob(reference: string, _hint: unknown, signal?: Cancel): Promise<Job | undefined> {
     return findTaskByName(this.client, this.profile, reference, signal);
+  }
+
+  async fleetForm(source: FleetSource, signal?: Cancel): Promise<FleetForm> {
+    return huaweiFleetForm(source, { findByName: (name) => findTaskByName(this.client, this.profile, name, signal) });
+  }
+
+  /** One firmwareUpgrade task for the fleet (fleet.ts): answers and limits checked before any call. */
+  startFleetRollout(source: FleetSource, answers: FleetAnswers, signal?: Cancel): Promise<Job> {
+    return startFleetTask(this.client, this.profile, source, answers, signal);
   }
 
   /** Tasks whose subtask on a bench device waits or runs: a device takes one upgrade at a time. */

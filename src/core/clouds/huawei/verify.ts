@@ -57,18 +57,28 @@ export async function startVerifyTask(client: IotdaClient, profile: HuaweiProfil
   const packageId = req.versionId || req.location?.packageId || (await findPackage(client, profile, req.version, signal))?.package_id;
   if (!packageId) throw new CloudError(`${req.packageName}@${req.version} is not an OTA package on IoTDA yet.`, 'not-found', 'Publish the version first (Quick Release publishes it).');
 
-  const create = (form: DocumentForm) => client.request<Task>(`Creating upgrade task ${reference}`, 'POST', PATHS.tasks(profile.projectId), { body: body(form, packageId), create: true, signal });
+  return createUpgradeTask(client, profile, (form) => body(form, packageId), 'package_ids', signal);
+}
+
+/**
+ * CreateBatchTask for an upgrade (verify or fleet): the document in form `first`, the other form if
+ * IoTDA refuses that one (cloud-apis.md §0.2 item 5). Creates are not resent: after a reply that may
+ * have been lost, the task is looked up by its task_name, so exactly one task exists.
+ */
+export async function createUpgradeTask(client: IotdaClient, profile: HuaweiProfile, body: (form: DocumentForm) => CreateBatchTask, first: DocumentForm, signal?: Cancel): Promise<Job> {
+  const name = body(first).task_name;
+  const create = (form: DocumentForm) => client.request<Task>(`Creating upgrade task ${name}`, 'POST', PATHS.tasks(profile.projectId), { body: body(form), create: true, signal });
   try {
     try {
-      return toJob(await create('package_ids'));
+      return toJob(await create(first));
     } catch (e) {
       if (!isDocumentFormRefusal(e)) throw e;
-      return toJob(await create('package_id'));
+      return toJob(await create(first === 'package_ids' ? 'package_id' : 'package_ids'));
     }
   } catch (e) {
     // The reply may have been lost after IoTDA created it: look by name before giving up.
     if (!isCloudError(e) || !e.retryable) throw e;
-    const found = await findTaskByName(client, profile, reference, signal).catch(() => undefined);
+    const found = await findTaskByName(client, profile, name, signal).catch(() => undefined);
     if (found) return found;
     throw e;
   }
