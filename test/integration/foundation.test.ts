@@ -247,17 +247,18 @@ describe('Foundation (real extension host)', function () {
     fs.rmSync(path.join(env.workspace, '.ota-bench'), { recursive: true, force: true });
   });
 
-  it('a command a cloud cannot do is not offered for its profiles: one plain sentence, and nothing is remembered', async () => {
-    await setProfiles([{ kind: 'huawei', name: 'hw-nofleet', region: HUAWEI.region, projectId: HUAWEI.projectId }]);
-    await waitFor('the profile', () => api.profiles.read().profiles.some((p) => p.name === 'hw-nofleet'));
+  it('a command a profile cannot do is not offered for it: one plain sentence, and nothing is remembered', async () => {
+    // Release to Fleet on AWS needs the presigned-URL role (the descriptor's profileNeeds).
+    await setProfiles([{ kind: 'aws', name: 'aws-norole', region: 'us-east-1' }]);
+    await waitFor('the profile', () => api.profiles.read().profiles.some((p) => p.name === 'aws-norole'));
     const chosen = api.release.store.choice().profile;
-    const { result, dialogs } = await withDialogs(['$(circle-slash) hw-nofleet'], () => vscode.commands.executeCommand('otaBench.releaseToFleet'));
+    const { result, dialogs } = await withDialogs(['$(circle-slash) aws-norole'], () => vscode.commands.executeCommand('otaBench.releaseToFleet'));
     assert.equal(result, undefined);
     const pick = dialogs.events.find((e) => e.kind === 'pick')!;
-    assert.equal(pick.answer, '$(circle-slash) hw-nofleet', 'listed, marked as unavailable');
+    assert.equal(pick.answer, '$(circle-slash) aws-norole', 'listed, marked as unavailable');
     const told = dialogs.events.find((e) => e.kind === 'message');
     assert.ok(told, 'picking it explains');
-    assert.match(told.text, /Huawei Cloud IoTDA/);
+    assert.match(told.text, /Profile "aws-norole" has no IAM role for presigned URLs \(roleArn\)\./);
     assert.doesNotMatch(told.text, /Cannot find module|undefined/);
     assert.equal(api.release.store.choice().profile, chosen, 'not remembered as the default');
     await setProfiles(undefined);

@@ -3,7 +3,7 @@
 import { strict as assert } from 'assert';
 import type * as vscode from 'vscode';
 import { awsFleetForm, defaultFleetJobId, rolloutConfigOf } from '../../src/core/clouds/aws/fleetForm';
-import { answerProblems, askedQuestions, readAnswer, type FleetAnswers, type InputQuestion } from '../../src/core/clouds/fleet';
+import { answerProblems, askedQuestions, parseAnswers, readAnswer, type FleetAnswers, type InputQuestion } from '../../src/core/clouds/fleet';
 import { missingCapability } from '../../src/core/clouds/registry';
 import type { CloudProfile } from '../../src/core/profiles';
 import { WorkspaceReleaseStore } from '../../src/vscode/release/workspaceStore';
@@ -47,10 +47,19 @@ describe('Release to Fleet: the form contract and AWS\u2019s form', () => {
     assert.deepEqual(answerProblems(form, good), []);
     const bad = answerProblems(form, { ...good, rate: 'fast', incrementFactor: 7, targets: '' });
     assert.equal(bad.length, 2, bad.join(' | ')); // an unknown rate skips the rate's own questions
-    assert.match(bad[0], /^Thing groups to roll out to.*: Enter a value\.$/);
+    assert.match(bad[0], /^targets \(Thing groups to roll out to.*\): Enter a value\.$/);
     assert.match(bad[1], /"fast" is not one of constant, exponential, none/);
     assert.match(answerProblems(form, { ...good, incrementFactor: 7 })[0], /between 1.1 and 5/);
     assert.match(answerProblems(form, { ...good, baseRatePerMinute: 500 })[0], /cannot exceed the maximum/);
+    assert.match(answerProblems(form, { ...good, abort: undefined } as unknown as FleetAnswers)[0], /^abort \(.*\): not given; choose one of FAILED, REJECTED, TIMED_OUT, ALL, none\.$/);
+  });
+
+  it('parseAnswers reads answers given at once (the CLI): text parsed per question, left-out inputs take the form\u2019s default', () => {
+    const { answers, problems } = parseAnswers(form, { targets: 'fleet-eu', rate: 'constant', maximumPerMinute: '40', abort: 'none' }, { defaults: true });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(answers, { targets: 'fleet-eu', rate: 'constant', maximumPerMinute: 40, abort: 'none', inProgressTimeoutInMinutes: 60, jobId: 'otabench-fleet-1_6_0-20261130100000' });
+    assert.deepEqual(parseAnswers(form, { targets: 'fleet-eu', rate: 'constant', abort: 'none' }).problems, ['maximumPerMinute (Maximum devices notified per minute (1–1000)): Enter a number.', 'jobId (Job id): Enter a value.']);
+    assert.deepEqual(parseAnswers(form, { targets: 'fleet-eu', rate: 'none', abort: 'none', inProgressTimeoutInMinutes: '' }, { defaults: true }).answers.inProgressTimeoutInMinutes, null, 'given empty: none');
   });
 
   it('AWS: the answers are the rollout, the groups are checked to exist, the summary has one line per setting', async () => {

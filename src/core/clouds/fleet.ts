@@ -90,20 +90,37 @@ export const askedQuestions = (form: FleetForm, a: FleetAnswers): FleetQuestion[
 
 export const optionsOf = (q: PickQuestion, a: FleetAnswers): readonly FleetOption[] => (typeof q.options === 'function' ? q.options(a) : q.options);
 
+const initialOf = (q: InputQuestion, a: FleetAnswers) => (typeof q.initial === 'function' ? q.initial(a) : q.initial);
+
+/**
+ * Answers given all at once (the CLI's --answers file and --set flags, or what a provider is
+ * handed), read question by question as the wizard would: typed text parsed, each check run with
+ * the answers before it. With `defaults`, an input question left out takes the form's initial
+ * value, as the wizard offers it; a pick left out is always a problem.
+ */
+export function parseAnswers(form: FleetForm, given: Readonly<Record<string, unknown>>, opts: { defaults?: boolean } = {}): { answers: FleetAnswers; problems: string[] } {
+  const answers: FleetAnswers = {};
+  const problems: string[] = [];
+  const next = () => askedQuestions(form, answers).find((q) => !(q.key in answers));
+  for (let q = next(); q; q = next()) {
+    const v = given[q.key];
+    if (q.kind === 'pick') {
+      const options = optionsOf(q, answers);
+      const values = options.map((o) => o.value).join(', ');
+      if (!options.some((o) => o.value === v)) problems.push(v === undefined ? `${q.key} (${q.placeholder}): not given; choose one of ${values}.` : `${q.key} (${q.placeholder}): "${String(v)}" is not one of ${values}.`);
+      answers[q.key] = typeof v === 'string' ? v : null;
+      continue;
+    }
+    const text = v === undefined ? (opts.defaults ? initialOf(q, answers) : '') : v === null ? '' : String(v);
+    const r = readAnswer(q, text, answers);
+    if ('error' in r) problems.push(`${q.key} (${q.prompt}): ${r.error}`);
+    answers[q.key] = 'error' in r ? null : r.value;
+  }
+  return { answers, problems };
+}
+
 /**
  * Every problem with a complete set of answers, as the form itself would say it: a provider calls
  * this before it creates anything, so answers from a file or an older run meet the same checks.
  */
-export function answerProblems(form: FleetForm, a: FleetAnswers): string[] {
-  const out: string[] = [];
-  for (const q of askedQuestions(form, a)) {
-    const v = a[q.key];
-    if (q.kind === 'pick') {
-      if (!optionsOf(q, a).some((o) => o.value === v)) out.push(`${q.placeholder}: "${v ?? ''}" is not one of ${optionsOf(q, a).map((o) => o.value).join(', ')}.`);
-      continue;
-    }
-    const r = readAnswer(q, v === null || v === undefined ? '' : String(v), a);
-    if ('error' in r) out.push(`${q.prompt}: ${r.error}`);
-  }
-  return out;
-}
+export const answerProblems = (form: FleetForm, a: FleetAnswers): string[] => parseAnswers(form, a).problems;
