@@ -146,4 +146,82 @@ describe('aliyun emulator: OTA state', () => {
     assert.ok(w.pendingPush(PK, 'd1'));
     assert.strictEqual(w.pendingPush(PK, 'd3'), undefined);
   });
+  it('a static job follows the documented ranges; each refusal is a platform error code', () => {
+    const { w, firmware } = world();
+    const fw = firmware({ NeedToVerify: 'false' });
+    const base = { FirmwareId: fw.FirmwareId, ProductKey: PK, TargetSelection: 'ALL' };
+    const code = (q: Record<string, string>) => fault(() => w.createStaticJob({ ...base, ...q }));
+    const now = Date.parse('2026-11-30T10:00:00Z');
+    const bad: Record<string, string>[] = [
+      { MaximumPerMinute: '9' }, { MaximumPerMinute: '10001' }, { MaximumPerMinute: '10.5' },
+      { TimeoutInMinutes: '0' }, { TimeoutInMinutes: '1441' },
+      { RetryInterval: '15', RetryCount: '1' }, { RetryInterval: '60', RetryCount: '1', TimeoutInMinutes: '60' }, { RetryInterval: '10', RetryCount: '3' },
+      { OverwriteMode: '3' },
+      { TargetSelection: 'GRAY', GrayPercent: '12.3456' }, { TargetSelection: 'GRAY', GrayPercent: '0' }, { TargetSelection: 'GRAY', GrayPercent: '100.5' },
+      { ScheduleTime: String(now + 4 * 60_000) }, { ScheduleTime: String(now + 8 * 24 * 3_600_000) }, { ScheduleTime: String(Math.floor((now + 600_000) / 1000)) },
+      { ScheduleTime: String(now + 600_000), ScheduleFinishTime: String(now + 600_000 + 59 * 60_000) },
+      { ScheduleTime: String(now + 600_000), ScheduleFinishTime: String(now + 600_000 + 31 * 24 * 3_600_000) },
+      { ScheduleFinishTime: String(now + 2 * 3_600_000) },
+    ];
+    for (const q of bad) assert.strictEqual(code(q).code, 'iot.common.InvalidFormattedParameter', JSON.stringify(q));
+    assert.strictEqual(code({ RetryInterval: '10' }).code, 'iot.check.InvalidFormattedParameter', 'RetryCount is needed with RetryInterval');
+    assert.strictEqual(code({ TargetSelection: 'GROUP', GroupId: 'g1' }).code, 'iot.group.NotExistedGroup');
+    // The edges are accepted.
+    const edges: Record<string, string>[] = [{ MaximumPerMinute: '10', TimeoutInMinutes: '1440', RetryInterval: '60', RetryCount: '5' }, { MaximumPerMinute: '10000', TimeoutInMinutes: '1', RetryInterval: '0', RetryCount: '1' }, { RetryInterval: '1440', RetryCount: '2' }, { TargetSelection: 'GRAY', GrayPercent: '0.001' }, { ScheduleTime: String(now + 5 * 60_000), ScheduleFinishTime: String(now + 5 * 60_000 + 3_600_000) }];
+    for (const q of edges) {
+      assert.ok(w.createStaticJob({ ...base, ...q }).JobId, JSON.stringify(q));
+    }
+  });
+
+  it('a scheduled static job is PLANNED without tasks until its ScheduleTime, and ends at ScheduleFinishTime', () => {
+    const { w, firmware, advance } = world();
+    const fw = firmware({ NeedToVerify: 'false' });
+    const start = Date.parse('2026-11-30T10:00:00Z') + 10 * 60_000;
+    const job = w.createStaticJob({ FirmwareId: fw.FirmwareId, ProductKey: PK, TargetSelection: 'SPECIFIC', 'TargetDeviceName.1': 'd1', ScheduleTime: String(start), ScheduleFinishTime: String(start + 3_600_000), MaximumPerMinute: '10' });
+    assert.strictEqual(job.JobStatus, 'PLANNED');
+    assert.strictEqual(job.UtcScheduleTime, new Date(start).toISOString());
+    assert.strictEqual(job.UtcScheduleFinishTime, new Date(start + 3_600_000).toISOString());
+    assert.deepStrictEqual(tasks(w, job.JobId), []);
+    advance(9 * 60_000);
+    w.tick();
+    assert.strictEqual(job.JobStatus, 'PLANNED');
+    advance(60_000);
+    w.tick();
+    assert.strictEqual(job.JobStatus, 'IN_PROGRESS');
+    assert.deepStrictEqual(tasks(w, job.JobId), ['d1:NOTIFIED']);
+    advance(3_600_000);
+    w.tick();
+    assert.deepStrictEqual(tasks(w, job.JobId), ['d1:FAILED']);
+    assert.strictEqual(w.tasksOf(job.JobId)[0].TaskDesc, 'the job reached its ScheduleFinishTime');
+    assert.strictEqual(job.JobStatus, 'COMPLETED');
+  });
+
+  it('cancelling the scheduled tasks of a PLANNED job cancels it; it never starts', () => {
+    const { w, firmware, advance } = world();
+    const fw = firmware({ NeedToVerify: 'false' });
+    const job = w.createStaticJob({ FirmwareId: fw.FirmwareId, ProductKey: PK, TargetSelection: 'ALL', ScheduleTime: String(Date.parse('2026-11-30T10:00:00Z') + 10 * 60_000) });
+    w.cancelTasks({ JobId: job.JobId, CancelScheduledTask: 'true' });
+    assert.strictEqual(job.JobStatus, 'CANCELED');
+    advance(20 * 60_000);
+    w.tick();
+    assert.deepStrictEqual(tasks(w, job.JobId), []);
+  });
+
+  it('MaximumPerMinute caps the pushes of a minute; OverwriteMode 2 replaces a pending task, 1 queues behind it', () => {
+    const { w, firmware, advance } = world();
+    for (let i = 0; i < 12; i++) w.addDevice({ productKey: PK, deviceName: `m${i}`, secret: 's' });
+    const fw = firmware({ NeedToVerify: 'false' });
+    const job = w.createStaticJob({ FirmwareId: fw.FirmwareId, ProductKey: PK, TargetSelection: 'ALL', MaximumPerMinute: '10' });
+    const notified = () => w.tasksOf(job.JobId).filter((t) => t.TaskStatus === 'NOTIFIED').length;
+    assert.strictEqual(notified(), 10, '15 devices, 10 pushed in the first minute');
+    advance(1001);
+    w.tick();
+    assert.strictEqual(notified(), 15);
+    const other = firmware({ NeedToVerify: 'false', DestVersion: '3.0.0' });
+    const keep = w.createStaticJob({ FirmwareId: other.FirmwareId, ProductKey: PK, TargetSelection: 'SPECIFIC', 'TargetDeviceName.1': 'd1' });
+    assert.deepStrictEqual(tasks(w, keep.JobId), ['d1:QUEUED']);
+    const replace = w.createStaticJob({ FirmwareId: other.FirmwareId, ProductKey: PK, TargetSelection: 'SPECIFIC', 'TargetDeviceName.1': 'd2', OverwriteMode: '2' });
+    assert.deepStrictEqual(tasks(w, replace.JobId), ['d2:NOTIFIED']);
+    assert.strictEqual(w.tasksOf(job.JobId).find((t) => t.DeviceName === 'd2')!.TaskStatus, 'CANCELED');
+  });
 });

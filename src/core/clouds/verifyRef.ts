@@ -1,11 +1,13 @@
-// The one maker of verify-job client references. The release stores one before it asks the cloud
-// (AWS: the job id; Huawei: task_name; Alibaba: a Tag), so a resume after a lost reply finds the
-// job instead of starting another; lists mark jobs whose id or name carries it as verify jobs.
+// The one maker of client references. The release stores one before it asks the cloud (AWS: the
+// job id; Huawei: task_name; Alibaba: a Tag), so a resume after a lost reply finds the job instead
+// of starting another; lists mark jobs whose id or name carries a verify one as verify jobs. A
+// fleet job's reference (Alibaba's Tag) has its own prefix, so it is never taken for a verify job.
 
 import { randomBytes } from 'crypto';
 
 /** The reference's form where the cloud allows "-" (AWS, Alibaba); Huawei's task_name takes "_" only. */
 export const VERIFY_PREFIX = 'ota-bench-verify-';
+export const FLEET_PREFIX = 'ota-bench-fleet-';
 const PREFIX = /^ota[-_]bench[-_]verify[-_]/;
 
 /**
@@ -21,8 +23,17 @@ export function verifyReference(
   nonce = randomBytes(3).toString('hex'),
   sep: '-' | '_' = '-',
 ): string {
+  return reference(VERIFY_PREFIX, packageName, version, now, max, nonce, sep);
+}
+
+/** The same shape for a Release to Fleet job: `ota-bench-fleet-<pkg>-<version>-<stamp>`. */
+export function fleetReference(packageName: string, version: string, now = new Date(), max = 64, nonce = randomBytes(3).toString('hex')): string {
+  return reference(FLEET_PREFIX, packageName, version, now, max, nonce, '-');
+}
+
+function reference(flavour: string, packageName: string, version: string, now: Date, max: number, nonce: string, sep: '-' | '_'): string {
   const unsafe = sep === '-' ? /[^a-zA-Z0-9_-]/g : /[^a-zA-Z0-9_]/g;
-  const prefix = VERIFY_PREFIX.replace(/-/g, sep);
+  const prefix = flavour.replace(/-/g, sep);
   const stamp = `${now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 17)}${nonce}`;
   const room = max - prefix.length - stamp.length - 2;
   const pkg = packageName.replace(unsafe, '_');

@@ -68,10 +68,26 @@ export interface Job {
   TimeoutInMinutes?: number;
   DownloadProtocol: string;
   GrayPercent?: string;
+  DestVersion?: string;
+  SrcVersions?: string[];
+  MaximumPerMinute?: number;
+  OverwriteMode?: number;
+  RetryInterval?: number;
+  RetryCount?: number;
   UtcCreate: string;
   UtcModified: string;
-  UtcStartTime: string;
+  UtcStartTime?: string;
   UtcEndTime?: string;
+  UtcScheduleTime?: string;
+  UtcScheduleFinishTime?: string;
+}
+
+/** What a static job was asked for, kept until (and while) it runs. */
+interface Plan {
+  startAt: number;
+  finishAt?: number;
+  names: string[];
+  srcVersions: string[];
 }
 
 export interface Task {
@@ -131,12 +147,30 @@ const required = (q: Record<string, string>, name: string) => {
 };
 const bool = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true');
 
+/** An optional integer parameter that `ok` accepts (`what` says which values do). */
+function intParam(q: Record<string, string>, name: string, ok: (n: number) => boolean, what: string): number | undefined {
+  const v = q[name];
+  if (v === undefined) return undefined;
+  const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (!ok(n)) throw invalid(`${name} must be ${what}; got "${v}".`);
+  return n;
+}
+
+/** An optional time parameter: a 13-digit millisecond timestamp. */
+function msParam(q: Record<string, string>, name: string): number | undefined {
+  const v = q[name];
+  if (v === undefined) return undefined;
+  if (!/^\d{13}$/.test(v)) throw invalid(`${name} must be a 13-digit timestamp in milliseconds; got "${v}".`);
+  return Number(v);
+}
+
 export class OtaWorld extends EventEmitter {
   readonly devices = new Map<string, Device>();
   readonly uploads = new Map<string, Upload>();
   readonly firmware = new Map<string, Firmware>();
   readonly jobs = new Map<string, Job>();
   readonly tasks = new Map<string, Task>();
+  private readonly plans = new Map<string, Plan>();
   readonly minuteMs: number;
   private readonly now: () => number;
 
@@ -238,31 +272,82 @@ export class OtaWorld extends EventEmitter {
     return job;
   }
 
+  /**
+   * CreateOTAStaticUpgradeJob as the API page documents it: the ranges of cloud-apis.md §3.2 (integer
+   * fields as integers, ScheduleTime as 13-digit ms), a PLANNED job that gets its tasks only when its
+   * ScheduleTime comes (tick), at most MaximumPerMinute pushes a minute, OverwriteMode 2 replacing a
+   * device's unfinished task. Targets of ALL/GRAY are the product's devices when the job starts.
+   */
   createStaticJob(q: Record<string, string>): Job {
     const fw = this.getFirmware(required(q, 'FirmwareId'));
     const pk = required(q, 'ProductKey');
     if (fw.Status !== 1 && fw.Status !== -1) throw new AliyunFault('iot.ota.FirmwareNotVerified', `The firmware ${fw.FirmwareId} has not passed verification.`);
     const sel = required(q, 'TargetSelection');
-    let targets: string[];
-    const ofProduct = [...this.devices.values()].filter((d) => d.productKey === pk).map((d) => d.deviceName);
+    const s = STATIC_JOB;
     if (sel === 'SPECIFIC') {
-      targets = listParam(q, 'TargetDeviceName');
-      if (!targets.length || targets.length > STATIC_JOB.maxDevicesPerCall) throw invalid(`A SPECIFIC job names 1–${STATIC_JOB.maxDevicesPerCall} devices.`);
-      for (const dn of targets) if (!this.device(pk, dn)) throw new AliyunFault('iot.device.NotExistedDevice', `The device ${dn} does not exist in product ${pk}.`);
-    } else if (sel === 'ALL') targets = ofProduct;
-    else if (sel === 'GRAY') {
+      const names = listParam(q, 'TargetDeviceName');
+      if (!names.length || names.length > s.maxDevicesPerCall) throw invalid(`A SPECIFIC job names 1–${s.maxDevicesPerCall} devices.`);
+      for (const dn of names) if (!this.device(pk, dn)) throw new AliyunFault('iot.device.NotExistedDevice', `The device ${dn} does not exist in product ${pk}.`);
+    } else if (sel === 'GRAY') {
+      const m = /^(\d+)(?:\.(\d+))?$/.exec(q.GrayPercent ?? '');
       const p = Number(q.GrayPercent);
-      if (!(p >= STATIC_JOB.grayPercent.min && p <= STATIC_JOB.grayPercent.max)) throw invalid('GrayPercent is invalid.');
-      targets = ofProduct.slice(0, Math.ceil((ofProduct.length * p) / 100));
-    } else throw invalid('TargetSelection must be ALL, SPECIFIC, GRAY or GROUP.');
-    const src = listParam(q, 'SrcVersion');
-    if (src.length) targets = targets.filter((dn) => src.includes(this.device(pk, dn)?.version ?? ''));
-    const timeout = q.TimeoutInMinutes !== undefined ? Number(q.TimeoutInMinutes) : undefined;
+      if (!m || (m[2]?.length ?? 0) > s.grayPercent.decimals || !(p >= s.grayPercent.min && p <= s.grayPercent.max)) throw invalid(`GrayPercent must be a percentage from ${s.grayPercent.min} to ${s.grayPercent.max} with at most ${s.grayPercent.decimals} decimals.`);
+    } else if (sel === 'GROUP') {
+      // The emulator has no device groups: any GroupId is one that does not exist.
+      throw new AliyunFault('iot.group.NotExistedGroup', `The group ${required(q, 'GroupId')} does not exist.`);
+    } else if (sel !== 'ALL') throw invalid('TargetSelection must be ALL, SPECIFIC, GRAY or GROUP.');
+
+    const timeout = intParam(q, 'TimeoutInMinutes', (n) => n >= s.timeoutInMinutes.min && n <= s.timeoutInMinutes.max, 'from 1 to 1440');
+    const retryInterval = intParam(q, 'RetryInterval', (n) => (s.retryIntervals as readonly number[]).includes(n), `one of ${s.retryIntervals.join(', ')}`);
+    if (retryInterval !== undefined && timeout !== undefined && retryInterval >= timeout) throw invalid('RetryInterval must be less than TimeoutInMinutes.');
+    const retryCount = intParam(q, 'RetryCount', (n) => (s.retryCounts as readonly number[]).includes(n), `one of ${s.retryCounts.join(', ')}`);
+    if (retryInterval !== undefined && retryCount === undefined) throw new AliyunFault('iot.check.InvalidFormattedParameter', 'RetryCount is mandatory when RetryInterval is specified.');
+    const rate = intParam(q, 'MaximumPerMinute', (n) => n >= s.maximumPerMinute.min && n <= s.maximumPerMinute.max, 'from 10 to 10000') ?? s.maximumPerMinute.max;
+    const overwrite = intParam(q, 'OverwriteMode', (n) => (s.overwriteModes as readonly number[]).includes(n), '1 or 2') ?? 1;
+    const startAt = msParam(q, 'ScheduleTime');
+    const finishAt = msParam(q, 'ScheduleFinishTime');
+    if (startAt !== undefined) {
+      const ahead = startAt - this.now();
+      if (ahead < s.scheduleAheadMs.min || ahead > s.scheduleAheadMs.max) throw invalid('ScheduleTime must be from 5 minutes to 7 days later than the current time.');
+    }
+    if (finishAt !== undefined) {
+      if (startAt === undefined) throw invalid('ScheduleFinishTime requires ScheduleTime.');
+      const span = finishAt - startAt;
+      if (span < s.finishAfterStartMs.min || span > s.finishAfterStartMs.max) throw invalid('ScheduleFinishTime must be from 1 hour to 30 days later than ScheduleTime.');
+    }
+
     const job = this.newJob(fw, pk, 'UPGRADE_FIRMWARE', sel, q, timeout);
-    for (const dn of targets) this.newTask(job, fw, dn);
+    const src = listParam(q, 'SrcVersion');
+    Object.assign(job, {
+      DestVersion: fw.DestVersion,
+      MaximumPerMinute: rate,
+      OverwriteMode: overwrite,
+      ...(retryInterval !== undefined ? { RetryInterval: retryInterval, RetryCount: retryCount } : {}),
+      ...(src.length ? { SrcVersions: src } : {}),
+      ...(startAt !== undefined ? { JobStatus: 'PLANNED', UtcStartTime: undefined, UtcScheduleTime: utc(startAt) } : {}),
+      ...(finishAt !== undefined ? { UtcScheduleFinishTime: utc(finishAt) } : {}),
+    } satisfies Partial<Job>);
+    this.plans.set(job.JobId, { startAt: startAt ?? this.now(), finishAt, names: listParam(q, 'TargetDeviceName'), srcVersions: src });
+    if (startAt === undefined) this.startJob(job);
+    return job;
+  }
+
+  /** A static job's devices, chosen when it starts. */
+  private startJob(job: Job): void {
+    const plan = this.plans.get(job.JobId)!;
+    const fw = this.firmware.get(job.FirmwareId)!;
+    const ofProduct = [...this.devices.values()].filter((d) => d.productKey === job.ProductKey).map((d) => d.deviceName);
+    let targets = job.TargetSelection === 'SPECIFIC' ? plan.names : ofProduct;
+    if (job.TargetSelection === 'GRAY') targets = ofProduct.slice(0, Math.ceil((ofProduct.length * Number(job.GrayPercent)) / 100));
+    if (plan.srcVersions.length) targets = targets.filter((dn) => plan.srcVersions.includes(this.device(job.ProductKey, dn)?.version ?? ''));
+    job.JobStatus = 'IN_PROGRESS';
+    job.UtcStartTime = job.UtcModified = utc(this.now());
+    for (const dn of targets) {
+      if (job.OverwriteMode === 2) for (const t of this.unfinishedTasks(job.ProductKey, dn)) this.setTask(t, 'CANCELED', { desc: `overwritten by job ${job.JobId}` });
+      this.newTask(job, fw, dn);
+    }
     if (!targets.length) this.finishJob(job);
     this.schedule();
-    return job;
   }
 
   private newJob(fw: Firmware, pk: string, type: Job['JobType'], sel: string, q: Record<string, string>, timeout?: number): Job {
@@ -342,8 +427,16 @@ export class OtaWorld extends EventEmitter {
     if (bool(q.CancelNotifiedTask, false)) states.add('NOTIFIED');
     if (bool(q.CancelInProgressTask, false)) states.add('IN_PROGRESS');
     if (bool(q.CancelUnconfirmedTask, false)) states.add('CONFIRM');
-    if (bool(q.CancelScheduledTask, false) && job.JobStatus === 'PLANNED') states.add('QUEUED');
-    if (!states.size) throw new AliyunFault('iot.check.InvalidFormattedParameter', 'Specify at least one kind of task to cancel.');
+    const scheduled = bool(q.CancelScheduledTask, false);
+    if (!states.size && !scheduled) throw new AliyunFault('iot.check.InvalidFormattedParameter', 'Specify at least one kind of task to cancel.');
+    // A PLANNED job has no tasks yet: cancelling its scheduled tasks cancels the job.
+    if (scheduled && job.JobStatus === 'PLANNED') {
+      job.JobStatus = 'CANCELED';
+      job.UtcEndTime = job.UtcModified = utc(this.now());
+      this.plans.delete(job.JobId);
+      this.emit('job', job);
+      return 0;
+    }
     let n = 0;
     for (const t of this.tasksOf(job.JobId)) {
       if (!states.has(t.TaskStatus)) continue;
@@ -382,8 +475,20 @@ export class OtaWorld extends EventEmitter {
     return t && (t.TaskStatus === 'NOTIFIED' || t.TaskStatus === 'IN_PROGRESS') ? this.pushOf(t) : undefined;
   }
 
-  /** Fails pushed tasks past their job's timeout. Call it now and then (the server does). */
+  /**
+   * Starts PLANNED jobs whose ScheduleTime came, ends jobs past their ScheduleFinishTime (their
+   * unfinished tasks FAILED), fails pushed tasks past their job's timeout. Call it now and then
+   * (the server does).
+   */
   tick(): void {
+    for (const [jobId, plan] of this.plans) {
+      const job = this.jobs.get(jobId)!;
+      if (job.JobStatus === 'PLANNED' && this.now() >= plan.startAt) this.startJob(job);
+      if (job.JobStatus === 'IN_PROGRESS' && plan.finishAt !== undefined && this.now() >= plan.finishAt) {
+        for (const t of this.tasksOf(jobId)) if (!TASK_FINAL.has(taskState(t.TaskStatus))) this.setTask(t, 'FAILED', { desc: 'the job reached its ScheduleFinishTime' });
+      }
+      if (job.JobStatus === 'COMPLETED' || job.JobStatus === 'CANCELED') this.plans.delete(jobId);
+    }
     for (const t of this.tasks.values()) {
       const job = this.jobs.get(t.JobId)!;
       if (!job.TimeoutInMinutes || t.pushedAt === undefined || (t.TaskStatus !== 'NOTIFIED' && t.TaskStatus !== 'IN_PROGRESS')) continue;
@@ -417,7 +522,7 @@ export class OtaWorld extends EventEmitter {
     for (const t of this.tasks.values()) {
       if (t.TaskStatus !== 'QUEUED' || this.activeTask(t.ProductKey, t.DeviceName) !== t) continue;
       const job = this.jobs.get(t.JobId)!;
-      if (job.JobStatus !== 'IN_PROGRESS') continue;
+      if (job.JobStatus !== 'IN_PROGRESS' || this.pushedLastMinute(job) >= (job.MaximumPerMinute ?? Infinity)) continue;
       t.pushedAt = this.now();
       this.setTask(t, 'NOTIFIED');
       const push: UpgradePush = { code: '1000', data: this.pushOf(t), id: Date.now(), message: 'success' };
@@ -430,6 +535,12 @@ export class OtaWorld extends EventEmitter {
       if (job.JobType === 'VERFIY_FIRMWARE' && tasks.length) fw.VerifyProgress = Math.round((100 * tasks.filter((t) => TASK_FINAL.has(taskState(t.TaskStatus))).length) / tasks.length);
       if (tasks.every((t) => TASK_FINAL.has(taskState(t.TaskStatus)))) this.finishJob(job);
     }
+  }
+
+  /** Tasks of the job pushed within the last (emulated) minute: MaximumPerMinute caps them. */
+  private pushedLastMinute(job: Job): number {
+    const since = this.now() - this.minuteMs;
+    return [...this.tasks.values()].filter((t) => t.JobId === job.JobId && t.pushedAt !== undefined && t.pushedAt > since).length;
   }
 
   private finishJob(job: Job): void {

@@ -23,8 +23,10 @@ export interface AliyunEmulatorOptions {
   /** When set, every call must carry this IotInstanceId (an Enterprise / new public instance). */
   iotInstanceId?: string;
   devices?: { productKey: string; deviceName: string; secret: string; version?: string }[];
-  /** How long an emulated minute lasts (task timeouts). */
+  /** How long an emulated minute lasts (task timeouts, MaximumPerMinute). */
   minuteMs?: number;
+  /** The platform's clock (scheduled jobs start by it); wall time by default. */
+  now?: () => number;
   port?: number;
 }
 
@@ -64,7 +66,7 @@ const sendJson = (ex: Exchange, status: number, body: unknown) => {
 
 const paging = (p: { currentPage: number; pageSize: number; pageCount: number; total: number }) => ({ CurrentPage: p.currentPage, PageSize: p.pageSize, PageCount: p.pageCount, Total: p.total });
 const simpleFirmware = ({ uploadKey: _k, FirmwareUrl: _u, VerifyProgress: _v, ...f }: Firmware) => f;
-const jobOut = (j: Job) => ({ ...j, Tags: { OtaTagDTO: j.Tags } });
+const jobOut = ({ SrcVersions, ...j }: Job) => ({ ...j, Tags: { OtaTagDTO: j.Tags }, ...(SrcVersions ? { SrcVersions: { SrcVersion: SrcVersions } } : {}) });
 const taskOut = ({ pushedAt: _p, ...t }: Task) => t;
 
 export async function startAliyunEmulator(opts: AliyunEmulatorOptions): Promise<AliyunEmulator> {
@@ -77,6 +79,7 @@ export async function startAliyunEmulator(opts: AliyunEmulatorOptions): Promise<
   const objects = new Map<string, string>();
   const world = new OtaWorld({
     minuteMs: opts.minuteMs,
+    now: opts.now,
     downloadUrl: (u) => {
       const expires = Math.floor(Date.now() / 1000) + 3600;
       return `${ossBase()}/${u.key}?Expires=${expires}&OSSAccessKeyId=${OSS_ID}&Signature=${encodeURIComponent(downloadSignature(u.key, expires))}`;

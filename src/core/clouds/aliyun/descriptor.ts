@@ -43,6 +43,7 @@ export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   clientReference: { carrier: 'tag', maxLength: 64, separator: '-' },
   folders: [{ id: 'packages', label: 'Firmware', icon: 'package' }],
   // No 'version-lifecycle' (a firmware is usable once registered), no per-device cancel (tasks are
-  // cancelled per job, by state), no job document; Release to Fleet (static upgrade jobs) not yet.
-  capabilities: new Set(['browse', 'release', 'cancel-job-tasks', 'describe-version']),
+  // cancelled per job, by state), no job document. Release to Fleet: a static upgrade job
+  // (SPECIFIC, GRAY or ALL) of a verified firmware (fleet.ts).
+  capabilities: new Set(['browse', 'release', 'cancel-job-tasks', 'describe-version', 'fleet-rollout']),
 };

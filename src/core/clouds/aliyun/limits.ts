@@ -197,6 +197,8 @@ export interface StaticJobInput {
   deviceNames?: readonly string[];
   grayPercent?: string;
   groupId?: string;
+  /** SrcVersion.N: only devices now on one of these versions. */
+  srcVersions?: readonly string[];
   /** ms since the epoch */
   scheduleTime?: number;
   scheduleFinishTime?: number;
@@ -208,40 +210,80 @@ export interface StaticJobInput {
   tags?: readonly Tag[];
 }
 
-/** CreateOTAStaticUpgradeJob's documented ranges; `now` for the schedule window. */
-export function staticJobProblems(j: StaticJobInput, now = Date.now()): string[] {
-  const out: string[] = [];
-  const s = STATIC_JOB;
-  if (!(TARGET_SELECTIONS as readonly string[]).includes(j.targetSelection)) out.push(`TargetSelection must be one of ${TARGET_SELECTIONS.join(', ')}; got "${j.targetSelection}".`);
-  if (j.targetSelection === 'SPECIFIC') {
+export type StaticJobField = Exclude<keyof StaticJobInput, 'tags'>;
+
+const oneOf = (values: readonly number[], v: number) => values.includes(v);
+
+/**
+ * CreateOTAStaticUpgradeJob's documented rules, one per field: the problem in one sentence, or
+ * undefined. The fleet form checks each answer with its field's rule and the provider runs them
+ * all before its call (staticJobProblems), so the two cannot disagree. `now` for the schedule.
+ */
+export const STATIC_JOB_RULES: Record<StaticJobField, (j: StaticJobInput, now: number) => string | undefined> = {
+  targetSelection: (j) => ((TARGET_SELECTIONS as readonly string[]).includes(j.targetSelection) ? undefined : `TargetSelection must be one of ${TARGET_SELECTIONS.join(', ')}; got "${j.targetSelection}".`),
+  deviceNames: (j) => {
+    if (j.targetSelection !== 'SPECIFIC') return undefined;
     const n = j.deviceNames?.length ?? 0;
-    if (n < 1 || n > s.maxDevicesPerCall) out.push(`A SPECIFIC job names 1–${s.maxDevicesPerCall} devices; got ${n}.`);
-  }
-  if (j.targetSelection === 'GRAY') {
+    if (n < 1 || n > STATIC_JOB.maxDevicesPerCall) return `A SPECIFIC job names 1–${STATIC_JOB.maxDevicesPerCall} devices; got ${n}.`;
+    const dupes = [...new Set(j.deviceNames!.filter((d, i) => j.deviceNames!.indexOf(d) !== i))];
+    return dupes.length ? `Each device may be named once; ${dupes.join(', ')} appear${dupes.length > 1 ? '' : 's'} more than once.` : undefined;
+  },
+  grayPercent: (j) => {
+    if (j.targetSelection !== 'GRAY') return undefined;
+    const r = STATIC_JOB.grayPercent;
     const p = j.grayPercent ?? '';
     const m = /^\d+(?:\.(\d+))?$/.exec(p);
     const v = Number(p);
-    if (!m || (m[1]?.length ?? 0) > s.grayPercent.decimals || v < s.grayPercent.min || v > s.grayPercent.max) out.push(`GrayPercent must be a percentage from ${s.grayPercent.min} to ${s.grayPercent.max} with at most ${s.grayPercent.decimals} decimals; got "${p}".`);
-  }
-  if (j.targetSelection === 'GROUP' && !j.groupId) out.push('A GROUP job needs a GroupId.');
-  if (j.scheduleTime !== undefined) {
+    return !m || (m[1]?.length ?? 0) > r.decimals || v < r.min || v > r.max ? `GrayPercent must be a percentage from ${r.min} to ${r.max} with at most ${r.decimals} decimals; got "${p}".` : undefined;
+  },
+  groupId: (j) => (j.targetSelection === 'GROUP' && !j.groupId ? 'A GROUP job needs a GroupId.' : undefined),
+  srcVersions: (j) => {
+    for (const v of j.srcVersions ?? []) {
+      const p = nameProblem(v, { ...DEST_VERSION, field: 'SrcVersion' });
+      if (p) return p;
+    }
+    return undefined;
+  },
+  scheduleTime: (j, now) => {
+    if (j.scheduleTime === undefined) return undefined;
     const ahead = j.scheduleTime - now;
-    if (ahead < s.scheduleAheadMs.min || ahead > s.scheduleAheadMs.max) out.push('ScheduleTime must be from 5 minutes to 7 days from now.');
-  }
-  if (j.scheduleFinishTime !== undefined) {
-    const span = j.scheduleFinishTime - (j.scheduleTime ?? now);
-    if (j.scheduleTime === undefined) out.push('ScheduleFinishTime needs a ScheduleTime.');
-    else if (span < s.finishAfterStartMs.min || span > s.finishAfterStartMs.max) out.push('ScheduleFinishTime must be from 1 hour to 30 days after ScheduleTime.');
-  }
-  if (j.timeoutInMinutes !== undefined && !inRange(j.timeoutInMinutes, s.timeoutInMinutes)) out.push(`TimeoutInMinutes must be a whole number from 1 to 1440; got ${j.timeoutInMinutes}.`);
-  if (j.retryInterval !== undefined) {
-    if (!(s.retryIntervals as readonly number[]).includes(j.retryInterval)) out.push(`RetryInterval must be one of ${s.retryIntervals.join(', ')} minutes; got ${j.retryInterval}.`);
-    else if (j.timeoutInMinutes !== undefined && j.retryInterval >= j.timeoutInMinutes) out.push(`RetryInterval (${j.retryInterval}) must be less than TimeoutInMinutes (${j.timeoutInMinutes}).`);
-  }
-  if (j.retryCount !== undefined && !(s.retryCounts as readonly number[]).includes(j.retryCount)) out.push(`RetryCount must be one of ${s.retryCounts.join(', ')}; got ${j.retryCount}.`);
-  if (j.maximumPerMinute !== undefined && !inRange(j.maximumPerMinute, s.maximumPerMinute)) out.push(`MaximumPerMinute must be from 10 to 10000; got ${j.maximumPerMinute}.`);
-  if (j.overwriteMode !== undefined && !(s.overwriteModes as readonly number[]).includes(j.overwriteMode)) out.push(`OverwriteMode must be 1 (keep) or 2 (overwrite); got ${j.overwriteMode}.`);
-  return [...out, ...tagProblems(j.tags ?? [])];
+    const r = STATIC_JOB.scheduleAheadMs;
+    return ahead < r.min || ahead > r.max ? `ScheduleTime must be from 5 minutes to 7 days from now; it is ${minutesText(ahead)} ${ahead < 0 ? 'ago' : 'away'}.` : undefined;
+  },
+  scheduleFinishTime: (j) => {
+    if (j.scheduleFinishTime === undefined) return undefined;
+    if (j.scheduleTime === undefined) return 'ScheduleFinishTime needs a ScheduleTime.';
+    const span = j.scheduleFinishTime - j.scheduleTime;
+    const r = STATIC_JOB.finishAfterStartMs;
+    return span < r.min || span > r.max ? `ScheduleFinishTime must be from 1 hour to 30 days after ScheduleTime; it is ${minutesText(span)} ${span < 0 ? 'before' : 'after'}.` : undefined;
+  },
+  timeoutInMinutes: (j) => (j.timeoutInMinutes === undefined || inRange(j.timeoutInMinutes, STATIC_JOB.timeoutInMinutes) ? undefined : `TimeoutInMinutes must be a whole number from 1 to 1440; got ${j.timeoutInMinutes}.`),
+  retryInterval: (j) => {
+    if (j.retryInterval === undefined) return undefined;
+    if (!oneOf(STATIC_JOB.retryIntervals, j.retryInterval)) return `RetryInterval must be one of ${STATIC_JOB.retryIntervals.join(', ')} minutes; got ${j.retryInterval}.`;
+    return j.timeoutInMinutes !== undefined && j.retryInterval >= j.timeoutInMinutes ? `RetryInterval (${j.retryInterval}) must be less than TimeoutInMinutes (${j.timeoutInMinutes}).` : undefined;
+  },
+  // The API page: RetryCount must be given with a RetryInterval.
+  retryCount: (j) => {
+    if (j.retryCount === undefined) return j.retryInterval !== undefined ? 'RetryCount is needed with a RetryInterval.' : undefined;
+    return oneOf(STATIC_JOB.retryCounts, j.retryCount) ? undefined : `RetryCount must be one of ${STATIC_JOB.retryCounts.join(', ')}; got ${j.retryCount}.`;
+  },
+  maximumPerMinute: (j) => (j.maximumPerMinute === undefined || inRange(j.maximumPerMinute, STATIC_JOB.maximumPerMinute) ? undefined : `MaximumPerMinute must be from 10 to 10000; got ${j.maximumPerMinute}.`),
+  overwriteMode: (j) => (j.overwriteMode === undefined || oneOf(STATIC_JOB.overwriteModes, j.overwriteMode) ? undefined : `OverwriteMode must be 1 (keep) or 2 (overwrite); got ${j.overwriteMode}.`),
+};
+
+/** "3 minutes", "2 hours", "8 days": how far a time is, for the schedule's sentences. */
+function minutesText(ms: number): string {
+  const m = Math.floor(Math.abs(ms) / 60_000);
+  if (m < 120) return `${m} minute${m === 1 ? '' : 's'}`;
+  if (m < 48 * 60) return `${Math.floor(m / 60)} hours`;
+  return `${Math.floor(m / 1440)} days`;
+}
+
+/** Every documented reason CreateOTAStaticUpgradeJob would refuse this, as sentences. */
+export function staticJobProblems(j: StaticJobInput, now = Date.now()): string[] {
+  const out = Object.values(STATIC_JOB_RULES).map((rule) => rule(j, now));
+  return [...out.filter((p): p is string => !!p), ...tagProblems(j.tags ?? [])];
 }
 
 /** A PageSize for `action` clamped to its documented range (Load All asks for the maximum). */

@@ -2,7 +2,7 @@
 // Packages by the release's package name, see map.ts) → versions (one firmware each) → jobs
 // (ListOTAJobByFirmware: Alibaba has no account-wide job list) → device tasks; publish (OSS POST
 // + CreateOTAFirmware), verify (CreateOTAVerifyJob, or a SPECIFIC re-test once verified), watch,
-// cancel a job's tasks by state.
+// cancel a job's tasks by state, Release to Fleet (a static upgrade job, fleet.ts).
 //
 // Paging: jobs and tasks page on the wire (CurrentPage/PageSize, each action's own limit), the
 // cursor is the kit's 'page' kind. Packages and versions are groups we make ourselves, so the
@@ -11,11 +11,13 @@
 
 import { CloudError } from '../../errors';
 import type { Execution, Job, ListOptions, Package, PackageVersion, Page, Rollout } from '../../model';
+import type { FleetAnswers, FleetForm, FleetSource } from '../fleet';
 import { decodeCursor, encodeCursor } from '../kit/cursor';
 import type { Cancel, CloudProvider, JobTaskState, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
 import type { AliyunOtaClient } from './client';
 import { allRows, type AliyunContext, type AliyunProfileConfig } from './context';
 import { aliyunClassifier } from './errors';
+import { fleetForm, startFleetRollout } from './fleet';
 import { pageSize, MAX_FIRMWARE_PER_INSTANCE } from './limits';
 import { packageIdOf, rolloutOf, toExecution, toJob, toPackages, toVersion } from './map';
 import { publish } from './publish';
@@ -134,6 +136,14 @@ export class AliyunProvider implements CloudProvider {
 
   findVerifyJob(reference: string, hint: { packageName: string; version: string; versionId?: string }, signal?: Cancel): Promise<Job | undefined> {
     return findVerifyJob(this.ctx, reference, hint, signal);
+  }
+
+  fleetForm(source: FleetSource, signal?: Cancel): Promise<FleetForm> {
+    return fleetForm(this.ctx, source, signal);
+  }
+
+  startFleetRollout(source: FleetSource, answers: FleetAnswers, signal?: Cancel): Promise<Job> {
+    return startFleetRollout(this.ctx, source, answers, signal);
   }
 
   pendingWork(targets: string[], signal?: Cancel): Promise<Job[]> {
