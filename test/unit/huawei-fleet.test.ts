@@ -8,9 +8,9 @@
 import { strict as assert } from 'assert';
 import { createHash } from 'crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { answerProblems, askedQuestions, readAnswer, type FleetAnswers, type FleetForm, type FleetSource, type InputQuestion } from '../../src/core/clouds/fleet';
+import { answerProblems, askedQuestions, localTime, parseLocalTime, readAnswer, type FleetAnswers, type FleetForm, type FleetSource, type InputQuestion } from '../../src/core/clouds/fleet';
 import { createProvider, type HuaweiProvider } from '../../src/core/clouds/huawei';
-import { fleetTaskBody, fleetTaskName, formatLocalMinute, huaweiFleetForm, K, parseLocalMinute } from '../../src/core/clouds/huawei/fleet';
+import { fleetTaskBody, fleetTaskName, huaweiFleetForm, K } from '../../src/core/clouds/huawei/fleet';
 import { PATHS, upgradeDocument, type BatchTargetsResponse } from '../../src/core/clouds/huawei/wire';
 import { verifyReference } from '../../src/core/clouds/verifyRef';
 import { isCloudError } from '../../src/core/errors';
@@ -29,7 +29,8 @@ const err = (key: string, v: string) => {
   const r = typed(key, v);
   return 'error' in r ? r.error : undefined;
 };
-const local = (ms: number) => formatLocalMinute(new Date(NOW.getTime() + ms));
+const local = (ms: number) => localTime(NOW.getTime() + ms);
+const atOf = (typed: unknown) => new Date(parseLocalTime(String(typed))!);
 const MIN = 60_000;
 const DAY = 86_400_000;
 
@@ -72,9 +73,9 @@ describe('Huawei Release to Fleet: the form', () => {
     assert.equal(err(K.scheduleAt, local(7 * DAY)), undefined);
     assert.match(err(K.scheduleAt, local(7 * DAY + MIN))!, /within the next 7 days; .* is later/);
     assert.match(err(K.scheduleAt, local(0))!, /has passed/);
-    assert.match(err(K.scheduleAt, '2026-12-01')!, /is not a local time as YYYY-MM-DD HH:mm/);
+    assert.match(err(K.scheduleAt, '2026-12-01')!, /is not a local time written YYYY-MM-DD HH:mm/);
     assert.match(err(K.scheduleAt, '2026-02-30 10:00')!, /is not a local time/, 'a day February does not have');
-    assert.equal(parseLocalMinute('2026-12-01 08:05')?.getTime(), new Date(2026, 11, 1, 8, 5).getTime());
+    assert.equal(parseLocalTime('2026-12-01 08:05'), new Date(2026, 11, 1, 8, 5).getTime());
     assert.equal(typeof (q(K.scheduleAt).initial as (a: FleetAnswers) => string)({}), 'string');
     assert.equal(err(K.scheduleAt, (q(K.scheduleAt).initial as (a: FleetAnswers) => string)({})), undefined, 'the offered time is valid');
   });
@@ -106,14 +107,14 @@ describe('Huawei Release to Fleet: the form', () => {
   it('a pick answer that is not an option, and a missing answer, are problems in a sentence each', () => {
     const problems = answerProblems(form, { ...deviceAnswers, retry: 'sometimes', deviceIds: null });
     assert.equal(problems.length, 2);
-    assert.match(problems.join(' '), /device_ids, comma-separated.*Enter a value/);
-    assert.match(problems.join(' '), /When a device fails: "sometimes" is not one of none, retry/);
+    assert.match(problems.join(' '), /deviceIds \(device_ids, comma-separated.*\): Enter a value/);
+    assert.match(problems.join(' '), /retry \(When a device fails\): "sometimes" is not one of none, retry/);
   });
 
   it('the summary: a title and one line per setting', () => {
     const s = form.summary(groupAnswers);
     assert.equal(s.title, 'Create upgrade task "fleet_2_1_0" for bench-demo-firmware 2.1.0?');
-    const at = parseLocalMinute(String(groupAnswers.scheduleAt))!;
+    const at = atOf(groupAnswers.scheduleAt);
     assert.deepEqual(s.lines, [
       'Package: bench-demo-firmware 2.1.0 (package_id pkg123), passed in bench task task1',
       'Targets: every device in 2 device groups: 3f2b6c1e-0d4a-4c1b-9e7f-5a6b7c8d9e0f, 0a1b2c3d',
@@ -126,7 +127,7 @@ describe('Huawei Release to Fleet: the form', () => {
   });
 
   it('answers → the exact CreateBatchTask body', () => {
-    const at = parseLocalMinute(String(groupAnswers.scheduleAt))!;
+    const at = atOf(groupAnswers.scheduleAt);
     assert.deepEqual(fleetTaskBody({ appId: 'app1' }, groupAnswers, upgradeDocument('pkg123')), {
       app_id: 'app1',
       task_name: 'fleet_2_1_0',
@@ -211,10 +212,10 @@ describe('Huawei Release to Fleet: the provider against the emulator', function 
     assert.equal((await provider.describeJob(job.id)).job.kind, 'fleet');
   });
 
-  it('device groups: subtasks on exactly the groups\' devices (a device in two groups once); retry policy sent', async () => {
+  it('device groups: subtasks on exactly the groups\' devices (a device in two groups once); retry policy sent as numbers even when typed as text', async () => {
     const a = hw.seed.group('north', [fleet[0], fleet[1]]);
     const b = hw.seed.group('south', [fleet[1], fleet[2]]);
-    const job = await provider.startFleetRollout(source, answers({ targetKind: 'groups', groupIds: `${a.group_id},${b.group_id}`, retry: 'retry', retryCount: 2, retryIntervalMinutes: 15, taskName: 'fleet_groups' }));
+    const job = await provider.startFleetRollout(source, answers({ targetKind: 'groups', groupIds: `${a.group_id},${b.group_id}`, retry: 'retry', retryCount: ' 2', retryIntervalMinutes: '15', taskName: 'fleet_groups' }));
     assert.deepEqual(detailTargets(job.id), [fleet[0], fleet[1], fleet[2]].sort());
     const task = hw.model.task(job.id).task;
     assert.deepEqual(task.targets_filter, { group_ids: [a.group_id, b.group_id] });
@@ -237,7 +238,7 @@ describe('Huawei Release to Fleet: the provider against the emulator', function 
     assert.match(e.message, /retry_interval is 1–1440 minutes; 0 given/);
     assert.match(e.message, /device_id "bad id"/);
     assert.match(e.message, /task_name allows only/);
-    const past = await rejection(provider.startFleetRollout(source, answers({ start: 'scheduled', scheduleAt: formatLocalMinute(new Date(Date.now() - 2 * MIN)), taskName: 'fleet_past' })));
+    const past = await rejection(provider.startFleetRollout(source, answers({ start: 'scheduled', scheduleAt: localTime(Date.now() - 2 * MIN), taskName: 'fleet_past' })));
     assert.match(past.message, /schedule_time must lie within the next 7 days/);
     assert.equal(hw.requests.length, calls, 'no request reached IoTDA');
   });
@@ -273,7 +274,7 @@ describe('Huawei Release to Fleet: the provider against the emulator', function 
   it('a scheduled task waits for its time while an immediate one starts; need_confirm waits for ConfirmBatchTask', async () => {
     const [idle1, idle2, idle3] = hw.seed.devices(3, `${hw.device.productId}_online`).map((d) => d.device_id);
     for (const d of [idle1, idle2, idle3]) hw.model.setOnline(d, true);
-    const later = await provider.startFleetRollout(source, answers({ deviceIds: idle1, start: 'scheduled', scheduleAt: formatLocalMinute(new Date(Date.now() + DAY)), taskName: 'fleet_tomorrow' }));
+    const later = await provider.startFleetRollout(source, answers({ deviceIds: idle1, start: 'scheduled', scheduleAt: localTime(Date.now() + DAY), taskName: 'fleet_tomorrow' }));
     const confirm = await provider.startFleetRollout(source, answers({ deviceIds: idle2, needConfirm: 'yes', taskName: 'fleet_confirm' }));
     const now = await provider.startFleetRollout(source, answers({ deviceIds: idle3, taskName: 'fleet_at_once' }));
     await new Promise((r) => setTimeout(r, 300));

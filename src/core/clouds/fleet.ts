@@ -124,3 +124,22 @@ export function parseAnswers(form: FleetForm, given: Readonly<Record<string, unk
  * this before it creates anything, so answers from a file or an older run meet the same checks.
  */
 export const answerProblems = (form: FleetForm, a: FleetAnswers): string[] => parseAnswers(form, a).problems;
+
+// Start and end times are typed as local time to the minute, for every cloud's form.
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A moment as the forms show it: local time, to the minute ("YYYY-MM-DD HH:mm"). */
+export function localTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+}
+
+/** "YYYY-MM-DD HH:mm" in local time → ms; undefined when it is not such a time (2026-02-30 is not). */
+export function parseLocalTime(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number);
+  const t = new Date(y, mo - 1, d, h, mi);
+  // Date rolls 2026-02-30 over to March: a time that does not read back is not a real one.
+  return t.getFullYear() === y && t.getMonth() === mo - 1 && t.getDate() === d && t.getHours() === h && t.getMinutes() === mi ? t.getTime() : undefined;
+}

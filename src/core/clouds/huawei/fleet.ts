@@ -9,7 +9,7 @@ import { CloudError, isCloudErrorCode } from '../../errors';
 import type { Job } from '../../model';
 import type { HuaweiProfile } from '../../profiles';
 import { splitList } from '../../validators';
-import { answerProblems, type FleetAnswers, type FleetForm, type FleetSource } from '../fleet';
+import { localTime, parseAnswers, parseLocalTime, type FleetAnswers, type FleetForm, type FleetSource } from '../fleet';
 import type { Cancel } from '../provider';
 import type { IotdaClient } from './client';
 import { groupListProblems, LIMITS, retryCountProblem, retryIntervalProblem, scheduleProblem, targetListProblems, taskNameProblem, taskProblems, type LimitProblem } from './limits';
@@ -32,25 +32,16 @@ export const K = {
 
 const first = (ps: readonly (LimitProblem | undefined)[]) => ps.find(Boolean)?.message;
 
-/** "YYYY-MM-DD HH:mm" in the machine's time zone → that moment, or undefined when it is not a real time. */
-export function parseLocalMinute(s: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(s.trim());
-  if (!m) return undefined;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number);
-  const at = new Date(y, mo - 1, d, h, mi);
-  // Date rolls 2026-02-30 over to March: a time that does not read back is not a real one.
-  return at.getFullYear() === y && at.getMonth() === mo - 1 && at.getDate() === d && at.getHours() === h && at.getMinutes() === mi ? at : undefined;
-}
-
-export function formatLocalMinute(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
+/** A typed local start time as a Date (fleet.ts parseLocalTime: one reader for every cloud). */
+const localDate = (typed: string) => {
+  const ms = parseLocalTime(typed);
+  return ms === undefined ? undefined : new Date(ms);
+};
 
 /** The problem with a typed start time: not "YYYY-MM-DD HH:mm", or outside the next 7 days. */
 export function scheduleAnswerProblem(typed: string, now = new Date()): string | undefined {
-  const at = parseLocalMinute(typed);
-  if (!at) return `"${typed}" is not a local time as YYYY-MM-DD HH:mm (e.g. ${formatLocalMinute(new Date(now.getTime() + 3_600_000))}).`;
+  const at = localDate(typed);
+  if (!at) return `"${typed}" is not a local time written YYYY-MM-DD HH:mm (e.g. ${localTime(now.getTime() + 3_600_000)}).`;
   return scheduleProblem(at, now)?.message;
 }
 
@@ -145,7 +136,7 @@ export function huaweiFleetForm(source: FleetSource, o: HuaweiFleetFormOptions =
         when: scheduled,
         remember: false,
         prompt: `Start at (local time, YYYY-MM-DD HH:mm, within ${LIMITS.scheduleWithinDays} days)`,
-        initial: () => formatLocalMinute(new Date(now().getTime() + 3_600_000)),
+        initial: () => localTime(now().getTime() + 3_600_000),
         check: (v) => scheduleAnswerProblem(String(v), now()),
       },
       {
@@ -173,7 +164,7 @@ export function huaweiFleetForm(source: FleetSource, o: HuaweiFleetFormOptions =
       return t ? `IoTDA already has upgrade task "${name}" (${t.id}); a fleet task needs a name of its own. Choose another.` : undefined;
     },
     summary: (a) => {
-      const at = scheduled(a) ? parseLocalMinute(String(a[K.scheduleAt] ?? '')) : undefined;
+      const at = scheduled(a) ? localDate(String(a[K.scheduleAt] ?? '')) : undefined;
       const groups = list(a[K.groups]);
       const devices = list(a[K.devices]);
       const names = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? ` (+${xs.length - 5} more)` : '');
@@ -183,7 +174,7 @@ export function huaweiFleetForm(source: FleetSource, o: HuaweiFleetFormOptions =
           `Package: ${source.packageName} ${source.version}${source.versionId ? ` (package_id ${source.versionId})` : ''}, passed in bench task ${source.verifyJobId}`,
           isGroups(a) ? `Targets: every device in ${groups.length} device group${groups.length === 1 ? '' : 's'}: ${names(groups)}` : `Targets: ${devices.length} device${devices.length === 1 ? '' : 's'}: ${names(devices)}`,
           retries(a) ? `Retries: up to ${a[K.retryCount]} per failed device, ${a[K.retryInterval]} minutes apart` : 'Retries: none',
-          at ? `Start: ${formatLocalMinute(at)} local (${formatIotdaTime(at)})` : 'Start: now',
+          at ? `Start: ${localTime(at.getTime())} local (${formatIotdaTime(at)})` : 'Start: now',
           `Devices wait for a confirmation: ${a[K.needConfirm] === 'yes' ? 'yes (ConfirmBatchTask or the console starts them)' : 'no'}`,
           `Task name: ${a[K.taskName]}`,
         ],
@@ -194,7 +185,7 @@ export function huaweiFleetForm(source: FleetSource, o: HuaweiFleetFormOptions =
 
 /** The CreateBatchTask body the answers ask for (answers already checked). */
 export function fleetTaskBody(profile: Pick<HuaweiProfile, 'appId'>, a: FleetAnswers, document: CreateBatchTask['document']): CreateBatchTask {
-  const at = a[K.start] === 'scheduled' ? parseLocalMinute(String(a[K.scheduleAt] ?? '')) : undefined;
+  const at = a[K.start] === 'scheduled' ? localDate(String(a[K.scheduleAt] ?? '')) : undefined;
   const policy = {
     ...(at ? { schedule_time: formatIotdaTime(at) } : {}),
     ...(a[K.retry] === 'retry' ? { retry_count: Number(a[K.retryCount]), retry_interval: Number(a[K.retryInterval]) } : {}),
@@ -232,9 +223,10 @@ async function passedDocument(client: IotdaClient, profile: HuaweiProfile, sourc
 }
 
 /** Checks the answers and the limits (no call), that the version passed, that the name is free; creates the one task. */
-export async function startFleetTask(client: IotdaClient, profile: HuaweiProfile, source: FleetSource, a: FleetAnswers, signal?: Cancel, now = new Date()): Promise<Job> {
+export async function startFleetTask(client: IotdaClient, profile: HuaweiProfile, source: FleetSource, given: FleetAnswers, signal?: Cancel, now = new Date()): Promise<Job> {
   const form = huaweiFleetForm(source, { now: () => now });
-  const problems = answerProblems(form, a);
+  // Read as the wizard reads them (text trimmed, numbers parsed); the task is made of these.
+  const { answers: a, problems } = parseAnswers(form, given);
   if (problems.length) throw invalid(problems, 'Run Release to Fleet again and correct these answers.');
   const limits = taskProblems(fleetTaskBody(profile, a, upgradeDocument(source.versionId ?? 'x')), now);
   if (limits.length) throw invalid(limits.map((p) => p.message));
