@@ -99,7 +99,8 @@ describe('Huawei Release to Fleet: the form', () => {
     assert.match(err(K.taskName, 'a'.repeat(129))!, /1–128 characters; .* has 129/);
     assert.match(err(K.taskName, 'fleet-2.1')!, /contains "-", "\."/);
     const name = fleetTaskName({ packageName: 'bench-demo-firmware', version: '2.1.0-rc.1' }, NOW);
-    assert.match(name, /^ota_bench_fleet_bench_demo_firmware_2_1_0_rc_1_\d{14}$/);
+    assert.match(name, /^ota_bench_fleet_bench_demo_firmware_2_1_0_rc_1_\d{17}[0-9a-f]{6}$/);
+    assert.notEqual(fleetTaskName({ packageName: 'p', version: '1' }, NOW), fleetTaskName({ packageName: 'p', version: '1' }, NOW), 'two offers never share a name');
     assert.equal(err(K.taskName, name), undefined);
     assert.equal(err(K.taskName, fleetTaskName({ packageName: 'p'.repeat(200), version: '1' }, NOW)), undefined, 'a long package name is cut to fit');
   });

@@ -26,9 +26,9 @@ export function verifyReference(
   return reference(VERIFY_PREFIX, packageName, version, now, max, nonce, sep);
 }
 
-/** The same shape for a Release to Fleet job: `ota-bench-fleet-<pkg>-<version>-<stamp>`. */
-export function fleetReference(packageName: string, version: string, now = new Date(), max = 64, nonce = randomBytes(3).toString('hex')): string {
-  return reference(FLEET_PREFIX, packageName, version, now, max, nonce, '-');
+/** The same shape for a Release to Fleet job: `ota-bench-fleet-<pkg>-<version>-<stamp>` ("_" for Huawei's task_name). */
+export function fleetReference(packageName: string, version: string, now = new Date(), max = 64, nonce = randomBytes(3).toString('hex'), sep: '-' | '_' = '-'): string {
+  return reference(FLEET_PREFIX, packageName, version, now, max, nonce, sep);
 }
 
 function reference(flavour: string, packageName: string, version: string, now: Date, max: number, nonce: string, sep: '-' | '_'): string {

@@ -11,6 +11,7 @@ import type { HuaweiProfile } from '../../profiles';
 import { splitList } from '../../validators';
 import { localTime, parseAnswers, parseLocalTime, type FleetAnswers, type FleetForm, type FleetSource } from '../fleet';
 import type { Cancel } from '../provider';
+import { fleetReference } from '../verifyRef';
 import type { IotdaClient } from './client';
 import { groupListProblems, LIMITS, retryCountProblem, retryIntervalProblem, scheduleProblem, targetListProblems, taskNameProblem, taskProblems, type LimitProblem } from './limits';
 import { createUpgradeTask, findTaskByName } from './verify';
@@ -45,12 +46,9 @@ export function scheduleAnswerProblem(typed: string, now = new Date()): string |
   return scheduleProblem(at, now)?.message;
 }
 
-/** The task name offered first: the version and the time, in task_name's letters (no "-" or "."). */
-export function fleetTaskName(source: Pick<FleetSource, 'packageName' | 'version'>, now = new Date()): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
-  const stamp = formatIotdaTime(now).replace(/[TZ]/g, '');
-  return `ota_bench_fleet_${safe(source.packageName)}_${safe(source.version)}`.slice(0, LIMITS.taskNameMax - stamp.length - 1) + `_${stamp}`;
-}
+/** The task name offered first: the fleet reference of the version (task_name takes "_", not "-"). */
+export const fleetTaskName = (source: Pick<FleetSource, 'packageName' | 'version'>, now = new Date()): string =>
+  fleetReference(source.packageName, source.version, now, LIMITS.taskNameMax, undefined, '_');
 
 const list = (v: string | number | null | undefined) => splitList(String(v ?? ''));
 
