@@ -2,7 +2,7 @@
 // stays small and starts fast). Every mistake is a UsageError that says what to type instead.
 import { UsageError } from './exit';
 
-export const COMMANDS = ['release', 'verify', 'watch', 'monitor', 'profiles'] as const;
+export const COMMANDS = ['release', 'verify', 'watch', 'monitor', 'profiles', 'fleet'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Flags {
@@ -22,6 +22,11 @@ export interface Flags {
   tag?: string;
   regex: boolean;
   duration?: number;
+  /** fleet: a JSON file of answers, `--set key=value` answers (repeatable), really start it, list the questions. */
+  answers?: string;
+  set: string[];
+  yes: boolean;
+  questions: boolean;
   help: boolean;
 }
 
@@ -31,13 +36,13 @@ export interface Invocation {
   flags: Flags;
 }
 
-const VALUE_FLAGS = ['workspace', 'config', 'profile', 'port', 'baud', 'version', 'out', 'junit', 'include', 'exclude', 'level', 'tag', 'duration'] as const;
-const BOOL_FLAGS = ['json', 'resume', 'regex', 'help'] as const;
+const VALUE_FLAGS = ['workspace', 'config', 'profile', 'port', 'baud', 'version', 'out', 'junit', 'include', 'exclude', 'level', 'tag', 'duration', 'answers', 'set'] as const;
+const BOOL_FLAGS = ['json', 'resume', 'regex', 'help', 'yes', 'questions'] as const;
 /** Flags that would carry a secret: refused, so a key never lands in shell history or CI logs. */
 const SECRET_FLAG = /^--?(secret|access-?key|secret-?key|token|password|passphrase|sk|ak|credentials?)(=|$)/i;
 
 export function parseArgs(argv: readonly string[]): Invocation {
-  const flags: Flags = { json: false, resume: false, regex: false, help: false };
+  const flags: Flags = { json: false, resume: false, regex: false, help: false, yes: false, questions: false, set: [] };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -62,7 +67,10 @@ export function parseArgs(argv: readonly string[]): Invocation {
         const n = Number(value);
         if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--duration must be a number of seconds greater than 0, not "${value}".`);
         flags.duration = n;
-      } else flags[name as Exclude<(typeof VALUE_FLAGS)[number], 'duration'>] = value;
+      } else if (name === 'set') {
+        if (!/^[A-Za-z][\w.]*=/.test(value)) throw new UsageError(`--set takes key=value (e.g. --set rate=constant), not "${value}".`);
+        flags.set.push(value);
+      } else flags[name as Exclude<(typeof VALUE_FLAGS)[number], 'duration' | 'set'>] = value;
     } else throw new UsageError(`Unknown flag --${name}. See \`ota-bench --help\`.`);
   }
   const [first, ...args] = rest;
@@ -89,6 +97,13 @@ Commands
                        too; --duration SECONDS to stop by itself)
   profiles             the configured cloud profiles, what each cloud can do, and where each
                        profile's secrets come from
+  fleet                Release to Fleet: roll out the workspace's last release that PASSED on
+                       the bench, with the cloud's own settings (the same questions as in VS
+                       Code). --questions lists them (keys, choices, ranges, defaults);
+                       answers come from --answers FILE (a JSON object) and --set key=value
+                       (repeatable; wins over the file); left-out inputs take the defaults.
+                       Without --yes it is a dry run: the answers are checked and the job is
+                       described, nothing is started
 
 Settings come from the workspace's .vscode/settings.json (otaBench.*; comments and trailing commas
 allowed), the same profiles, release and serial settings as the extension.

@@ -10,6 +10,7 @@ import { consoleOutput, type Output } from './report';
 // `profiles` never load the serial stack and its native binding.
 const release = () => import('./release');
 const commands = () => import('./commands');
+const fleet = () => import('./fleet');
 
 async function dispatch(inv: Invocation, out: Output, signal: AbortSignal): Promise<ExitCode> {
   switch (inv.command) {
@@ -22,6 +23,8 @@ async function dispatch(inv: Invocation, out: Output, signal: AbortSignal): Prom
       return (await commands()).monitorCommand(inv.flags, out, signal);
     case 'profiles':
       return (await commands()).profilesCommand(inv.flags, out);
+    case 'fleet':
+      return (await fleet()).fleetCommand(inv.flags, out);
     default:
       process.stdout.write(HELP);
       return inv.flags.help ? EXIT.passed : EXIT.usage;

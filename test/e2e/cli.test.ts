@@ -186,6 +186,39 @@ describe('ota-bench CLI (dist/cli.js) against the AWS emulator and the virtual b
     assert.equal(none.code, 2, none.stderr);
   });
 
+  it('fleet: --questions lists the form; bad answers → exit 2 naming each; a dry run starts nothing; --yes makes the fleet job of the verified document', async () => {
+    const groupArn = b.aws.seed.group('fleet-cli', ['fleet-cli-1', 'fleet-cli-2']);
+    const verified = record();
+    assert.equal(verified.status, 'passed');
+    const q = await run(['fleet', '--profile', PROFILE, '--questions']);
+    assert.equal(q.code, 0, q.stderr);
+    assert.match(q.stdout, /targets\s+Thing groups to roll out to/);
+    assert.match(q.stdout, /rate\s+How fast.*constant \(Constant rate\) \| exponential/);
+    const bad = await run(['fleet', '--profile', PROFILE, '--set', 'targets=fleet-cli', '--set', 'rate=constant', '--set', 'maximumPerMinute=5000']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /2 problems/);
+    assert.match(bad.stderr, /maximumPerMinute \(.*\): Maximum things per minute must be between 1 and 1000\./);
+    assert.match(bad.stderr, /abort \(.*\): not given; choose one of FAILED, REJECTED, TIMED_OUT, ALL, none\./);
+    const nowhere = await run(['fleet', '--profile', PROFILE, '--set', 'targets=fleet-nowhere', '--set', 'rate=none', '--set', 'abort=none']);
+    assert.equal(nowhere.code, 2, nowhere.stderr);
+    assert.match(nowhere.stderr, /targets: fleet-nowhere does not exist in /);
+    const answers = join(b.dir, 'fleet-answers.json');
+    writeFileSync(answers, JSON.stringify({ targets: 'fleet-cli', rate: 'constant', maximumPerMinute: 40, abort: 'none', jobId: 'from-the-file' }));
+    const dry = await run(['fleet', '--profile', PROFILE, '--answers', answers, '--set', 'jobId=cli-fleet-1']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /Roll out bench-demo-firmware \S+ to 1 thing group\?\n {2}Job cli-fleet-1\n/);
+    assert.match(dry.stderr, /Dry run: .*nothing was started/);
+    assert.equal(b.aws.jobs.jobs.get('cli-fleet-1'), undefined, 'a dry run creates nothing');
+    const go = await run(['fleet', '--profile', PROFILE, '--answers', answers, '--set', 'jobId=cli-fleet-1', '--yes', '--json']);
+    assert.equal(go.code, 0, go.stderr);
+    assert.equal(events(go).find((e) => e.type === 'fleet')?.job, 'cli-fleet-1');
+    const created = b.aws.jobs.jobs.get('cli-fleet-1')!;
+    assert.deepEqual(created.targets, [groupArn]);
+    assert.deepEqual(created.jobExecutionsRolloutConfig, { maximumPerMinute: 40 });
+    assert.equal(created.document, b.aws.jobs.jobs.get(verified.job!.id)!.document, 'the document the bench verified');
+    assert.match(go.stderr, /ota-bench watch cli-fleet-1/);
+  });
+
   it('two bench boards (otaBench.bench.boards): one testcase each; a board that rejects the image fails only its own', async () => {
     // Board B trusts another key: it rejects the signature while board A installs the image.
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();

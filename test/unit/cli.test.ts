@@ -69,6 +69,17 @@ describe('ota-bench CLI', () => {
       assert.equal(inv.flags.duration, 2.5);
     });
 
+    it('fleet: --set is repeatable key=value (the value may hold "="), --answers a file, --yes and --questions flags', () => {
+      const inv = parseArgs(['fleet', '--set', 'rate=constant', '--set=targets=a,b', '--set', 'desc=x=y', '--answers', 'f.json', '--yes']);
+      assert.equal(inv.command, 'fleet');
+      assert.deepEqual(inv.flags.set, ['rate=constant', 'targets=a,b', 'desc=x=y']);
+      assert.equal(inv.flags.answers, 'f.json');
+      assert.equal(inv.flags.yes, true);
+      assert.equal(inv.flags.questions, false);
+      assert.throws(() => parseArgs(['fleet', '--set', 'constant']), /--set takes key=value/);
+      assert.throws(() => parseArgs(['fleet', '--yes=1']), /--yes takes no value/);
+    });
+
     it('refuses secrets as arguments, unknown flags and commands, missing values', () => {
       for (const [argv, re] of [
         [['release', '--secret-key', 'abc'], /never taken from arguments/],
@@ -197,11 +208,11 @@ describe('ota-bench CLI', () => {
       const profile = { kind: 'aws', name: 'A', region: 'us-east-1', thingName: 'bench-1' } as const;
       const write = (boards: unknown) => writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'otaBench.profiles': [profile], 'otaBench.bench.boards': boards }));
       write([{ name: 'A', port: '/dev/x' }, { name: 'A', port: '/dev/y' }]);
-      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), { json: false, resume: false, regex: false, help: false }, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /otaBench\.bench\.boards\[1\]: the name "A" is used twice/.test(e.message));
+      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), parseArgs([]).flags, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /otaBench\.bench\.boards\[1\]: the name "A" is used twice/.test(e.message));
       write([{ name: 'A', port: '/dev/x', devices: { huawei: 'dev-1' } }]);
-      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), { json: false, resume: false, regex: false, help: false }, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /no board has a device for profile "A"/.test(e.message));
+      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), parseArgs([]).flags, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /no board has a device for profile "A"/.test(e.message));
       write([{ name: 'A', port: join(dir, 'ttyNONE'), devices: { aws: 'bench-1' } }]);
-      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), { json: false, resume: false, regex: false, help: false }, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 3 && /1 of 1 bench boards unreachable \("A" .*ttyNONE/.test(e.message));
+      await assert.rejects(openPorts(readWorkspace({ workspace: dir }), parseArgs([]).flags, profile as never), (e: Error & { exitCode?: number }) => e.exitCode === 3 && /1 of 1 bench boards unreachable \("A" .*ttyNONE/.test(e.message));
       rmSync(dir, { recursive: true, force: true });
     });
   });
