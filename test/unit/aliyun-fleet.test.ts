@@ -122,6 +122,10 @@ describe('Alibaba Release to Fleet: the form', () => {
       'Start: now',
       'Pending upgrades: replaced by this one',
     ]);
+    const many = Array.from({ length: 25 }, (_, i) => `pump-${String(i).padStart(4, '0')}`);
+    const big = form().summary({ ...complete, devices: many.join(',') });
+    assert.equal(big.title, 'Release pump 2.0.0 to 25 devices?');
+    assert.equal(big.lines[1], `Devices: ${many.slice(0, 10).join(', ')} and 15 more, only those now on 1.0.0`);
     const later = form().summary({ targets: 'GRAY', percent: '12.5', rate: 10, timeout: null, retry: 'none', start: 'scheduled', startAt: at(NOW + 60 * MIN), finishAt: at(NOW + 180 * MIN), overwrite: '1' });
     assert.equal(later.title, `Release pump 2.0.0 to 12.5% of product ${PK}?`);
     assert.deepEqual(later.lines.slice(1), [`Devices: 12.5% of product ${PK}`, 'Rate: 10 per minute', 'Timeout: none', 'Retry: none', `Start: ${at(NOW + 60 * MIN)} (local), ending ${at(NOW + 180 * MIN)}`, 'Pending upgrades: kept']);

@@ -224,4 +224,21 @@ describe('aliyun emulator: OTA state', () => {
     assert.deepStrictEqual(tasks(w, replace.JobId), ['d2:NOTIFIED']);
     assert.strictEqual(w.tasksOf(job.JobId).find((t) => t.DeviceName === 'd2')!.TaskStatus, 'CANCELED');
   });
+  it('a failed device is retried RetryInterval minutes later, RetryCount times; the job ends after the last try', () => {
+    const { w, firmware, advance } = world();
+    const fw = firmware({ NeedToVerify: 'false' });
+    const job = w.createStaticJob({ FirmwareId: fw.FirmwareId, ProductKey: PK, TargetSelection: 'SPECIFIC', 'TargetDeviceName.1': 'd1', TimeoutInMinutes: '60', RetryInterval: '10', RetryCount: '1' });
+    w.onProgress(PK, 'd1', '-2', 'download failed');
+    assert.deepStrictEqual(tasks(w, job.JobId), ['d1:FAILED']);
+    assert.strictEqual(job.JobStatus, 'IN_PROGRESS', 'a retry is due');
+    advance(9 * 1000);
+    w.tick();
+    assert.deepStrictEqual(tasks(w, job.JobId), ['d1:FAILED']);
+    advance(1000);
+    w.tick();
+    assert.deepStrictEqual(tasks(w, job.JobId), ['d1:NOTIFIED']);
+    w.onProgress(PK, 'd1', '-2', 'download failed again');
+    assert.deepStrictEqual(tasks(w, job.JobId), ['d1:FAILED']);
+    assert.strictEqual(job.JobStatus, 'COMPLETED', 'RetryCount 1: no second retry');
+  });
 });

@@ -106,6 +106,9 @@ export interface Task {
   UtcModified: string;
   /** When it was pushed (its timeout counts from here). */
   pushedAt?: number;
+  /** Automatic retries used (RetryCount), and when the next one is due (RetryInterval after a failure). */
+  retries?: number;
+  retryAt?: number;
 }
 
 export interface Device {
@@ -275,8 +278,9 @@ export class OtaWorld extends EventEmitter {
   /**
    * CreateOTAStaticUpgradeJob as the API page documents it: the ranges of cloud-apis.md §3.2 (integer
    * fields as integers, ScheduleTime as 13-digit ms), a PLANNED job that gets its tasks only when its
-   * ScheduleTime comes (tick), at most MaximumPerMinute pushes a minute, OverwriteMode 2 replacing a
-   * device's unfinished task. Targets of ALL/GRAY are the product's devices when the job starts.
+   * ScheduleTime comes (tick), at most MaximumPerMinute pushes a minute, a failed device retried
+   * RetryInterval minutes later up to RetryCount times, OverwriteMode 2 replacing a device's
+   * unfinished task. Targets of ALL/GRAY are the product's devices when the job starts.
    */
   createStaticJob(q: Record<string, string>): Job {
     const fw = this.getFirmware(required(q, 'FirmwareId'));
@@ -485,9 +489,14 @@ export class OtaWorld extends EventEmitter {
       const job = this.jobs.get(jobId)!;
       if (job.JobStatus === 'PLANNED' && this.now() >= plan.startAt) this.startJob(job);
       if (job.JobStatus === 'IN_PROGRESS' && plan.finishAt !== undefined && this.now() >= plan.finishAt) {
-        for (const t of this.tasksOf(jobId)) if (!TASK_FINAL.has(taskState(t.TaskStatus))) this.setTask(t, 'FAILED', { desc: 'the job reached its ScheduleFinishTime' });
+        for (const t of this.tasksOf(jobId)) if (!TASK_FINAL.has(taskState(t.TaskStatus))) this.setTask(t, 'FAILED', { desc: 'the job reached its ScheduleFinishTime', final: true });
       }
       if (job.JobStatus === 'COMPLETED' || job.JobStatus === 'CANCELED') this.plans.delete(jobId);
+    }
+    for (const t of this.tasks.values()) {
+      if (t.retryAt === undefined || t.retryAt > this.now() || this.activeTask(t.ProductKey, t.DeviceName)) continue;
+      t.retryAt = t.pushedAt = undefined;
+      this.setTask(t, 'QUEUED', { progress: '0', desc: '' });
     }
     for (const t of this.tasks.values()) {
       const job = this.jobs.get(t.JobId)!;
@@ -509,7 +518,13 @@ export class OtaWorld extends EventEmitter {
     return { size: fw.FirmwareSize, version: fw.DestVersion, url: this.opts.downloadUrl(up), sign: fw.FirmwareSign, signMethod, ...(signMethod === 'Md5' ? { md5: fw.FirmwareSign } : {}) };
   }
 
-  private setTask(t: Task, status: string, o: { progress?: string; desc?: string } = {}): void {
+  private setTask(t: Task, status: string, o: { progress?: string; desc?: string; final?: boolean } = {}): void {
+    const job = this.jobs.get(t.JobId);
+    // A failed device is retried RetryInterval minutes later, RetryCount times (not past the job's end).
+    if (status === 'FAILED' && !o.final && job?.RetryCount && (t.retries ?? 0) < job.RetryCount) {
+      t.retries = (t.retries ?? 0) + 1;
+      t.retryAt = this.now() + (job.RetryInterval ?? 0) * this.minuteMs;
+    } else t.retryAt = undefined;
     t.TaskStatus = status;
     if (o.progress !== undefined) t.Progress = o.progress;
     if (o.desc !== undefined) t.TaskDesc = o.desc;
@@ -533,7 +548,7 @@ export class OtaWorld extends EventEmitter {
       const tasks = [...this.tasks.values()].filter((t) => t.JobId === job.JobId);
       const fw = this.firmware.get(job.FirmwareId)!;
       if (job.JobType === 'VERFIY_FIRMWARE' && tasks.length) fw.VerifyProgress = Math.round((100 * tasks.filter((t) => TASK_FINAL.has(taskState(t.TaskStatus))).length) / tasks.length);
-      if (tasks.every((t) => TASK_FINAL.has(taskState(t.TaskStatus)))) this.finishJob(job);
+      if (tasks.every((t) => TASK_FINAL.has(taskState(t.TaskStatus)) && t.retryAt === undefined)) this.finishJob(job);
     }
   }
 

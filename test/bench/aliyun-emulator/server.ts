@@ -67,7 +67,7 @@ const sendJson = (ex: Exchange, status: number, body: unknown) => {
 const paging = (p: { currentPage: number; pageSize: number; pageCount: number; total: number }) => ({ CurrentPage: p.currentPage, PageSize: p.pageSize, PageCount: p.pageCount, Total: p.total });
 const simpleFirmware = ({ uploadKey: _k, FirmwareUrl: _u, VerifyProgress: _v, ...f }: Firmware) => f;
 const jobOut = ({ SrcVersions, ...j }: Job) => ({ ...j, Tags: { OtaTagDTO: j.Tags }, ...(SrcVersions ? { SrcVersions: { SrcVersion: SrcVersions } } : {}) });
-const taskOut = ({ pushedAt: _p, ...t }: Task) => t;
+const taskOut = ({ pushedAt: _p, retries: _r, retryAt: _a, ...t }: Task) => t;
 
 export async function startAliyunEmulator(opts: AliyunEmulatorOptions): Promise<AliyunEmulator> {
   const dir = mkdtempSync(join(tmpdir(), 'otab-aliyun-oss-'));

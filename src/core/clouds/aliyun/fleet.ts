@@ -231,13 +231,17 @@ export function aliyunFleetForm(source: FleetSource, fw: FleetFirmware, clock: (
   return { job: 'upgrade job', questions, summary: (a) => fleetSummary(source, fw, a) };
 }
 
+const SUMMARY_NAMES = 10;
+
 /** The confirmation: what goes where, how fast and when. */
 export function fleetSummary(source: FleetSource, fw: FleetFirmware, a: FleetAnswers): { title: string; lines: string[] } {
   const j = staticJobOf(a);
   const product = fw.ProductKey ?? '?';
   const who =
     j.targetSelection === 'SPECIFIC' ? `${j.deviceNames!.length} device${j.deviceNames!.length === 1 ? '' : 's'}` : j.targetSelection === 'GRAY' ? `${j.grayPercent}% of product ${product}` : `every device of product ${product}`;
-  const devices = j.targetSelection === 'SPECIFIC' ? j.deviceNames!.join(', ') : who;
+  const names = j.deviceNames ?? [];
+  // A modal shows a few names: up to 200 would bury the other lines.
+  const devices = j.targetSelection !== 'SPECIFIC' ? who : names.length > SUMMARY_NAMES ? `${names.slice(0, SUMMARY_NAMES).join(', ')} and ${names.length - SUMMARY_NAMES} more` : names.join(', ');
   const retry = j.retryInterval === undefined ? 'none' : `${COUNT_LABEL[j.retryCount ?? 0] ?? `${j.retryCount} times`}, ${j.retryInterval === 0 ? 'at once' : `after ${j.retryInterval} minutes`}`;
   const start = j.scheduleTime === undefined ? 'now' : `${localTime(j.scheduleTime)} (local)${j.scheduleFinishTime !== undefined ? `, ending ${localTime(j.scheduleFinishTime)}` : ''}`;
   return {
