@@ -5,7 +5,8 @@
 // checks, so a wrong client rule shows up), lists page with limit/marker/offset, and errors come
 // as IoTDA's {error_code, error_msg} with X-Request-Id.
 // Error codes: IOTDA.000006/000008/000017 and APIGW.0301/0308 are documented; the 404 code
-// (IOTDA.014000) and 403 project code are this emulator's choice (UNVERIFIED).
+// (IOTDA.014000), the 403 project code and IOTDA.000006 for an unknown device group are this
+// emulator's choice (UNVERIFIED). ConfirmBatchTask starts need_confirm subtasks.
 
 import {
   checkEnum,
