@@ -78,7 +78,7 @@ describe('Alibaba Release to Fleet: the form', () => {
     assert.equal(typed('startAt', at(NOW + 5 * MIN), s), at(NOW + 5 * MIN));
     assert.equal(typed('startAt', at(NOW + 7 * 1440 * MIN), s), at(NOW + 7 * 1440 * MIN));
     refused('startAt', at(NOW + 4 * MIN), s, /ScheduleTime must be from 5 minutes to 7 days from now; it is 4 minutes away/);
-    refused('startAt', at(NOW + 7 * 1440 * MIN + MIN), s, /5 minutes to 7 days/);
+    refused('startAt', at(NOW + 7 * 1440 * MIN + MIN), s, /5 minutes to 7 days from now; it is 7 days 1 minute away/);
     refused('startAt', '2026-02-30 10:00', s, /is not a local time written YYYY-MM-DD HH:mm/);
     refused('startAt', 'tomorrow', s, /YYYY-MM-DD HH:mm/);
     const start = NOW + 10 * MIN;
@@ -259,6 +259,13 @@ describe('Alibaba Release to Fleet: the provider on the emulator', function () {
     }
     assert.equal(creates(), before);
     assert.equal(fleetJobs().filter((j) => j.FirmwareId === unverified.versionId).length, 0);
+    // While its verify job runs (Status 2): refused too, and told to wait.
+    await p.startVerifyJob({ packageName: 'pump', version: unverified.version, versionId: unverified.versionId, reference: verifyReference('pump', unverified.version) });
+    const e3 = await p.fleetForm(source(unverified)).catch((e: unknown) => e);
+    assert.ok(isCloudErrorCode(e3, 'invalid'));
+    assert.match(e3.message, /is not verified \(verifying, Status 2\)/);
+    assert.match(e3.hint ?? '', /Wait until its verify job/);
+    assert.equal(creates(), before);
   });
 
   it('bad answers are refused with their sentences before any call', async () => {
@@ -269,6 +276,7 @@ describe('Alibaba Release to Fleet: the provider on the emulator', function () {
     assert.match(e.message, /"ab": A DeviceName is 4–32/);
     assert.match(e.message, /MaximumPerMinute must be from 10 to 10000; got 5/);
     assert.match(e.message, /RetryInterval \(60\) must be less than TimeoutInMinutes \(30\)/);
+    assert.equal(e.message.split('MaximumPerMinute must be').length, 2, 'each sentence once');
     assert.match(e.hint ?? '', /change the answers/);
     const late = await p.startFleetRollout(source(verified), answers({ targets: 'ALL', start: 'scheduled', startAt: localTime(Date.now() + 2 * MIN) })).catch((x: unknown) => x);
     assert.ok(isCloudError(late));

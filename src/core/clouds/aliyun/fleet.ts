@@ -272,7 +272,9 @@ async function verifiedFirmware(ctx: AliyunContext, source: FleetSource, signal?
     throw new CloudError(
       `Firmware ${fw.FirmwareName} (${id}) is not verified (${st.label}, Status ${st.raw || '?'}): Alibaba sends only a verified firmware to the fleet.`,
       'invalid',
-      'Run Quick Release or Start Verify Job on the bench board first, and release to the fleet once it passed.',
+      st.state === 'verifying'
+        ? 'Wait until its verify job on the bench board has finished (the tree shows it), then release to the fleet.'
+        : 'Run Quick Release or Start Verify Job on the bench board first, and release to the fleet once it passed.',
     );
   }
   const productKey = fw.ProductKey || ctx.profile.productKey;
@@ -292,7 +294,10 @@ export async function fleetForm(ctx: AliyunContext, source: FleetSource, signal?
 export async function startFleetRollout(ctx: AliyunContext, source: FleetSource, answers: FleetAnswers, signal?: Cancel, clock: () => number = Date.now): Promise<Job> {
   const form = aliyunFleetForm(source, { FirmwareId: source.versionId ?? '', FirmwareName: '', DestVersion: source.version }, clock);
   const reference = fleetReference(source.packageName, source.version, new Date(clock()));
-  const problems = [...new Set([...answerProblems(form, answers), ...staticJobProblems({ ...staticJobOf(answers), tags: [{ Key: CLIENT_REF_TAG, Value: reference }] }, clock())])];
+  const asked = answerProblems(form, answers);
+  // The documented rules again, over the whole job (a sentence the form already said is not repeated).
+  const rules = staticJobProblems({ ...staticJobOf(answers), tags: [{ Key: CLIENT_REF_TAG, Value: reference }] }, clock()).filter((p) => !asked.some((a) => a.includes(p)));
+  const problems = [...asked, ...rules];
   if (problems.length) throw new CloudError(`Cannot start the upgrade job: ${problems.join(' ')}`, 'invalid', 'Run Release to Fleet again and change the answers named above.');
 
   const fw = await verifiedFirmware(ctx, source, signal);

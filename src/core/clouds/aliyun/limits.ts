@@ -272,12 +272,12 @@ export const STATIC_JOB_RULES: Record<StaticJobField, (j: StaticJobInput, now: n
   overwriteMode: (j) => (j.overwriteMode === undefined || oneOf(STATIC_JOB.overwriteModes, j.overwriteMode) ? undefined : `OverwriteMode must be 1 (keep) or 2 (overwrite); got ${j.overwriteMode}.`),
 };
 
-/** "3 minutes", "2 hours", "8 days": how far a time is, for the schedule's sentences. */
+/** "4 minutes", "7 days 1 minute", "2 hours 30 minutes": how far a time is, for the schedule's sentences. */
 function minutesText(ms: number): string {
   const m = Math.floor(Math.abs(ms) / 60_000);
-  if (m < 120) return `${m} minute${m === 1 ? '' : 's'}`;
-  if (m < 48 * 60) return `${Math.floor(m / 60)} hours`;
-  return `${Math.floor(m / 1440)} days`;
+  const parts: [number, string][] = [[Math.floor(m / 1440), 'day'], [Math.floor((m % 1440) / 60), 'hour'], [m % 60, 'minute']];
+  const said = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return said.length ? said.join(' ') : '0 minutes';
 }
 
 /** Every documented reason CreateOTAStaticUpgradeJob would refuse this, as sentences. */
