@@ -244,13 +244,19 @@ describe('Huawei Release to Fleet: the provider against the emulator', function 
     assert.equal(hw.requests.length, calls, 'no request reached IoTDA');
   });
 
-  it('only a version that passed: a bench task that is gone, or that upgraded another package, is refused', async () => {
+  it('only a version that passed: a bench task that is gone, upgraded another package or has not succeeded is refused (the form too)', async () => {
     const gone = await rejection(provider.startFleetRollout({ ...source, verifyJobId: 'ffffffffffffffffffff0000' }, answers({ taskName: 'fleet_gone' })));
     assert.equal(gone.code, 'invalid');
     assert.match(gone.message, /bench task ffffffffffffffffffff0000 is no longer on IoTDA/);
     const other = await rejection(provider.startFleetRollout({ ...source, versionId: 'not-this-one' }, answers({ taskName: 'fleet_other' })));
     assert.match(other.message, /upgraded package .*, not not-this-one/);
     assert.equal(tasksNamed('fleet_gone').length + tasksNamed('fleet_other').length, 0);
+    // A bench task still waiting (its device is offline): the form itself is refused, before any question.
+    const waiting = hw.model.createTask({ task_name: 'bench_waiting', task_type: 'firmwareUpgrade', targets: [fleet[3]], document: { package_ids: [source.versionId!] } }, HUAWEI_DEFAULTS.appId);
+    const early = await rejection(provider.fleetForm({ ...source, verifyJobId: waiting.task_id }));
+    assert.equal(early.code, 'invalid');
+    assert.match(early.message, new RegExp(`bench task ${waiting.task_id} is Waitting, not Success: only a version that passed`));
+    hw.model.stop(waiting.task_id);
   });
 
   it('a task name already used is refused (the question says so too): the name must find exactly this task', async () => {

@@ -220,6 +220,12 @@ async function passedDocument(client: IotdaClient, profile: HuaweiProfile, sourc
   return { packageId, form: Array.isArray((t.document as Record<string, unknown> | undefined)?.package_ids) ? 'package_ids' : 'package_id' };
 }
 
+/** The form, once the bench task shows the version passed (refused before any question otherwise). */
+export async function fleetFormFor(client: IotdaClient, profile: HuaweiProfile, source: FleetSource, signal?: Cancel): Promise<FleetForm> {
+  await passedDocument(client, profile, source, signal);
+  return huaweiFleetForm(source, { findByName: (name) => findTaskByName(client, profile, name, signal) });
+}
+
 /** Checks the answers and the limits (no call), that the version passed, that the name is free; creates the one task. */
 export async function startFleetTask(client: IotdaClient, profile: HuaweiProfile, source: FleetSource, given: FleetAnswers, signal?: Cancel, now = new Date()): Promise<Job> {
   const form = huaweiFleetForm(source, { now: () => now });

@@ -13,7 +13,7 @@ import { encodeCursor, decodeCursor } from '../kit/cursor';
 import type { FleetAnswers, FleetForm, FleetSource } from '../fleet';
 import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
 import { IotdaClient } from './client';
-import { huaweiFleetForm, startFleetTask } from './fleet';
+import { fleetFormFor, startFleetTask } from './fleet';
 import type { AkSk } from './sign';
 import { iotdaEndpoint, signingFor, type SigningChoice } from './endpoint';
 import { packageIdOf, toExecution, toJob, toPackages, toVersion } from './map';
@@ -172,8 +172,9 @@ export class HuaweiProvider implements CloudProvider {
     return findTaskByName(this.client, this.profile, reference, signal);
   }
 
-  async fleetForm(source: FleetSource, signal?: Cancel): Promise<FleetForm> {
-    return huaweiFleetForm(source, { findByName: (name) => findTaskByName(this.client, this.profile, name, signal) });
+  /** The Release to Fleet questions (fleet.ts), once the bench task shows the version passed. */
+  fleetForm(source: FleetSource, signal?: Cancel): Promise<FleetForm> {
+    return fleetFormFor(this.client, this.profile, source, signal);
   }
 
   /** One firmwareUpgrade task for the fleet (fleet.ts): answers and limits checked before any call. */
