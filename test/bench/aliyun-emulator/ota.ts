@@ -72,6 +72,8 @@ export interface Job {
   SrcVersions?: string[];
   MaximumPerMinute?: number;
   OverwriteMode?: number;
+  NeedPush?: boolean;
+  NeedConfirm?: boolean;
   RetryInterval?: number;
   RetryCount?: number;
   UtcCreate: string;
@@ -326,6 +328,8 @@ export class OtaWorld extends EventEmitter {
       DestVersion: fw.DestVersion,
       MaximumPerMinute: rate,
       OverwriteMode: overwrite,
+      NeedPush: bool(q.NeedPush, true),
+      NeedConfirm: bool(q.NeedConfirm, false),
       ...(retryInterval !== undefined ? { RetryInterval: retryInterval, RetryCount: retryCount } : {}),
       ...(src.length ? { SrcVersions: src } : {}),
       ...(startAt !== undefined ? { JobStatus: 'PLANNED', UtcStartTime: undefined, UtcScheduleTime: utc(startAt) } : {}),

@@ -67,6 +67,11 @@ const sendJson = (ex: Exchange, status: number, body: unknown) => {
 const paging = (p: { currentPage: number; pageSize: number; pageCount: number; total: number }) => ({ CurrentPage: p.currentPage, PageSize: p.pageSize, PageCount: p.pageCount, Total: p.total });
 const simpleFirmware = ({ uploadKey: _k, FirmwareUrl: _u, VerifyProgress: _v, ...f }: Firmware) => f;
 const jobOut = ({ SrcVersions, ...j }: Job) => ({ ...j, Tags: { OtaTagDTO: j.Tags }, ...(SrcVersions ? { SrcVersions: { SrcVersion: SrcVersions } } : {}) });
+/** ListOTAJobByFirmware's SimpleOTAJobInfo: only its documented fields (the settings are QueryOTAJob's). */
+const simpleJob = (j: Job) => {
+  const { JobId, FirmwareId, ProductKey, JobStatus, JobType, SelectionType, TargetSelection, UtcCreate, UtcModified, UtcStartTime, UtcEndTime } = j;
+  return { JobId, FirmwareId, ProductKey, JobStatus, JobType, SelectionType, TargetSelection, Tags: { OtaTagDTO: j.Tags }, UtcCreate, UtcModified, UtcStartTime, UtcEndTime };
+};
 const taskOut = ({ pushedAt: _p, retries: _r, retryAt: _a, ...t }: Task) => t;
 
 export async function startAliyunEmulator(opts: AliyunEmulatorOptions): Promise<AliyunEmulator> {
@@ -117,7 +122,7 @@ export async function startAliyunEmulator(opts: AliyunEmulatorOptions): Promise<
     },
     ListOTAJobByFirmware: (q) => {
       const p = numberPage(world.jobsOf(q.FirmwareId ?? ''), { page: q.CurrentPage ?? null, size: q.PageSize ?? null }, { maxSize: PAGE_SIZE.ListOTAJobByFirmware.max });
-      return { ...paging(p), Data: { SimpleOTAJobInfo: p.items.map(jobOut) } };
+      return { ...paging(p), Data: { SimpleOTAJobInfo: p.items.map(simpleJob) } };
     },
     QueryOTAJob: (q) => ({ Data: jobOut(world.getJob(q.JobId ?? '')) }),
     ListOTATaskByJob: (q) => {
