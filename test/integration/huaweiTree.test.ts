@@ -151,4 +151,42 @@ describe('Huawei IoTDA tree and Quick Release (real workbench, IoTDA emulator, v
     assert.equal(task.status, 'Success');
     await screenshot('huawei-release-passed', 800);
   });
+
+  it('Release to Fleet… after the pass: the Huawei form (an upgrade batch task), each answer checked as typed, one task on a device group', async () => {
+    const verified = api.release.controller.record!;
+    const members = hw.seed.devices(2, 'fleet-hw').map((d) => d.device_id);
+    const group = hw.seed.group('fleet-hw', members);
+    const before = new Set(hw.model.tasks.keys());
+    const answers = [
+      PROFILE,
+      '$(pass-filled) bench-demo-firmware 2.0.0',
+      'Device groups',
+      'not a group!', // rejected: not a group id
+      group.group_id,
+      'Retry failed devices',
+      '9', // rejected: at most 5
+      '2',
+      '30',
+      'Now',
+      'No',
+      'fleet_it_2_0_0',
+      'Start Upgrade Task',
+    ];
+    const { result: job, dialogs } = await withDialogs(answers, () => vscode.commands.executeCommand<{ id: string; kind?: string } | undefined>('otaBench.releaseToFleet'));
+    assert.equal(dialogs.remaining, 0, `every answer was used: ${dialogs.events.map((e) => e.text).join(' | ')}`);
+    assert.ok(job, dialogs.events.map((e) => e.text).join('\n'));
+    assert.equal(dialogs.rejections.length, 2, dialogs.rejections.join(' | '));
+    assert.match(dialogs.rejections[1], /5/);
+    assert.ok(dialogs.events.some((e) => e.kind === 'message' && /upgrade task "fleet_it_2_0_0" for bench-demo-firmware 2\.0\.0/.test(e.text)), 'the confirmation names the task and the version');
+    const created = [...hw.model.tasks.values()].filter((t) => !before.has(t.task.task_id));
+    assert.equal(created.length, 1, 'exactly one task');
+    const task = created[0].task;
+    assert.equal(task.task_id, job.id);
+    assert.equal(job.kind, 'fleet');
+    assert.equal(task.task_type, 'firmwareUpgrade');
+    assert.deepEqual(task.targets_filter, { group_ids: [group.group_id] });
+    assert.deepEqual([task.task_policy?.retry_count, task.task_policy?.retry_interval], [2, 30]);
+    assert.deepEqual(task.document, hw.model.task(verified.job!.id).task.document, 'the package the bench verified');
+    assert.deepEqual(created[0].details.map((d) => d.target).sort(), [...members].sort());
+  });
 });

@@ -3,6 +3,7 @@
 import type { CloudDescriptor } from '../descriptor';
 import { HUAWEI_REGIONS, listOf, oneOf, validators } from '../../validators';
 import { iotdaEndpoint } from './endpoint';
+import { PAGE_LIMITS } from './wire';
 
 export const HUAWEI_DESCRIPTOR: CloudDescriptor = {
   kind: 'huawei',
@@ -35,10 +36,10 @@ export const HUAWEI_DESCRIPTOR: CloudDescriptor = {
   // The device compares `sign` with the SHA-256 of the download (cloud-apis.md §4).
   signing: { deviceChecks: 'sha256', signatureRequired: false, defaultHash: 'sha256' },
   lists: {
-    packages: { paging: 'marker', maxPageSize: 50, statuses: [] },
-    versions: { paging: 'marker', maxPageSize: 50, statuses: [] },
-    jobs: { paging: 'marker', maxPageSize: 50, statuses: ['scheduled', 'in-progress', 'completed', 'failed', 'partial', 'canceled'] },
-    executions: { paging: 'marker', maxPageSize: 50, statuses: ['queued', 'in-progress', 'succeeded', 'failed', 'canceled', 'removed'] },
+    packages: { paging: 'marker', maxPageSize: PAGE_LIMITS.maxLimit, statuses: [] },
+    versions: { paging: 'marker', maxPageSize: PAGE_LIMITS.maxLimit, statuses: [] },
+    jobs: { paging: 'marker', maxPageSize: PAGE_LIMITS.maxLimit, statuses: ['scheduled', 'in-progress', 'completed', 'failed', 'partial', 'canceled'] },
+    executions: { paging: 'marker', maxPageSize: PAGE_LIMITS.maxLimit, statuses: ['queued', 'in-progress', 'succeeded', 'failed', 'canceled', 'removed'] },
   },
   jobScope: 'account',
   credentialsHelp: { command: 'otaBench.editProfile', title: 'Edit Profile Keys' },

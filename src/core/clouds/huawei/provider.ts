@@ -8,7 +8,7 @@ import { CloudError, isCloudErrorCode } from '../../errors';
 import type { Execution, Job, ListOptions, Package, PackageVersion, Page, Rollout } from '../../model';
 import type { HuaweiProfile } from '../../profiles';
 import type { UploadOptions } from '../aws/upload';
-import { DEFAULT_CALL_TIMEOUT_MS } from '../kit/call';
+import { callTimeoutFromSeconds } from '../kit/call';
 import { encodeCursor, decodeCursor } from '../kit/cursor';
 import type { FleetAnswers, FleetForm, FleetSource } from '../fleet';
 import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
@@ -22,7 +22,7 @@ import { obsClient, publish } from './publish';
 import { rawDetailStatuses, rawTaskStatuses, taskState, type TaskState } from './status';
 import { findTaskByName, startVerifyTask, taskScan, UPGRADE_TYPES } from './verify';
 import { readTask, watchTask } from './watch';
-import { PATHS, type BatchTargetsResponse, type ListOtaPackageInfoResponse, type OtaPackage, type OtaPackageInfo, type ShowBatchTaskResponse, type TaskDetail } from './wire';
+import { PAGE_LIMITS, PATHS, type BatchTargetsResponse, type ListOtaPackageInfoResponse, type OtaPackage, type OtaPackageInfo, type ShowBatchTaskResponse, type TaskDetail } from './wire';
 import type { ExecutionStatus } from '../../model';
 
 /** Profile keys beyond the descriptor's that ride along in settings (emulators, private endpoints). */
@@ -48,9 +48,7 @@ export interface HuaweiProviderOptions extends UploadOptions {
 const PACKAGE_TYPES = ['firmwarePackage', 'softwarePackage'] as const;
 
 export function callTimeoutOf(profile: HuaweiProfileConfig, opts: HuaweiProviderOptions = {}): number {
-  if (opts.callTimeoutMs !== undefined) return opts.callTimeoutMs;
-  const s = Number(profile.callTimeoutSeconds);
-  return Number.isFinite(s) && s > 0 ? Math.min(600, Math.max(1, s)) * 1000 : DEFAULT_CALL_TIMEOUT_MS;
+  return opts.callTimeoutMs ?? callTimeoutFromSeconds(profile.callTimeoutSeconds);
 }
 
 export class HuaweiProvider implements CloudProvider {
@@ -186,7 +184,7 @@ export class HuaweiProvider implements CloudProvider {
   async pendingWork(targets: string[], signal?: Cancel): Promise<Job[]> {
     const found = new Map<string, Job>();
     for (const status of ['Processing', 'Waitting', 'Initializing'] as const) {
-      const page = await scanPage(taskScan(this.client, this.profile, { status, types: UPGRADE_TYPES, signal }), { pageSize: 50, map: (t) => t });
+      const page = await scanPage(taskScan(this.client, this.profile, { status, types: UPGRADE_TYPES, signal }), { pageSize: PAGE_LIMITS.maxLimit, map: (t) => t });
       for (const t of page.items) {
         if (found.has(t.task_id) || !(t.targets ?? targets).some((d) => targets.includes(d))) continue;
         for (const target of targets) {

@@ -19,7 +19,7 @@ import { keysHint } from './credentials';
 import { obsEndpoint } from './endpoint';
 import { packageProblems, type LimitProblem } from './limits';
 import { benchInfo, customInfo, toVersion } from './map';
-import { PATHS, type CreateOtaPackage, type ListOtaPackageInfoResponse, type OtaPackage } from './wire';
+import { PAGE_LIMITS, PATHS, type CreateOtaPackage, type ListOtaPackageInfoResponse, type OtaPackage } from './wire';
 
 export interface HuaweiPublishSettings {
   profile: HuaweiProfile & { obsEndpoint?: string; keyPrefix?: string };
@@ -85,7 +85,7 @@ export function packageBody(profile: HuaweiPublishSettings['profile'], req: Publ
 /** The record of this product's firmware `version`, if any. */
 export async function findPackage(client: IotdaClient, profile: HuaweiProfile, version: string, signal?: Cancel): Promise<OtaPackage | undefined> {
   const r = await client.request<ListOtaPackageInfoResponse>(`Looking for version ${version}`, 'GET', PATHS.packages(profile.projectId), {
-    query: { package_type: 'firmwarePackage', product_id: profile.productId, app_id: profile.appId, version, limit: 50 },
+    query: { package_type: 'firmwarePackage', product_id: profile.productId, app_id: profile.appId, version, limit: PAGE_LIMITS.maxLimit },
     signal,
   });
   const hit = (r.packages ?? []).find((p) => p.version === version);
