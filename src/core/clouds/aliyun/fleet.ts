@@ -8,7 +8,7 @@
 import { CloudError, isCloudErrorCode } from '../../errors';
 import type { Job } from '../../model';
 import { splitList, validators } from '../../validators';
-import { answerProblems, type FleetAnswers, type FleetForm, type FleetOption, type FleetQuestion, type FleetSource } from '../fleet';
+import { localTime, parseAnswers, parseLocalTime, type FleetAnswers, type FleetForm, type FleetOption, type FleetQuestion, type FleetSource } from '../fleet';
 import type { Cancel } from '../provider';
 import { fleetReference } from '../verifyRef';
 import type { AliyunContext } from './context';
@@ -30,25 +30,6 @@ const selections = (product: string): (FleetOption & { value: TargetSelection })
 
 const RETRY_LABEL: Record<number, string> = { 0: 'Retry at once', 10: 'Retry after 10 minutes', 30: 'Retry after 30 minutes', 60: 'Retry after 1 hour', 1440: 'Retry after 24 hours' };
 const COUNT_LABEL: Record<number, string> = { 1: 'once', 2: 'twice', 5: '5 times' };
-
-// --- local times ("YYYY-MM-DD HH:mm") -----------------------------------------------------------
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** A time as the form shows it: local, to the minute. */
-export const localTime = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
-
-/** "YYYY-MM-DD HH:mm" in local time → ms; undefined when it is not such a time (2026-02-30 is not). */
-export function parseLocalTime(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number);
-  const t = new Date(y, mo - 1, d, h, mi);
-  return t.getFullYear() === y && t.getMonth() === mo - 1 && t.getDate() === d && t.getHours() === h && t.getMinutes() === mi ? t.getTime() : undefined;
-}
 
 const timeProblem = (text: string) => (parseLocalTime(text) === undefined ? `"${text}" is not a local time written YYYY-MM-DD HH:mm (e.g. ${localTime(Date.now())}).` : undefined);
 
@@ -294,15 +275,16 @@ export async function fleetForm(ctx: AliyunContext, source: FleetSource, signal?
 export async function startFleetRollout(ctx: AliyunContext, source: FleetSource, answers: FleetAnswers, signal?: Cancel, clock: () => number = Date.now): Promise<Job> {
   const form = aliyunFleetForm(source, { FirmwareId: source.versionId ?? '', FirmwareName: '', DestVersion: source.version }, clock);
   const reference = fleetReference(source.packageName, source.version, new Date(clock()));
-  const asked = answerProblems(form, answers);
+  // Read as the form reads them (text trimmed, numbers parsed), whoever gave them (wizard, CLI, a file).
+  const { answers: parsed, problems: asked } = parseAnswers(form, answers);
   // The documented rules again, over the whole job (a sentence the form already said is not repeated).
-  const rules = staticJobProblems({ ...staticJobOf(answers), tags: [{ Key: CLIENT_REF_TAG, Value: reference }] }, clock()).filter((p) => !asked.some((a) => a.includes(p)));
+  const rules = staticJobProblems({ ...staticJobOf(parsed), tags: [{ Key: CLIENT_REF_TAG, Value: reference }] }, clock()).filter((p) => !asked.some((a) => a.includes(p)));
   const problems = [...asked, ...rules];
   if (problems.length) throw new CloudError(`Cannot start the upgrade job: ${problems.join(' ')}`, 'invalid', 'Run Release to Fleet again and change the answers named above.');
 
   const fw = await verifiedFirmware(ctx, source, signal);
   if (signal?.aborted) throw new CloudError('The upgrade job was cancelled before it was created.', 'canceled');
-  const request = staticJobRequest(fw, answers, reference);
+  const request = staticJobRequest(fw, parsed, reference);
   let lost: unknown;
   try {
     await ctx.client.call('CreateOTAStaticUpgradeJob', request, { what: `Creating the upgrade job of firmware ${fw.FirmwareId} (${request.TargetSelection})`, signal });
