@@ -293,6 +293,14 @@ describe('Alibaba Release to Fleet: the provider on the emulator', function () {
     assert.match(e.message, /RetryInterval must be one of 0, 10, 30, 60, 1440/);
   });
 
+  it("a DeviceName the product does not have: the platform's refusal names it, and no job exists", async () => {
+    const jobs = fleetJobs().length;
+    const e = await p.startFleetRollout(source(verified), answers({ targets: 'SPECIFIC', devices: 'pump-0001, pump-9999' })).catch((x: unknown) => x);
+    assert.ok(isCloudErrorCode(e, 'not-found'), String(e));
+    assert.match(e.message, /pump-9999 does not exist in product a1FleetProd1/);
+    assert.equal(fleetJobs().length, jobs);
+  });
+
   it('a lost reply to CreateOTAStaticUpgradeJob: the job is found by its reference, exactly one exists', async () => {
     const jobs = fleetJobs().length;
     const before = creates();
