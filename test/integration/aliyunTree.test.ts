@@ -17,7 +17,7 @@ import type { BenchNode } from '../../src/vscode/tree/node';
 import { startAliyunEmulator, type AliyunEmulator } from '../bench/aliyun-emulator/server';
 import { AliyunOtaAgent } from '../bench/board/agents/aliyun';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
-import { withDialogs } from './support/dialogs';
+import { ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
 import { waitFor } from './support/wait';
@@ -171,5 +171,52 @@ describe('Alibaba IoT Platform tree and Quick Release (real workbench, Alibaba e
     assert.equal(job.Tags[0].Value, r.job!.reference);
     assert.equal(ali.world.firmware.get(job.FirmwareId)!.Status, 1, 'the firmware is verified');
     await screenshot('aliyun-release-passed', 800);
+  });
+
+  it('Release to Fleet… after the pass: the Alibaba form (a static upgrade job), each answer checked as typed, one job on the named devices', async () => {
+    const verified = api.release.controller.record!;
+    const firmwareId = verified.publish?.versionId ?? ali.world.jobs.get(verified.job!.id)!.FirmwareId;
+    ali.world.addDevice({ productKey: PK, deviceName: 'field-dev-9', secret: 'x', version: '1.0.0' });
+    const before = new Set(ali.world.jobs.keys());
+    const answers = [
+      PROFILE,
+      '$(pass-filled) bench-demo-firmware 2.0.0',
+      'These devices',
+      'field-dev-7, no such device!', // rejected: not a DeviceName
+      'field-dev-7, field-dev-9',
+      '', // any current version
+      '5', // rejected: below MaximumPerMinute's 10
+      '100',
+      '30',
+      'Retry after 10 minutes',
+      'Retry twice',
+      'Now',
+      'Keep its pending upgrade',
+      'Start Upgrade Job',
+    ];
+    const { result: job, dialogs } = await withDialogs(answers, () => vscode.commands.executeCommand<{ id: string; kind?: string } | undefined>('otaBench.releaseToFleet'));
+    assert.equal(dialogs.remaining, 0, `every answer was used: ${dialogs.events.map((e) => e.text).join(' | ')}`);
+    assert.ok(job, dialogs.events.map((e) => e.text).join('\n'));
+    assert.equal(dialogs.rejections.length, 2, dialogs.rejections.join(' | '));
+    assert.match(dialogs.rejections[1], /10/);
+    assert.ok(dialogs.events.some((e) => e.kind === 'pick' && e.answer === 'Retry twice'), 'the retry count is asked once a retry is chosen');
+    const confirm = dialogs.events.find((e) => e.kind === 'message' && /Release bench-demo-firmware 2\.0\.0 to 2 devices\?/.test(e.text));
+    assert.ok(confirm, 'the confirmation names the version and the devices');
+    const created = [...ali.world.jobs.values()].filter((j) => !before.has(j.JobId));
+    assert.equal(created.length, 1, 'exactly one job');
+    const fleet = created[0];
+    assert.equal(fleet.JobId, job.id);
+    assert.equal(job.kind, 'fleet');
+    assert.equal(fleet.JobType, 'UPGRADE_FIRMWARE');
+    assert.equal(fleet.FirmwareId, firmwareId, 'the firmware the bench verified');
+    assert.equal(fleet.TargetSelection, 'SPECIFIC');
+    assert.deepEqual([fleet.MaximumPerMinute, fleet.TimeoutInMinutes, fleet.RetryInterval, fleet.RetryCount], [100, 30, 10, 2]);
+    assert.deepEqual(ali.world.tasksOf(fleet.JobId).map((t) => t.DeviceName).sort(), ['field-dev-7', 'field-dev-9']);
+    assert.ok(!fleet.Tags.some((t) => t.Value === verified.job!.reference), 'not tagged as the verify job');
+    // A re-run offers these answers again (per cloud: the AWS answers are not touched).
+    assert.equal(api.release.store.fleetAnswers('aliyun').devices, 'field-dev-7, field-dev-9');
+    const again = await withDialogs([PROFILE, '$(pass-filled) bench-demo-firmware 2.0.0', 'These devices', ESCAPE], () => vscode.commands.executeCommand('otaBench.releaseToFleet'));
+    assert.equal(again.dialogs.events.find((e) => e.kind === 'input' && /DeviceNames/.test(e.text))?.value, 'field-dev-7, field-dev-9');
+    assert.equal(ali.world.jobs.size, before.size + 1, 'backing out creates nothing');
   });
 });
