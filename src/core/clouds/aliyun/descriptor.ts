@@ -2,6 +2,7 @@
 
 import type { CloudDescriptor } from '../descriptor';
 import { ALIYUN_REGION, listOf, named, validators } from '../../validators';
+import { PAGE_SIZE } from './limits';
 
 export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   kind: 'aliyun',
@@ -30,10 +31,10 @@ export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   // FirmwareSign is the hex MD5 (default) or SHA-256 of the file (cloud-apis.md §4).
   signing: { deviceChecks: 'md5-or-sha256', signatureRequired: false, defaultHash: 'md5' },
   lists: {
-    packages: { paging: 'page', maxPageSize: 100, statuses: [] },
-    versions: { paging: 'page', maxPageSize: 100, statuses: ['unverified', 'verifying', 'verified', 'verify-failed', 'verify-not-needed'] },
-    jobs: { paging: 'page', maxPageSize: 200, statuses: ['scheduled', 'in-progress', 'completed', 'canceled'] },
-    executions: { paging: 'page', maxPageSize: 100, statuses: ['queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled'] },
+    packages: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTAFirmware.max, statuses: [] },
+    versions: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTAFirmware.max, statuses: ['unverified', 'verifying', 'verified', 'verify-failed', 'verify-not-needed'] },
+    jobs: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTAJobByFirmware.max, statuses: ['scheduled', 'in-progress', 'completed', 'canceled'] },
+    executions: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTATaskByJob.max, statuses: ['queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled'] },
   },
   // ListOTAJobByFirmware: Alibaba has no account-wide job list.
   jobScope: 'version',

@@ -4,6 +4,7 @@
 
 import { CloudError } from '../../errors';
 import type { CloudModule, SecretSource } from '../provider';
+import { callTimeoutFromSeconds } from '../kit/call';
 import { descriptorOf } from '../registry';
 import { AliyunOtaClient } from './client';
 import type { AliyunProfileConfig } from './context';
@@ -20,12 +21,11 @@ export async function createProvider(profile: Parameters<CloudModule['createProv
     p.credentials === 'chain'
       ? credentialSource({ mode: 'chain', profileName: p.aliyunProfile })
       : credentialSource({ mode: 'secrets', accessKeyId: await secrets('accessKeyId'), accessKeySecret: await secrets('accessKeySecret') });
-  const seconds = p.callTimeoutSeconds;
   const client = new AliyunOtaClient({
     endpoint: p.endpoint || descriptorOf('aliyun').regions.endpoint(p.region),
     credentials,
     iotInstanceId: p.iotInstanceId || undefined,
-    ...(seconds && seconds >= 1 && seconds <= 600 ? { timeoutMs: seconds * 1000 } : {}),
+    timeoutMs: callTimeoutFromSeconds(p.callTimeoutSeconds),
   });
   return new AliyunProvider(p, client);
 }
