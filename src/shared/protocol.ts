@@ -325,9 +325,32 @@ export interface ReleaseUpdate {
   resetTimeline?: boolean;
   /** The running step's progress line (upload 42 %, bench-board-01: IN_PROGRESS). */
   activity?: string | null;
+  /** The job followed with Watch Rollout (its own section, above the release); null removes it. */
+  watch?: WatchView | null;
 }
 
-export const RELEASE_COMMANDS = ['saveBundle', 'resume', 'cancel', 'quickRelease', 'showLog'] as const;
+/**
+ * A job followed with Watch Rollout. It has its own section of the pane, so a release shown there
+ * stays as it was; a release that starts stops the watch (its verify job is what the pane follows).
+ */
+export interface WatchView {
+  /** A new watch (even of the same job) has a new id. */
+  id: number;
+  /** "Watching upgrade task 6412…" (the cloud's own noun). */
+  title: string;
+  profile: string;
+  cloud: string;
+  jobId: string;
+  state: 'watching' | 'done' | 'stopped' | 'failed';
+  /** Why it stopped or failed, and what to do. */
+  message?: string;
+  /** The last snapshot: counts exact, executions bounded (the rows that most need a look first). */
+  rollout: RolloutView | null;
+  /** Devices the table leaves out ("and K more"). */
+  more: number;
+}
+
+export const RELEASE_COMMANDS = ['saveBundle', 'resume', 'cancel', 'quickRelease', 'showLog', 'stopWatch', 'closeWatch'] as const;
 export type ReleaseCommand = (typeof RELEASE_COMMANDS)[number];
 
 /** What the rollout pane renders, read back from its DOM (integration tests, screenshots). */
@@ -344,6 +367,8 @@ export interface RolloutQueryResult {
   crashLabel?: string;
   crashRow?: string;
   buttons: { label: string; disabled: boolean }[];
+  /** The Watch Rollout section as shown (absent when there is none). */
+  watch?: { title: string; state: string; status: string; message?: string; counts: Record<string, number>; executions: string[][]; more?: string };
 }
 
 /** Restores a persisted or posted view state: each field of the right type, else its default (older, partial or forged states). */

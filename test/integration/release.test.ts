@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ReleaseRecord } from '../../src/core/release';
 import type { OtaBenchApi } from '../../src/extension';
-import type { RolloutQueryResult } from '../../src/shared/protocol';
+import type { RolloutQueryResult, WatchView } from '../../src/shared/protocol';
 import type { MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
 import type { BenchNode } from '../../src/vscode/tree/node';
 import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
@@ -225,6 +225,69 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
       targets: 'fleet-eu', rate: 'exponential', maximumPerMinute: 100, baseRatePerMinute: 10, incrementFactor: 1.5, succeededToRaise: 5,
       abort: 'FAILED', thresholdPercentage: 20, minNumberOfExecutedThings: 10, inProgressTimeoutInMinutes: 30,
     });
+  });
+
+  it('Watch Rollout on a job node follows it in the pane beside the release (exact counts, bounded rows), Stop/replace/close end it; a job that is gone fails clearly', async () => {
+    const released = (await pane()).verdict;
+    assert.match(released ?? '', /PASSED/);
+    const { jobs } = await folders();
+    await vscode.commands.executeCommand('otaBench.refresh', jobs);
+    const node = await waitFor('the fleet job in Jobs', async () => (await api.tree.getChildren(jobs)).find((n) => n.id.endsWith('/job/otabench-fleet-1_6_0-it')));
+    // Not under withDialogs: the watches overlap, and a patched window must be restored in order.
+    const first = vscode.commands.executeCommand<WatchView | undefined>('otaBench.watchRollout', node);
+    let q = await untilPane('the watched fleet job', (p) => p.watch?.counts.queued === 2);
+    assert.equal(q.watch!.title, 'Watching job otabench-fleet-1_6_0-it');
+    assert.equal(q.watch!.status, 'Watching');
+    assert.deepEqual(q.watch!.executions.map((e) => e.slice(0, 2)), [['fleet-eu-1', 'QUEUED'], ['fleet-eu-2', 'QUEUED']]);
+    assert.equal(q.watch!.more, undefined, 'a small job shows every device');
+    assert.ok(q.buttons.some((b) => b.label === 'Stop'));
+    assert.equal(q.verdict, released, 'the release stays in the pane as it was');
+
+    // A second watch (by profile and id, as the fleet message's button runs it) replaces the first.
+    const many = Array.from({ length: 60 }, (_, i) => `fleet-big-${String(i).padStart(2, '0')}`);
+    emu.seed.fleetJob('otabench-watch-big', many);
+    const second = vscode.commands.executeCommand<WatchView | undefined>('otaBench.watchRollout', { profile: PROFILE, jobId: 'otabench-watch-big' });
+    const replaced = await within('the first watch ends', first, 20_000);
+    assert.equal(replaced?.state, 'stopped');
+    assert.match(replaced?.message ?? '', /Replaced by another watch/);
+    q = await untilPane('the big job in the pane', (p) => p.watch?.counts.queued === 60);
+    assert.equal(q.watch!.title, 'Watching job otabench-watch-big');
+    assert.equal(q.watch!.executions.length, 50, 'the table is bounded');
+    assert.deepEqual(q.watch!.executions[0].slice(0, 2), ['fleet-big-00', 'QUEUED']);
+    assert.match(q.watch!.more ?? '', /and 10 more/);
+
+    // Stop in the pane (a message the host checks) ends the watch; the last snapshot stays, with Close.
+    await api.release.bridge.query(10_000, 'watchStop');
+    const stopped = await within('the stopped watch', second, 20_000);
+    assert.equal(stopped?.state, 'stopped');
+    q = await untilPane('the stopped watch in the pane', (p) => p.watch?.status === 'Stopped');
+    assert.equal(q.watch!.counts.queued, 60);
+    assert.ok(q.buttons.some((b) => b.label === 'Close') && !q.buttons.some((b) => b.label === 'Stop'));
+    assert.equal(api.release.watcher.watch.isWatching, false);
+
+    // A job that no longer exists: the cloud's message in a notification and in the pane, nothing left running.
+    const gone = await withDialogs([], () => vscode.commands.executeCommand<WatchView | undefined>('otaBench.watchRollout', { profile: PROFILE, jobId: 'otabench-no-such-job' }));
+    assert.equal(gone.result?.state, 'failed');
+    const said = gone.dialogs.events.find((e) => e.kind === 'message' && /Could not watch the rollout of job otabench-no-such-job/.test(e.text));
+    assert.ok(said, gone.dialogs.events.map((e) => e.text).join('\n'));
+    q = await untilPane('the failed watch in the pane', (p) => p.watch?.status === 'Failed');
+    assert.match(q.watch!.message ?? '', /The watch stopped: .*otabench-no-such-job/);
+    assert.ok(!q.buttons.some((b) => b.label === 'Stop'), 'not stuck watching');
+    await api.release.bridge.query(10_000, 'watchClose');
+    q = await untilPane('the section closed', (p) => p.watch === undefined);
+    assert.equal(q.verdict, released);
+
+    // Closing the monitor ends a running watch; the monitor opens again without it.
+    const third = vscode.commands.executeCommand<WatchView | undefined>('otaBench.watchRollout', node);
+    await untilPane('the watch running again', (p) => p.watch?.status === 'Watching');
+    monitor.panel.dispose();
+    const closed = await within('the watch ends with the panel', third, 20_000);
+    assert.equal(closed?.state, 'stopped');
+    assert.equal(api.release.watcher.watch.view, null);
+    await vscode.commands.executeCommand('otaBench.openMonitor');
+    monitor = await waitFor('the monitor panel again', () => api.monitor());
+    await within('the monitor ready handshake', monitor.ready, 20_000);
+    assert.equal((await pane()).watch, undefined);
   });
 
   it('a build error → FAILED at "Build" with the compiler\u2019s message and a Show Problems action; Resume after the fix passes', async () => {

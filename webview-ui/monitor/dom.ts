@@ -26,6 +26,16 @@ export function iconButton(id: string, codicon: string, title: string, onClick: 
   return b;
 }
 
+/** A labelled button with a leading icon (the rollout pane's actions). */
+export function button(id: string, label: string, codicon: string, cls: 'primary' | 'secondary', onClick: () => void): HTMLButtonElement {
+  const b = el('button', cls, label);
+  b.type = 'button';
+  b.id = id;
+  b.prepend(icon(codicon));
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 /**
  * A two-state toolbar action (aria-pressed), drawn like the find widget's option toggles.
  * `codicon` may be `text:LABEL` for a short text label where no icon says it well.

@@ -5,9 +5,11 @@
 import type {
   ReleaseCommand, ReleaseStepView, ReleaseUpdate, ReleaseView, RolloutQueryResult, RolloutView, WebviewMessage,
 } from '../../src/shared/protocol';
-import { el, icon } from './dom';
-import { BAR_ORDER, clock, clockShort, detailsText, formatDuration, noteBeyondReason, STATUS_LABEL } from './rolloutFormat';
+import { button, el, icon } from './dom';
+import { JobRollout } from './jobRollout';
+import { clock, formatDuration, noteBeyondReason } from './rolloutFormat';
 import { Timeline } from './timeline';
+import { WatchSection } from './watchSection';
 
 const STEP_ICON: Record<ReleaseStepView['status'], string> = {
   pending: 'circle-large-outline',
@@ -25,15 +27,6 @@ const RELEASE_LABEL: Record<ReleaseView['status'], string> = {
   canceled: 'Cancelled',
   stopped: 'Stopped',
 };
-
-function button(id: string, label: string, codicon: string, cls: 'primary' | 'secondary', onClick: () => void): HTMLButtonElement {
-  const b = el('button', cls, label);
-  b.type = 'button';
-  b.id = id;
-  b.prepend(icon(codicon));
-  b.addEventListener('click', onClick);
-  return b;
-}
 
 export class RolloutPane {
   private release: ReleaseView | null = null;
@@ -54,10 +47,8 @@ export class RolloutPane {
   /** The user's choice for the shown release; undefined: folded when passed. */
   private stepsOpen: boolean | undefined;
   private readonly job = el('section', 'rel-section job');
-  private readonly jobHead = el('div', 'job-head');
-  private readonly bar = el('div', 'stacked-bar');
-  private readonly legend = el('ul', 'bar-legend');
-  private readonly table = el('table', 'executions');
+  private readonly jobView = new JobRollout({ bar: 'rolloutBar', table: 'executions' });
+  private readonly watch: WatchSection;
   readonly timeline = new Timeline();
 
   constructor(
@@ -101,17 +92,14 @@ export class RolloutPane {
     stepsSection.append(stepsHead, this.steps);
     this.steps.id = 'steps';
 
-    this.bar.id = 'rolloutBar';
-    this.bar.setAttribute('role', 'img');
-    this.table.id = 'executions';
-    const tableWrap = el('div', 'table-wrap');
-    tableWrap.append(this.table);
-    this.job.append(el('h3', 'rel-heading', 'Verify job'), this.jobHead, this.bar, this.legend, tableWrap);
+    this.job.append(el('h3', 'rel-heading', 'Verify job'), ...this.jobView.parts);
+    this.watch = new WatchSection(command);
 
     this.body = el('div', 'rel-body');
     this.body.append(head, this.verdict, this.note, actions, stepsSection, this.job, this.timeline.element);
     const title = el('h2', 'pane-title', 'Release');
-    root.replaceChildren(title, this.empty, this.body);
+    // A watched job shows above the release (or the empty state): both stay readable.
+    root.replaceChildren(title, this.watch.element, this.empty, this.body);
     this.render();
   }
 
@@ -127,6 +115,7 @@ export class RolloutPane {
     }
     if (u.rollout !== undefined) this.rollout = u.rollout;
     if (u.activity !== undefined) this.activity = u.activity;
+    if (u.watch !== undefined) this.watch.update(u.watch);
     if (u.resetTimeline || u.release === null) this.timeline.reset();
     if (u.timeline?.length) this.timeline.add(u.timeline);
     this.render();
@@ -213,60 +202,7 @@ export class RolloutPane {
   private renderRollout(): void {
     const ro = this.rollout;
     this.job.hidden = !ro;
-    if (!ro) return;
-    this.jobHead.textContent = `${ro.jobId} \u00b7 ${ro.rawJobStatus}${ro.done ? '' : ' \u00b7 watching'} \u00b7 as of ${clock(ro.at)}`;
-    const total = Object.values(ro.counts).reduce((a, b) => a + b, 0);
-    const segs: HTMLElement[] = [];
-    const legend: HTMLElement[] = [];
-    const said: string[] = [];
-    for (const status of BAR_ORDER) {
-      const n = ro.counts[status] ?? 0;
-      if (!n) continue;
-      const seg = el('span', 'seg');
-      seg.dataset.status = status;
-      seg.style.width = `${(n / total) * 100}%`;
-      seg.title = `${STATUS_LABEL[status] ?? status}: ${n}`;
-      segs.push(seg);
-      const item = el('li');
-      const sw = el('span', 'swatch');
-      sw.dataset.status = status;
-      item.append(sw, el('span', undefined, `${STATUS_LABEL[status] ?? status} ${n}`));
-      legend.push(item);
-      said.push(`${STATUS_LABEL[status] ?? status} ${n}`);
-    }
-    this.bar.replaceChildren(...segs);
-    this.bar.setAttribute('aria-label', total ? said.join(', ') : 'No executions yet');
-    this.legend.replaceChildren(...(legend.length ? legend : [el('li', 'muted', 'No executions yet')]));
-
-    const head = el('tr');
-    for (const h of ['Device', 'Status', 'Progress and details', 'Updated']) head.append(el('th', undefined, h));
-    const rows = ro.executions.map((e) => {
-      const tr = el('tr');
-      tr.dataset.status = e.status;
-      const status = el('td', 'exec-status');
-      const dot = el('span', 'swatch');
-      dot.dataset.status = e.status;
-      status.append(dot, el('span', undefined, e.rawStatus));
-      status.title = STATUS_LABEL[e.status] ?? e.status;
-      const details = el('td', 'exec-details');
-      if (e.progress !== undefined) {
-        const meter = el('span', 'meter');
-        const fill = el('span', 'meter-fill');
-        fill.style.width = `${Math.max(0, Math.min(100, e.progress))}%`;
-        meter.append(fill);
-        details.append(meter, el('span', 'meter-text', `${Math.round(e.progress)}%`));
-      }
-      const d = detailsText(e.statusDetails);
-      if (d) details.append(el('span', 'exec-detail-text', d));
-      tr.title = `${e.target}: queued ${clock(e.queuedAt) || '\u2013'}, started ${clock(e.startedAt) || '\u2013'}, updated ${clock(e.updatedAt) || '\u2013'}`;
-      tr.append(el('td', 'exec-target', e.target), status, details, el('td', 'ts', clockShort(e.updatedAt)));
-      return tr;
-    });
-    const thead = el('thead');
-    thead.append(head);
-    const tbody = el('tbody');
-    tbody.append(...rows);
-    this.table.replaceChildren(thead, tbody);
+    if (ro) this.jobView.render(ro);
   }
 
   /** Clicks one of the pane's controls by id, as a user would (tests). */
@@ -290,7 +226,7 @@ export class RolloutPane {
         duration: text(li.querySelector('.step-duration')),
       })),
       counts,
-      executions: [...this.table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => text(td))),
+      executions: this.jobView.rows(),
       timelineRows: this.timeline.size,
       timelineCrashes: this.timeline.crashState().count,
       crashLabel: this.timeline.crashState().label,
@@ -298,6 +234,7 @@ export class RolloutPane {
       buttons: [...this.root.querySelectorAll('button')]
         .filter((b) => !b.closest('[hidden]') && !b.hidden)
         .map((b) => ({ label: text(b), disabled: b.disabled })),
+      ...(this.watch.shown ? { watch: this.watch.query() } : {}),
     };
   }
 }

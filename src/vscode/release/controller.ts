@@ -51,6 +51,9 @@ export class ReleaseController implements vscode.Disposable {
   private serialLines: SerialLine[] = [];
   private readonly builder = new TimelineBuilder();
   private provider?: CloudProvider;
+  private readonly started = new vscode.EventEmitter<void>();
+  /** Fires when a run starts (Watch Rollout gives the pane back to its verify job). */
+  readonly onDidStart = this.started.event;
   private readonly ended = new vscode.EventEmitter<ReleaseRecord>();
   /** Fires when a run ends (passed, failed, cancelled, stopped). */
   readonly onDidEnd = this.ended.event;
@@ -110,6 +113,7 @@ export class ReleaseController implements vscode.Disposable {
       return Promise.reject(e);
     }
     const abort = (this.abort = new AbortController());
+    this.started.fire();
     this.resetLive();
     // A new run starts a new timeline and job view in the pane (the release follows with its first save).
     this.bridge()?.update({ resetTimeline: true, rollout: null, activity: null });
@@ -265,6 +269,7 @@ export class ReleaseController implements vscode.Disposable {
 
   dispose(): void {
     this.abort?.abort();
+    this.started.dispose();
     this.ended.dispose();
   }
 }

@@ -10,6 +10,7 @@ import type { CloudProfile } from '../../core/profiles';
 import { showCloudError } from '../clouds/errors';
 import { log } from '../log';
 import { pickProfile, type ReleaseServices } from './prepare';
+import { WATCH_ROLLOUT, WATCH_ROLLOUT_LABEL } from './watchRollout';
 import type { PassedRelease } from './workspaceStore';
 
 const TITLE = 'OTA Bench: Release to Fleet';
@@ -136,7 +137,9 @@ export async function releaseToFleet(s: ReleaseServices): Promise<Job | undefine
     const job = await provider.startFleetRollout(source, answers);
     s.cloudChanged?.(profile.name);
     log().info(`${capitalised(form.job)} ${job.id} created for ${source.packageName} ${source.version}: ${lines.join('; ')}`);
-    void vscode.window.showInformationMessage(`OTA Bench: ${form.job} ${job.id} started for ${source.packageName} ${source.version}.`);
+    void vscode.window.showInformationMessage(`OTA Bench: ${form.job} ${job.id} started for ${source.packageName} ${source.version}.`, WATCH_ROLLOUT_LABEL).then((b) => {
+      if (b === WATCH_ROLLOUT_LABEL) void vscode.commands.executeCommand(WATCH_ROLLOUT, { profile: profile.name, jobId: job.id });
+    });
     return job;
   } catch (e) {
     void showCloudError(`Could not start the ${form.job} for ${source.packageName} ${source.version}`, e, { kind: profile.kind });

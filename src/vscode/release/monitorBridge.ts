@@ -71,6 +71,7 @@ export class MonitorBridge implements vscode.Disposable {
     if (u.release !== undefined) p.release = u.release;
     if (u.rollout !== undefined) p.rollout = u.rollout;
     if (u.activity !== undefined) p.activity = u.activity;
+    if (u.watch !== undefined) p.watch = u.watch;
     if (u.timeline?.length) p.timeline = [...(p.timeline ?? []), ...u.timeline];
     this.timer ??= setTimeout(() => this.flush(), UPDATE_MS);
   }
@@ -89,8 +90,8 @@ export class MonitorBridge implements vscode.Disposable {
     MonitorPanel.active?.post(msg);
   }
 
-  /** What the pane renders now (tests, the demo's smoke run). */
-  async query(timeoutMs = 5000): Promise<RolloutQueryResult> {
+  /** What the pane renders now, after clicking its control `click` (an element id) as a user would (tests, the demo's smoke run). */
+  async query(timeoutMs = 5000, click?: string): Promise<RolloutQueryResult> {
     const panel = MonitorPanel.active;
     if (!panel) throw new Error('The Bench Monitor is not open.');
     this.flush();
@@ -105,7 +106,7 @@ export class MonitorBridge implements vscode.Disposable {
         clearTimeout(timer);
         resolve(r);
       });
-      panel.post({ type: 'rolloutQuery', id });
+      panel.post({ type: 'rolloutQuery', id, ...(click ? { click } : {}) });
     });
   }
 
