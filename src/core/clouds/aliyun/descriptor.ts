@@ -2,7 +2,8 @@
 
 import type { CloudDescriptor } from '../descriptor';
 import { ALIYUN_REGION, listOf, named, validators } from '../../validators';
-import { PAGE_SIZE } from './limits';
+// From wire.ts, not limits.ts: limits.ts reads version/rules.ts, which reads the registry.
+import { PAGE_SIZE } from './wire';
 
 export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   kind: 'aliyun',

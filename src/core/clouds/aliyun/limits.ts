@@ -4,16 +4,12 @@
 
 import { createHash } from 'crypto';
 import { VERSION_RULES, type NameRule } from '../../version/rules';
-import { clampToRange, inRange, type IntRange } from '../kit/range';
+import { clampToRange, inRange } from '../kit/range';
 import type { QpsLimits } from '../kit/rateLimiter';
 
-/** Largest PageSize per list action; ListOTATaskByJob also caps CurrentPage × PageSize. */
-export const PAGE_SIZE = {
-  ListOTAFirmware: { min: 1, max: 100 },
-  ListOTAJobByFirmware: { min: 1, max: 200 },
-  ListOTATaskByJob: { min: 1, max: 100 },
-} satisfies Record<string, IntRange>;
-export const TASK_PAGE_WINDOW = 100_000;
+// The page limits live in wire.ts (no imports), so the descriptor can state them without a cycle.
+import { PAGE_SIZE } from './wire';
+export { PAGE_SIZE, TASK_PAGE_WINDOW } from './wire';
 
 /**
  * Documented QPS per action (per account, shared by its RAM users), for the kit's RateLimiter.

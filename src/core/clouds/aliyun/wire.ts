@@ -5,6 +5,15 @@
 import type { RpcEnvelope } from './rpc';
 import type { ApiSignMethod, TaskStatus } from './status';
 import type { DownloadProtocol, FileSuffix, Tag, TargetSelection } from './limits';
+import type { IntRange } from '../kit/range';
+
+/** Largest PageSize per list action; ListOTATaskByJob also caps CurrentPage × PageSize. */
+export const PAGE_SIZE = {
+  ListOTAFirmware: { min: 1, max: 100 },
+  ListOTAJobByFirmware: { min: 1, max: 200 },
+  ListOTATaskByJob: { min: 1, max: 100 },
+} satisfies Record<string, IntRange>;
+export const TASK_PAGE_WINDOW = 100_000;
 
 /** `IotInstanceId` is optional on every call but required when the instance has one. */
 export interface InstanceScoped {
