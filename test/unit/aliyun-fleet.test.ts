@@ -236,6 +236,15 @@ describe('Alibaba Release to Fleet: the provider on the emulator', function () {
     assert.equal(listed?.kind, 'fleet');
   });
 
+  it('a pass recorded without its FirmwareId (older records): the firmware is found by its derived name; an unknown version is not-found', async () => {
+    const { versionId: _id, ...noId } = source(verified);
+    const job = await p.startFleetRollout(noId, answers({ targets: 'SPECIFIC', devices: 'pump-0001' }));
+    assert.equal(emu.world.jobs.get(job.id)!.FirmwareId, verified.versionId);
+    const e = await p.fleetForm({ ...noId, version: '9.9.9' }).catch((x: unknown) => x);
+    assert.ok(isCloudErrorCode(e, 'not-found'), String(e));
+    assert.match(e.message, /pump 9\.9\.9 is not registered on Alibaba/);
+  });
+
   it('GRAY: the percentage of the product\'s devices; ALL: every device of the product; SrcVersion narrows', async () => {
     const gray = await p.startFleetRollout(source(verified), answers({ targets: 'GRAY', percent: '40' }));
     assert.equal(tasksOn(gray.id).length, Math.ceil((FLEET.length + 1) * 0.4));

@@ -15,7 +15,7 @@ import type { AliyunContext } from './context';
 import { CLIENT_REF_TAG, STATIC_JOB, STATIC_JOB_RULES, staticJobProblems, type StaticJobField, type StaticJobInput, type TargetSelection } from './limits';
 import { referenceOf, toJob } from './map';
 import { firmwareStatus } from './status';
-import { jobsOfFirmware } from './verify';
+import { firmwareIdOf, jobsOfFirmware } from './verify';
 import type { CreateOTAStaticUpgradeJobRequest, FirmwareInfo } from './wire';
 
 /** The firmware the form is about, as QueryOTAFirmware returned it. */
@@ -243,8 +243,9 @@ export function fleetSummary(source: FleetSource, fw: FleetFirmware, a: FleetAns
 
 /** The source's firmware, refused unless Alibaba lets it go to the fleet (verified, or no verification needed). */
 async function verifiedFirmware(ctx: AliyunContext, source: FleetSource, signal?: Cancel): Promise<FleetFirmware & { ProductKey: string }> {
-  const id = source.versionId;
-  if (!id) throw new CloudError(`${source.packageName} ${source.version} has no Alibaba FirmwareId.`, 'invalid', 'Run Quick Release on an Alibaba profile first, then Release to Fleet from the version that passed.');
+  // A pass recorded before versions kept their id: the firmware is found by its derived name.
+  const id = await firmwareIdOf(ctx, source, signal);
+  if (!id) throw new CloudError(`${source.packageName} ${source.version} is not registered on Alibaba.`, 'not-found', 'Run Quick Release on an Alibaba profile first, then Release to Fleet from the version that passed.');
   const r = await ctx.client.call('QueryOTAFirmware', { FirmwareId: id }, { what: `Reading firmware ${id}`, signal });
   const fw = r.FirmwareInfo;
   if (!fw) throw new CloudError(`Firmware ${id} cannot be found.`, 'not-found');

@@ -31,7 +31,7 @@ export async function jobsOfFirmware(ctx: AliyunContext, firmwareId: string, sig
 }
 
 /** The firmware id of a version: the request's, else looked up by its derived name. */
-async function firmwareIdOf(ctx: AliyunContext, hint: { packageName: string; version: string; versionId?: string }, signal?: Cancel): Promise<string | undefined> {
+export async function firmwareIdOf(ctx: AliyunContext, hint: { packageName: string; version: string; versionId?: string }, signal?: Cancel): Promise<string | undefined> {
   if (hint.versionId) return hint.versionId;
   const productKey = requireSetting(ctx.profile.productKey, 'ProductKey', 'productKey');
   const name = firmwareName(productKey, hint.packageName, hint.version);
