@@ -10,14 +10,15 @@ import * as vscode from 'vscode';
 import type { CloudProfile } from '../../src/core/profiles';
 import type { ReleaseRecord } from '../../src/core/release';
 import type { OtaBenchApi } from '../../src/extension';
+import type { RolloutQueryResult, WatchView } from '../../src/shared/protocol';
 import type { BenchNode } from '../../src/vscode/tree/node';
 import { HuaweiOtaAgent } from '../bench/board/agents/huawei';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { HUAWEI_DEFAULTS, startHuaweiEmulator, type HuaweiEmulator } from '../bench/huawei-emulator';
-import { withDialogs } from './support/dialogs';
+import { DialogScript, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
-import { waitFor } from './support/wait';
+import { waitFor, within } from './support/wait';
 
 const EXT_ID = 'ota-bench.ota-bench';
 const PROFILE = 'Huawei bench';
@@ -188,5 +189,43 @@ describe('Huawei IoTDA tree and Quick Release (real workbench, IoTDA emulator, v
     assert.deepEqual([task.task_policy?.retry_count, task.task_policy?.retry_interval], [2, 30]);
     assert.deepEqual(task.document, hw.model.task(verified.job!.id).task.document, 'the package the bench verified');
     assert.deepEqual(created[0].details.map((d) => d.target).sort(), [...members].sort());
+  });
+
+  it('Watch Rollout from the fleet-started message, then on the upgrade task node: the Huawei task followed in the Bench Monitor', async () => {
+    const members = hw.seed.devices(3, 'watch-hw').map((d) => d.device_id);
+    const group = hw.seed.group('watch-hw', members);
+    // The started message's button is answered too ('script'): it starts the watch by profile and task id.
+    const answers = [PROFILE, '$(pass-filled) bench-demo-firmware 2.0.0', 'Device groups', group.group_id, 'Retry failed devices', '2', '30', 'Now', 'No', 'fleet_it_watch', 'Start Upgrade Task', 'Watch Rollout'];
+    const script = new DialogScript(answers, { messages: 'script' });
+    let job: { id: string } | undefined;
+    try {
+      job = await vscode.commands.executeCommand<{ id: string } | undefined>('otaBench.releaseToFleet');
+    } finally {
+      script.dispose();
+    }
+    assert.ok(job, script.events.map((e) => e.text).join('\n'));
+    assert.equal(script.remaining, 0, script.events.map((e) => `${e.text} → ${e.answer}`).join('\n'));
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, n) => a + n, 0);
+    const paneWith = (what: string, ok: (q: RolloutQueryResult) => boolean) =>
+      waitFor(what, async () => {
+        const q = api.monitor() ? await api.release.bridge.query(10_000) : undefined;
+        return q && ok(q) ? q : undefined;
+      }, 30_000, 250);
+    let q = await paneWith('the fleet task in the pane', (p) => p.watch?.title === `Watching upgrade task ${job!.id}` && total(p.watch.counts) === 3);
+    assert.deepEqual(q.watch!.executions.map((e) => e[0]).sort(), [...members].sort());
+
+    // The same task from its node in Upgrade tasks: a new watch replaces the one the message started.
+    const profile = await child(undefined, PROFILE);
+    const folder = await child(profile.node, 'Upgrade tasks');
+    await vscode.commands.executeCommand('otaBench.refresh', folder.node);
+    const node = await waitFor('the task node', async () => (await kids(folder.node)).find((k) => k.label === job!.id));
+    assert.match(String(node.item.contextValue), /^otaBench\.job;/);
+    const watching = vscode.commands.executeCommand<WatchView | undefined>('otaBench.watchRollout', node.node);
+    q = await paneWith('the node\'s watch', (p) => p.watch?.title === `Watching upgrade task ${job!.id}` && total(p.watch.counts) === 3 && /Huawei/.test(p.text));
+    assert.match(q.watch!.state, /^(watching|done)$/);
+    api.release.watcher.stop();
+    const end = await within('the watch to end', watching, 20_000);
+    assert.match(end?.state ?? '', /^(stopped|done)$/);
+    assert.equal(api.release.watcher.watch.isWatching, false);
   });
 });

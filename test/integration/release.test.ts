@@ -255,6 +255,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     assert.equal(q.watch!.executions.length, 50, 'the table is bounded');
     assert.deepEqual(q.watch!.executions[0].slice(0, 2), ['fleet-big-00', 'QUEUED']);
     assert.match(q.watch!.more ?? '', /and 10 more/);
+    await screenshot('watch-rollout-monitor', 1200);
 
     // Stop in the pane (a message the host checks) ends the watch; the last snapshot stays, with Close.
     await api.release.bridge.query(10_000, 'watchStop');
