@@ -13,6 +13,7 @@ import { firmwareDesc } from '../../src/core/clouds/aliyun/map';
 import type { CloudProfile } from '../../src/core/profiles';
 import type { ReleaseRecord } from '../../src/core/release';
 import type { OtaBenchApi } from '../../src/extension';
+import type { RolloutQueryResult, WatchView } from '../../src/shared/protocol';
 import type { BenchNode } from '../../src/vscode/tree/node';
 import { startAliyunEmulator, type AliyunEmulator } from '../bench/aliyun-emulator/server';
 import { AliyunOtaAgent } from '../bench/board/agents/aliyun';
@@ -20,7 +21,7 @@ import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
-import { waitFor } from './support/wait';
+import { waitFor, within } from './support/wait';
 
 const EXT_ID = 'ota-bench.ota-bench';
 const PROFILE = 'Alibaba bench';
@@ -218,5 +219,28 @@ describe('Alibaba IoT Platform tree and Quick Release (real workbench, Alibaba e
     const again = await withDialogs([PROFILE, '$(pass-filled) bench-demo-firmware 2.0.0', 'These devices', ESCAPE], () => vscode.commands.executeCommand('otaBench.releaseToFleet'));
     assert.equal(again.dialogs.events.find((e) => e.kind === 'input' && /DeviceNames/.test(e.text))?.value, 'field-dev-7, field-dev-9');
     assert.equal(ali.world.jobs.size, before.size + 1, 'backing out creates nothing');
+  });
+
+  it('Watch Rollout on a job under its firmware: the Alibaba job\'s counts and each device task\'s details in the Bench Monitor', async () => {
+    const profile = await child(undefined, PROFILE);
+    const pkg = await child((await child(profile.node, 'Firmware')).node, 'sensor-fw');
+    const node = await child((await child(pkg.node, '0.9.0')).node, failedJob);
+    assert.match(String(node.item.contextValue), /^otaBench\.job;/);
+    const watching = vscode.commands.executeCommand<WatchView | undefined>('otaBench.watchRollout', node.node);
+    let last: RolloutQueryResult | undefined;
+    const q = await waitFor('the job in the pane', async () => {
+      last = api.monitor() ? await api.release.bridge.query(10_000) : undefined;
+      return last?.watch?.counts.failed === 1 && last;
+    }, 30_000, 250).catch((e: Error) => {
+      throw new Error(`${e.message}\npane text:\n${last?.text}`);
+    });
+    assert.equal(q.watch!.title, `Watching job ${failedJob}`);
+    assert.match(q.text, /Alibaba bench \(Alibaba Cloud/, 'the profile and its cloud under the title');
+    assert.equal(q.watch!.executions.length, 1);
+    assert.equal(q.watch!.executions[0][0], 'field-dev-7');
+    assert.match(q.watch!.executions[0].join(' '), /sign mismatch \(Md5\)/, 'the device task\'s own words');
+    api.release.watcher.stop();
+    const end = await within('the watch to end', watching, 20_000);
+    assert.match(end?.state ?? '', /^(stopped|done)$/);
   });
 });
