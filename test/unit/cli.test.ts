@@ -254,6 +254,7 @@ describe('ota-bench CLI', () => {
       assert.deepEqual(await editor.load(), stopped, 'a release the CLI stopped is the one Resume Last Release finds');
 
       const resumed = { ...stopped, status: 'passed' as const, updatedAt: stopped.updatedAt + 1 };
+      state.set('otaBench.release.last', stopped); // the copy earlier versions also kept there
       await editor.save(resumed);
       assert.deepEqual(await cli.load(), resumed, 'a release the editor ran is the one `ota-bench release --resume` finds');
       assert.equal(editor.passed()[0]?.version, '1.2.3', 'the editor still remembers passed releases');
@@ -262,9 +263,14 @@ describe('ota-bench CLI', () => {
       assert.throws(() => editor.lock(), new RegExp(`already running on this workspace in the ota-bench CLI \\(pid ${process.pid}`));
       unlock();
       editor.lock()();
-      // A window without a folder keeps the record in workspaceState only, as before.
+      // The file is the one copy: nothing goes stale in workspaceState. A window without a folder
+      // keeps the record there instead.
+      assert.equal(state.get('otaBench.release.last'), undefined);
       const noFolder = new WorkspaceReleaseStore(memento as never);
+      assert.equal(await noFolder.load(), undefined);
+      await noFolder.save(resumed);
       assert.equal((await noFolder.load())?.id, resumed.id);
+      assert.equal((await editor.load())?.updatedAt, resumed.updatedAt, 'the folder window still reads its file');
       noFolder.lock()();
       rmSync(dir, { recursive: true, force: true });
     });

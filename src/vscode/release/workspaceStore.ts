@@ -1,6 +1,6 @@
 // The release record of this workspace: in the workspace's .vscode/ota-bench/release.json, shared
-// with the `ota-bench` CLI (a release stopped in one resumes in the other), mirrored in
-// workspaceState (a window without a folder keeps it there only). No secrets in it: paths, hashes
+// with the `ota-bench` CLI (a release stopped in one resumes in the other); a window without a
+// folder keeps it in workspaceState instead. No secrets in it: paths, hashes
 // and ids only. Plus the Quick Release choices remembered between runs and the releases that passed
 // (for the fleet wizard), and the lock that keeps the editor and the CLI from running at once.
 import type * as vscode from 'vscode';
@@ -64,9 +64,14 @@ export class WorkspaceReleaseStore implements ReleaseStore {
   }
 
   async save(record: ReleaseRecord): Promise<void> {
-    // Through JSON, so what is stored is exactly what a reload reads back.
-    await this.state.update(RECORD_KEY, JSON.parse(JSON.stringify(record)));
-    await this.file?.save(record);
+    if (this.file) {
+      await this.file.save(record);
+      // The file is the one copy: a second one in workspaceState would only go stale.
+      if (this.state.get(RECORD_KEY) !== undefined) await this.state.update(RECORD_KEY, undefined);
+    } else {
+      // Through JSON, so what is stored is exactly what a reload reads back.
+      await this.state.update(RECORD_KEY, JSON.parse(JSON.stringify(record)));
+    }
     if (record.status === 'passed' && record.job && record.version) await this.rememberPassed(record);
   }
 
