@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../src/extension';
-import type { BoardView, LogLine, ReleaseView, RolloutQueryResult, TimelineEntry } from '../../src/shared/protocol';
+import type { BoardView, LogLine, ReleaseView, RolloutQueryResult, TimelineEntry, WatchView } from '../../src/shared/protocol';
 import type { MonitorBackend, MonitorPanel } from '../../src/vscode/monitor/monitorPanel';
 import { nextMessage, queryPage, untilPage } from './support/monitorQuery';
 import { testEnv } from './support/env';
@@ -388,6 +388,24 @@ describe('Bench Monitor log pane (real workbench)', function () {
     monitor.post({ type: 'release', release: null });
     r = await pane();
     assert.equal(r.timelineCrashes, 0, 'a cleared release leaves no crash behind');
+  });
+
+  it('a watched job (Watch Rollout) shows cloud and device strings as text; null removes its section', async () => {
+    const { release } = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
+    const watch: WatchView = {
+      id: 1, title: `Watching job ${XSS}`, profile: XSS, cloud: 'AWS IoT', jobId: XSS, state: 'failed', message: `The watch stopped: ${XSS}`, more: 3,
+      rollout: { jobId: XSS, jobStatus: 'in-progress', rawJobStatus: XSS, at: Date.now(), done: false, counts: { failed: 4 }, executions: [{ target: XSS, status: 'failed', rawStatus: XSS, statusDetails: { reason: XSS } }] },
+    };
+    monitor.post({ type: 'release', watch });
+    const q = await release.bridge.query(10_000);
+    assert.equal(q.watch?.title, `Watching job ${XSS}`);
+    assert.deepEqual(q.watch?.executions[0].slice(0, 2), [XSS, XSS]);
+    assert.ok(q.watch?.executions[0][2].includes(`reason=${XSS}`), q.watch?.executions[0][2]);
+    assert.equal(q.watch?.message, `The watch stopped: ${XSS}`);
+    assert.match(q.watch?.more ?? '', /and 3 more/);
+    assert.ok(q.buttons.some((b) => b.label === 'Close'), 'a failed watch offers Close, not Stop');
+    monitor.post({ type: 'release', watch: null });
+    assert.equal((await release.bridge.query(10_000)).watch, undefined);
   });
 
   it('plots Teleplot lines and pattern groups live, pauses, exports CSV; a bad pattern says why', async () => {
