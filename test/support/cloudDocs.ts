@@ -18,6 +18,7 @@ const ROWS: [Capability, string][] = [
   ['cancel-execution', "Cancel one device's execution"],
   ['cancel-job-tasks', "Cancel a job's device tasks by state"],
   ['retry-job', 'Retry a job'],
+  ['confirm-job', "Confirm a job's waiting devices"],
   ['job-document', 'Open a job document'],
   ['ota-updates', 'OTA updates folder'],
   ['fleet-rollout', 'Release to Fleet'],

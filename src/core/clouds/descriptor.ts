@@ -17,6 +17,7 @@ export const CAPABILITIES = [
   'cancel-execution', // cancel one device's execution (AWS)
   'cancel-job-tasks', // cancel a job's device tasks by state (Alibaba CancelOTATaskByJob)
   'retry-job', // retry a task's failed devices (Huawei RetryBatchTask)
+  'confirm-job', // start a task's devices that wait for a confirmation (Huawei ConfirmBatchTask, need_confirm)
   'job-document', // read a job's document (AWS)
   'describe-execution', // one execution's full status details (AWS DescribeJobExecution)
   'describe-version', // one version with its reference, artifact and attributes

@@ -126,6 +126,11 @@ export interface CloudProvider {
   cancelJobTasks?(jobId: string, states: readonly JobTaskState[]): Promise<void>;
   /** 'retry-job': retry the failed devices of a job. */
   retryJob?(jobId: string): Promise<void>;
+  /**
+   * 'confirm-job': lets a job's devices that wait for a confirmation start (Huawei ConfirmBatchTask
+   * on a need_confirm task); `targets` absent: every waiting device. A job with none waiting: CloudError 'invalid'.
+   */
+  confirmJob?(jobId: string, targets?: string[]): Promise<JobConfirmation>;
   /** 'fleet-rollout': the questions Release to Fleet asks for this verified version (core/clouds/fleet.ts). */
   fleetForm?(source: FleetSource, signal?: Cancel): Promise<FleetForm>;
   /**
@@ -138,6 +143,12 @@ export interface CloudProvider {
   watchJob(jobId: string, opts?: WatchOptions): AsyncIterable<Rollout>;
 
   dispose?(): void;
+}
+
+/** What a confirmation did, device by device (the cloud's own reason for each it refused). */
+export interface JobConfirmation {
+  confirmed: string[];
+  failed: { target: string; reason: string }[];
 }
 
 /** Task states a job's tasks can be cancelled in (Alibaba: one CancelOTATaskByJob flag each). */

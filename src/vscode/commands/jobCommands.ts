@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { JOB_TASK_STATES, type JobTaskState } from '../../core/clouds/provider';
+import { JOB_TASK_STATES, type JobConfirmation, type JobTaskState } from '../../core/clouds/provider';
+import type { Nouns } from '../../core/clouds/descriptor';
 import { descriptorOf, missingCapability } from '../../core/clouds/registry';
 import { errorText, oneLine, showCloudError } from '../clouds/errors';
 import { CloudDocuments, documentUri, openCloudDocument } from '../documents/cloudDocuments';
@@ -20,6 +21,9 @@ const CANCEL_JOB = 'Cancel Job';
 const CANCEL_EXEC = 'Cancel Execution';
 const FORCE_EXEC = 'Force Cancel Execution';
 const RETRY_JOB = 'Retry';
+const CONFIRM_JOB = 'Confirm';
+/** Refused devices named in the message after a confirmation; the rest are counted (the log has all). */
+const FAILURES_SHOWN = 5;
 
 /** The task states a job's tasks can be cancelled in, as the picker shows them (first three picked by default). */
 const TASK_STATE_LABELS: Record<JobTaskState, string> = {
@@ -31,7 +35,7 @@ const TASK_STATE_LABELS: Record<JobTaskState, string> = {
 };
 const DEFAULT_TASK_STATES: readonly JobTaskState[] = ['queued', 'confirm', 'scheduled'];
 
-/** Job commands: open its document, cancel or retry it, cancel / open one execution. */
+/** Job commands: open its document, cancel, retry or confirm it, cancel / open one execution. */
 export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vscode.Disposable[] {
   const openJobDocument = async (node?: JobNode | OtaUpdateNode): Promise<vscode.TextEditor | undefined> => {
     if (!(node instanceof JobNode || node instanceof OtaUpdateNode)) return wrongNode('a job');
@@ -93,6 +97,34 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
     } catch (err) {
       void showCloudError(`Could not retry ${nouns.job} ${job.id}`, err, { kind: node.ctx.profile.kind, retry: () => retryJob(node, { confirm: false }) });
       return false;
+    }
+  };
+
+  /** Starts a job's devices that wait for a confirmation ('confirm-job': Huawei ConfirmBatchTask on a need_confirm task). */
+  const confirmJob = async (node?: JobNode, opts: ConfirmOptions = {}): Promise<JobConfirmation | undefined> => {
+    if (!(node instanceof JobNode)) return wrongNode('a job');
+    const job = node.item;
+    const nouns = descriptorOf(node.ctx.profile).nouns;
+    if (opts.confirm !== false) {
+      const pick = await vscode.window.showWarningMessage(
+        `Confirm the waiting ${nouns.devices} of ${nouns.job} "${job.id}"?`,
+        { modal: true, detail: `Every ${nouns.device} of this ${nouns.job} that waits for a confirmation starts the update as soon as it is online.` },
+        CONFIRM_JOB,
+      );
+      if (pick !== CONFIRM_JOB) return undefined;
+    }
+    try {
+      const confirm = node.ctx.provider.confirmJob?.bind(node.ctx.provider);
+      if (!confirm) throw new Error(missingCapability(node.ctx.profile, 'confirm-job', `confirmation of waiting ${nouns.devices}`) ?? 'This cloud cannot confirm a job.');
+      const result = await confirm(job.id);
+      log().info(`Confirmed ${result.confirmed.length} ${nouns.devices} of ${nouns.job} ${job.id} on "${node.ctx.profile.name}"${result.failed.map((f) => `; ${f.target}: ${f.reason}`).join('')}`);
+      tree.refresh(node);
+      const text = confirmationText(result, nouns, job.id);
+      void (result.failed.length ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
+      return result;
+    } catch (err) {
+      void showCloudError(`Could not confirm the waiting ${nouns.devices} of ${nouns.job} ${job.id}`, err, { kind: node.ctx.profile.kind, retry: () => confirmJob(node, { confirm: false }) });
+      return undefined;
     }
   };
 
@@ -166,6 +198,7 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
     vscode.commands.registerCommand('otaBench.openJobDocument', openJobDocument),
     vscode.commands.registerCommand('otaBench.cancelJob', cancelJob),
     vscode.commands.registerCommand('otaBench.retryJob', retryJob),
+    vscode.commands.registerCommand('otaBench.confirmJob', confirmJob),
     vscode.commands.registerCommand('otaBench.cancelJobTasks', cancelJobTasks),
     vscode.commands.registerCommand('otaBench.cancelExecution', cancelExecution),
     vscode.commands.registerCommand('otaBench.openExecutionDetails', openExecutionDetails),
@@ -179,6 +212,15 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
       }
     }),
   ];
+}
+
+/** After a confirmation: how many devices start, and each refused one with the cloud's reason (one line each, a few at most). */
+function confirmationText(r: JobConfirmation, nouns: Nouns, jobId: string): string {
+  const started = `Confirmed ${r.confirmed.length} ${r.confirmed.length === 1 ? nouns.device : nouns.devices} of ${nouns.job} ${jobId}${r.confirmed.length ? ': they start the update when online.' : '.'}`;
+  if (!r.failed.length) return started;
+  const named = r.failed.slice(0, FAILURES_SHOWN).map((f) => `${f.target}: ${f.reason.replace(/\s+/g, ' ').slice(0, 200)}`);
+  const more = r.failed.length > FAILURES_SHOWN ? `; and ${r.failed.length - FAILURES_SHOWN} more (see the OTA Bench log)` : '';
+  return `${started} ${r.failed.length} could not be confirmed: ${named.join('; ')}${more}.`;
 }
 
 export function wrongNode(what: string): undefined {

@@ -214,7 +214,7 @@ export class JobNode extends CloudItemNode<Job> implements PagedOwner {
       contextValue: contextValue('job', [
         `status=${j.status}`,
         refFlag(this.ctx, j.cloudRef),
-        ...capabilityFlags(this.ctx, [['job-document', 'document'], ['cancel-job', 'cancel'], ['cancel-job-tasks', 'cancel-tasks'], ['retry-job', 'retry']]),
+        ...capabilityFlags(this.ctx, [['job-document', 'document'], ['cancel-job', 'cancel'], ['cancel-job-tasks', 'cancel-tasks'], ['retry-job', 'retry'], ['confirm-job', 'confirm']]),
         'paged',
         this.paged.spec.statuses && 'statuses',
         this.paged.filtered && 'filtered',

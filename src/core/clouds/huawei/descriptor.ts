@@ -51,5 +51,5 @@ export const HUAWEI_DESCRIPTOR: CloudDescriptor = {
   ],
   // Stop = StopBatchTask, retry = RetryBatchTask; one device's subtask and one package record can be
   // read; Release to Fleet = one firmwareUpgrade task on device groups or device_ids.
-  capabilities: new Set(['browse', 'release', 'cancel-job', 'retry-job', 'describe-execution', 'describe-version', 'job-document', 'fleet-rollout']),
+  capabilities: new Set(['browse', 'release', 'cancel-job', 'retry-job', 'confirm-job', 'describe-execution', 'describe-version', 'job-document', 'fleet-rollout']),
 };

@@ -1,6 +1,6 @@
 // Huawei Cloud IoTDA behind the CloudProvider contract: OTA packages (grouped into Packages by the
 // release's package name, see map.ts), upgrade batch tasks and their per-device details, publish
-// (OBS + CreateOtaPackage), verify (CreateBatchTask), watch (ShowBatchTask), stop and retry, and
+// (OBS + CreateOtaPackage), verify (CreateBatchTask), watch (ShowBatchTask), stop, retry and confirm, and
 // Release to Fleet (fleet.ts: one firmwareUpgrade task on device groups or listed devices).
 
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -11,8 +11,9 @@ import type { UploadOptions } from '../aws/upload';
 import { callTimeoutFromSeconds } from '../kit/call';
 import { encodeCursor, decodeCursor } from '../kit/cursor';
 import type { FleetAnswers, FleetForm, FleetSource } from '../fleet';
-import type { Cancel, CloudProvider, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
+import type { Cancel, CloudProvider, JobConfirmation, Progress, PublishRequest, PublishResult, VerifyRequest, WatchOptions } from '../provider';
 import { IotdaClient } from './client';
+import { scrub } from './errors';
 import { fleetFormFor, startFleetTask } from './fleet';
 import type { AkSk } from './sign';
 import { iotdaEndpoint, signingFor, type SigningChoice } from './endpoint';
@@ -22,7 +23,7 @@ import { obsClient, publish } from './publish';
 import { rawDetailStatuses, rawTaskStatuses, taskState, type TaskState } from './status';
 import { findTaskByName, startVerifyTask, taskScan, UPGRADE_TYPES } from './verify';
 import { readTask, watchTask } from './watch';
-import { PAGE_LIMITS, PATHS, type BatchTargetsResponse, type ListOtaPackageInfoResponse, type OtaPackage, type OtaPackageInfo, type ShowBatchTaskResponse, type TaskDetail } from './wire';
+import { PAGE_LIMITS, PATHS, type BatchTargets, type BatchTargetsResponse, type ListOtaPackageInfoResponse, type OtaPackage, type OtaPackageInfo, type ShowBatchTaskResponse, type TaskDetail } from './wire';
 import type { ExecutionStatus } from '../../model';
 
 /** Profile keys beyond the descriptor's that ride along in settings (emulators, private endpoints). */
@@ -217,6 +218,31 @@ export class HuaweiProvider implements CloudProvider {
     const failed = (r?.targets ?? []).filter((t) => t.status && t.status !== 'Success');
     if (failed.length) throw new CloudError(`Retrying upgrade task ${jobId}: ${failed.map((t) => `${t.target}: ${t.error_msg ?? t.error_code ?? t.status}`).join('; ')}`, 'invalid', undefined, failed[0].error_code);
     if (!r?.targets?.length) throw new CloudError(`Upgrade task ${jobId} has no failed or stopped devices to retry.`, 'invalid');
+  }
+
+  /**
+   * ConfirmBatchTask: the devices of a need_confirm task that wait for a confirmation start (all of
+   * them, or `targets`). Each refused device keeps IoTDA's reason; none waiting says why.
+   */
+  async confirmJob(jobId: string, targets?: string[]): Promise<JobConfirmation> {
+    const body: BatchTargets = targets?.length ? { targets } : {};
+    const r = await this.client.request<BatchTargetsResponse>(`Confirming upgrade task ${jobId}`, 'POST', PATHS.taskAction(this.projectId, jobId, 'confirm'), { body });
+    const results = r?.targets ?? [];
+    if (!results.length) throw await this.nothingToConfirm(jobId);
+    const refused = results.filter((t) => t.status && t.status !== 'Success');
+    return {
+      confirmed: results.filter((t) => !refused.includes(t)).map((t) => t.target),
+      failed: refused.map((t) => ({ target: t.target, reason: scrub([t.error_code, t.error_msg].filter(Boolean).join(': ') || String(t.status)) })),
+    };
+  }
+
+  /** Why a confirmation found no waiting device: the task ended, never asked for one, or had them confirmed. */
+  private async nothingToConfirm(jobId: string): Promise<CloudError> {
+    const r = await this.client.request<ShowBatchTaskResponse>(`Reading upgrade task ${jobId}`, 'GET', PATHS.task(this.projectId, jobId), { query: { limit: 1 } });
+    const t = r.batchtask;
+    if (taskState(t.status).final) return new CloudError(`Upgrade task ${jobId} has already ended (${t.status}); no devices wait for a confirmation.`, 'invalid');
+    if (!t.need_confirm) return new CloudError(`Upgrade task ${jobId} was created without need_confirm: its devices do not wait for a confirmation.`, 'invalid', 'Its devices start on their own as they come online; there is nothing to confirm.');
+    return new CloudError(`Upgrade task ${jobId} has no devices waiting for a confirmation: they were confirmed already.`, 'invalid');
   }
 
   watchJob(jobId: string, opts: WatchOptions = {}): AsyncIterable<Rollout> {
