@@ -11,11 +11,12 @@ import type { CloudProfile } from '../../src/core/profiles';
 import type { ReleaseRecord } from '../../src/core/release';
 import type { OtaBenchApi } from '../../src/extension';
 import type { RolloutQueryResult, WatchView } from '../../src/shared/protocol';
+import type { JobConfirmation } from '../../src/core/clouds/provider';
 import type { BenchNode } from '../../src/vscode/tree/node';
 import { HuaweiOtaAgent } from '../bench/board/agents/huawei';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { HUAWEI_DEFAULTS, startHuaweiEmulator, type HuaweiEmulator } from '../bench/huawei-emulator';
-import { DialogScript, withDialogs } from './support/dialogs';
+import { DialogScript, ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
 import { waitFor, within } from './support/wait';
@@ -227,5 +228,59 @@ describe('Huawei IoTDA tree and Quick Release (real workbench, IoTDA emulator, v
     const end = await within('the watch to end', watching, 20_000);
     assert.match(end?.state ?? '', /^(stopped|done)$/);
     assert.equal(api.release.watcher.watch.isWatching, false);
+  });
+
+  it('Confirm Waiting Devices… on a need_confirm task: Escape sends nothing; Confirm starts the devices and says how many; a task that ended meanwhile shows IoTDA\'s state', async () => {
+    const [online, offline] = hw.seed.devices(2, 'confirm-hw').map((d) => d.device_id);
+    hw.model.setOnline(online, true);
+    const pkg = record('confirm-fw', '1.0.0').package_id;
+    const seedTask = (name: string) => hw.model.createTask({ task_name: name, task_type: 'firmwareUpgrade', targets: [online, offline], need_confirm: true, document: { package_ids: [pkg] } }, HUAWEI_DEFAULTS.appId).task_id;
+    const waiting = seedTask('fleet_it_confirm');
+    const ending = seedTask('fleet_it_confirm_ends');
+    const statuses = (id: string) => hw.model.details(hw.model.task(id)).map((d) => `${d.target}=${d.status}`).sort();
+    const confirmCalls = () => hw.requests.filter((r) => r.action === 'ConfirmBatchTask').length;
+
+    const profile = await child(undefined, PROFILE);
+    const folder = await child(profile.node, 'Upgrade tasks');
+    await vscode.commands.executeCommand('otaBench.refresh', folder.node);
+    const nodeOf = (id: string) => waitFor(`the task node ${id}`, async () => (await kids(folder.node)).find((k) => k.label === id));
+    const node = await nodeOf(waiting);
+    // The menu entry the manifest declares is the one this node's contextValue opens.
+    const manifest = JSON.parse(fs.readFileSync(path.join(env.repo, 'package.json'), 'utf8'));
+    const when: string = manifest.contributes.menus['view/item/context'].find((m: { command: string }) => m.command === 'otaBench.confirmJob').when;
+    const menu = new RegExp(/viewItem =~ \/(.*)\/$/.exec(when)![1]);
+    assert.match(String(node.item.contextValue), /^otaBench\.job;status=scheduled;/);
+    assert.match(String(node.item.contextValue), menu, 'Confirm Waiting Devices… is offered on the waiting task');
+    assert.match(manifest.contributes.commands.find((c: { command: string }) => c.command === 'otaBench.confirmJob').title, /^Confirm Waiting Devices/);
+
+    // Escape on the modal: no call, the devices still wait.
+    const calls = confirmCalls();
+    const esc = await withDialogs([ESCAPE], () => vscode.commands.executeCommand<JobConfirmation | undefined>('otaBench.confirmJob', node.node));
+    assert.equal(esc.result, undefined);
+    assert.equal(esc.dialogs.events[0].text, `Confirm the waiting devices of upgrade task "${waiting}"?`);
+    assert.equal(confirmCalls(), calls, 'nothing was sent');
+    assert.deepEqual(statuses(waiting), [`${offline}=Waitting`, `${online}=Waitting`].sort());
+
+    // Confirm: both devices confirmed; the online one gets the upgrade notification at once.
+    const ok = await withDialogs(['Confirm'], () => vscode.commands.executeCommand<JobConfirmation | undefined>('otaBench.confirmJob', node.node));
+    assert.deepEqual(ok.result?.confirmed.slice().sort(), [offline, online].sort());
+    assert.deepEqual(ok.result?.failed, []);
+    assert.equal(confirmCalls(), calls + 1);
+    const said = ok.dialogs.events.map((e) => e.text);
+    assert.ok(said.includes(`Confirmed 2 devices of upgrade task ${waiting}: they start the update when online.`), said.join('\n'));
+    assert.deepEqual(statuses(waiting), [`${offline}=Waitting`, `${online}=Processing`].sort());
+    // The node refreshes from the cloud: the task now runs.
+    await waitFor('the refreshed task node', async () => {
+      const item = await api.tree.getTreeItem(node.node);
+      return /^otaBench\.job;status=in-progress;/.test(String(item.contextValue)) ? item : undefined;
+    });
+
+    // A task that ended while its node still showed it waiting: IoTDA's state in the error message.
+    const stale = await nodeOf(ending);
+    hw.model.stop(ending);
+    const late = await withDialogs(['Confirm'], () => vscode.commands.executeCommand<JobConfirmation | undefined>('otaBench.confirmJob', stale.node));
+    assert.equal(late.result, undefined);
+    const error = late.dialogs.events.map((e) => e.text).find((t) => t.startsWith('Could not confirm'));
+    assert.equal(error, `Could not confirm the waiting devices of upgrade task ${ending}: Upgrade task ${ending} has already ended (Stopped); no devices wait for a confirmation.`);
   });
 });
