@@ -10,25 +10,10 @@ import { strict as assert } from 'assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { homedir } from 'os';
 import { join } from 'path';
-import { isCloudError } from '../../src/core/errors';
-import { resumePoint, resumeRelease, startRelease, type ReleaseRecord } from '../../src/core/release';
-import { rolloutView } from '../../src/core/release/view';
+import { resumePoint, resumeRelease, startRelease } from '../../src/core/release';
 import { startAliyunEmulator } from '../bench/aliyun-emulator/server';
 import { ALIYUN_BENCH, PACKAGE, startAliyunReleaseBench, type AliyunReleaseBench } from './aliyunReleaseBench';
-
-const statuses = (r: ReleaseRecord) => Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
-
-async function expectCloudError(p: Promise<unknown>, code: string, re: RegExp, secret?: string) {
-  const e = await p.then(
-    () => assert.fail('expected a CloudError'),
-    (x: unknown) => x,
-  );
-  assert.ok(isCloudError(e), String(e));
-  assert.equal(e.code, code, e.message);
-  assert.match(`${e.message} ${e.hint ?? ''}`, re);
-  if (secret) assert.ok(!`${e.message} ${e.hint ?? ''}`.includes(secret), 'no secret in the message');
-  return e;
-}
+import { assertPassedWithoutPublish, expectCloudError, interruptAtEveryStep, releaseUntilPassed, releaseWithSnapshots } from './releaseRuns';
 
 describe('Quick Release end to end on Alibaba IoT Platform (emulator + virtual board on a pty, built bundle)', function () {
   this.timeout(180_000);
@@ -43,16 +28,9 @@ describe('Quick Release end to end on Alibaba IoT Platform (emulator + virtual b
 
   it('Quick Release → PASSED: uploaded to OSS, firmware registered, verify job SUCCEEDED, firmware verified, the board printed the new version', async () => {
     b.setVersion('2.1.0');
-    const snapshots: ReturnType<typeof rolloutView>[] = [];
-    const r = await startRelease(b.config(), b.deps({ onEvent: (e) => (b.events.push(e), e.type === 'rollout' && snapshots.push(rolloutView(e.rollout))) }));
-    assert.equal(r.status, 'passed', r.note);
+    const { r, snapshots } = await releaseWithSnapshots(b);
     // Alibaba firmware has no version lifecycle: the publish step is skipped.
-    assert.deepEqual(statuses(r), { build: 'done', locate: 'done', version: 'done', sign: 'done', upload: 'done', register: 'done', publish: 'skipped', 'start-verify': 'done', watch: 'done', verdict: 'done' });
-    assert.equal(r.verdict?.result, 'passed');
-    assert.match(r.verdict!.bannerLine!.text, /firmware version 2\.1\.0/);
-    assert.equal(r.rollout?.executions[0].target, ALIYUN_BENCH.deviceName);
-    assert.equal(r.rollout?.executions[0].status, 'succeeded');
-    assert.equal(b.board.version, '2.1.0');
+    assertPassedWithoutPublish(b, r, '2.1.0', ALIYUN_BENCH.deviceName);
     // The verify job carries the client reference in its Tag; the firmware is now verified.
     const job = b.ali.world.jobs.get(r.job!.id)!;
     assert.equal(job.JobType, 'VERFIY_FIRMWARE');
@@ -125,16 +103,7 @@ describe('Quick Release end to end on Alibaba IoT Platform (emulator + virtual b
 
   it('interrupted at every step, each resume ends PASSED with one upload, one firmware and one verify job', async () => {
     b.setVersion('2.2.0');
-    let first = true;
-    for (const step of ['upload', 'register', 'start-verify', 'watch'] as const) {
-      const ac = new AbortController();
-      const deps = b.deps({ onEvent: (e) => e.type === 'step' && e.step === step && e.status === 'started' && ac.abort() });
-      const r: ReleaseRecord = first ? await startRelease(b.config(), deps, ac.signal) : await resumeRelease((await b.store.load())!, deps, ac.signal);
-      first = false;
-      assert.equal(r.status, 'canceled', `${step}: ${r.note}`);
-      assert.equal(resumePoint(r), step);
-    }
-    const done = await resumeRelease((await b.store.load())!, b.deps());
+    const done = await interruptAtEveryStep(b, ['upload', 'register', 'start-verify', 'watch']);
     assert.equal(done.status, 'passed', done.note);
     assert.equal(b.board.version, '2.2.0');
     assert.deepEqual(b.counts('2.2.0'), { uploads: 1, firmware: 1, verifyJobs: 1 });
@@ -160,8 +129,7 @@ describe('Quick Release end to end on Alibaba IoT Platform (emulator + virtual b
     b.setVersion('2.2.2');
     b.ali.faults.loseReplyNext(1, { action: 'CreateOTAFirmware' });
     b.ali.faults.loseReplyNext(1, { action: 'CreateOTAVerifyJob' });
-    let r = await startRelease(b.config(), b.deps());
-    for (let i = 0; r.status !== 'passed' && i < 3; i++) r = await resumeRelease((await b.store.load())!, b.deps());
+    const r = await releaseUntilPassed(b);
     assert.equal(r.status, 'passed', r.note);
     assert.deepEqual(b.counts('2.2.2'), { uploads: 1, firmware: 1, verifyJobs: 1 });
   });

@@ -7,24 +7,13 @@
 import { strict as assert } from 'assert';
 import { readFileSync, writeFileSync } from 'fs';
 import { isCloudError } from '../../src/core/errors';
-import { resumePoint, resumeRelease, startRelease, type ReleaseRecord } from '../../src/core/release';
-import { rolloutView } from '../../src/core/release/view';
+import { startRelease } from '../../src/core/release';
 import { HUAWEI_DEFAULTS, startHuaweiEmulator } from '../bench/huawei-emulator';
 import { PACKAGE, startHuaweiReleaseBench, type HuaweiReleaseBench } from './huaweiReleaseBench';
+import { assertPassedWithoutPublish, expectCloudError as expectAnyCloudError, interruptAtEveryStep, releaseUntilPassed, releaseWithSnapshots } from './releaseRuns';
 
-const statuses = (r: ReleaseRecord) => Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
-
-async function expectCloudError(p: Promise<unknown>, code: string, re: RegExp) {
-  const e = await p.then(
-    () => assert.fail('expected a CloudError'),
-    (x: unknown) => x,
-  );
-  assert.ok(isCloudError(e), String(e));
-  assert.equal(e.code, code, e.message);
-  assert.match(`${e.message} ${e.hint ?? ''}`, re);
-  assert.doesNotMatch(`${e.message} ${e.hint ?? ''}`, /huawei-emulator-secret|security-token/, 'no secret in the message');
-  return e;
-}
+/** Every Huawei error is also checked for the emulator's keys and tokens. */
+const expectCloudError = (p: Promise<unknown>, code: string, re: RegExp) => expectAnyCloudError(p, code, re, /huawei-emulator-secret|security-token/);
 
 describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on a pty, built bundle)', function () {
   this.timeout(180_000);
@@ -39,16 +28,9 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
 
   it('Quick Release → PASSED: published to OBS + IoTDA, verify task Success, the board printed the new version', async () => {
     b.setVersion('2.1.0');
-    const snapshots: ReturnType<typeof rolloutView>[] = [];
-    const r = await startRelease(b.config(), b.deps({ onEvent: (e) => (b.events.push(e), e.type === 'rollout' && snapshots.push(rolloutView(e.rollout))) }));
-    assert.equal(r.status, 'passed', r.note);
+    const { r, snapshots } = await releaseWithSnapshots(b);
     // IoTDA has no version lifecycle: the publish step is skipped.
-    assert.deepEqual(statuses(r), { build: 'done', locate: 'done', version: 'done', sign: 'done', upload: 'done', register: 'done', publish: 'skipped', 'start-verify': 'done', watch: 'done', verdict: 'done' });
-    assert.equal(r.verdict?.result, 'passed');
-    assert.match(r.verdict!.bannerLine!.text, /firmware version 2\.1\.0/);
-    assert.equal(r.rollout?.executions[0].target, HUAWEI_DEFAULTS.deviceId);
-    assert.equal(r.rollout?.executions[0].status, 'succeeded');
-    assert.equal(b.board.version, '2.1.0');
+    assertPassedWithoutPublish(b, r, '2.1.0', HUAWEI_DEFAULTS.deviceId);
     // The task is named by the client reference (task_name: "_" only) and marked as a verify job.
     const task = [...b.hw.model.tasks.values()].at(-1)!.task;
     assert.match(task.task_name, /^ota_bench_verify_[A-Za-z0-9_]+$/);
@@ -94,16 +76,7 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
 
   it('interrupted at every step, each resume ends PASSED with one OBS object, one package and one task', async () => {
     b.setVersion('2.2.0');
-    let first = true;
-    for (const step of ['upload', 'register', 'start-verify', 'watch'] as const) {
-      const ac = new AbortController();
-      const deps = b.deps({ onEvent: (e) => e.type === 'step' && e.step === step && e.status === 'started' && ac.abort() });
-      const r: ReleaseRecord = first ? await startRelease(b.config(), deps, ac.signal) : await resumeRelease((await b.store.load())!, deps, ac.signal);
-      first = false;
-      assert.equal(r.status, 'canceled', `${step}: ${r.note}`);
-      assert.equal(resumePoint(r), step);
-    }
-    const done = await resumeRelease((await b.store.load())!, b.deps());
+    const done = await interruptAtEveryStep(b, ['upload', 'register', 'start-verify', 'watch']);
     assert.equal(done.status, 'passed', done.note);
     assert.equal(b.board.version, '2.2.0');
     assert.deepEqual(b.counts('2.2.0'), { objects: 1, packages: 1, tasks: 1 });
@@ -113,8 +86,7 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
     b.setVersion('2.2.1');
     b.hw.faults.loseReplyNext(1, { action: 'CreateOtaPackage' });
     b.hw.faults.loseReplyNext(1, { action: 'CreateBatchTask' });
-    let r = await startRelease(b.config(), b.deps());
-    for (let i = 0; r.status !== 'passed' && i < 3; i++) r = await resumeRelease((await b.store.load())!, b.deps());
+    const r = await releaseUntilPassed(b);
     assert.equal(r.status, 'passed', r.note);
     for (const action of ['CreateOtaPackage', 'CreateBatchTask']) assert.ok(b.hw.requests.some((q) => q.action === action && q.fault === 'lose-reply'), `${action}'s reply was lost`);
     assert.deepEqual(b.counts('2.2.1'), { objects: 1, packages: 1, tasks: 1 });

@@ -5,12 +5,11 @@ import { strict as assert } from 'assert';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { createProvider } from '../../src/core/clouds/aws';
-import { resumePoint, resumeRelease, startRelease, type ReleaseRecord } from '../../src/core/release';
+import { resumePoint, resumeRelease, startRelease } from '../../src/core/release';
 import { writeVerifyBundle } from '../../src/core/release/bundle';
 import { rolloutView, serialEntry, TimelineBuilder } from '../../src/core/release/view';
 import { startReleaseBench, type ReleaseBench } from './releaseBench';
-
-const statuses = (r: ReleaseRecord) => Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
+import { statuses } from './releaseRuns';
 
 describe('Quick Release end to end (AWS emulator + virtual board on a pty)', function () {
   this.timeout(120_000);
