@@ -2,10 +2,12 @@
 // client against the emulator: a need_confirm task's devices wait until confirmed, then the bench
 // board agent hears the upgrade over MQTT and runs it to Success; named devices IoTDA refuses come
 // back with its reason; a task that never asked for a confirmation, one already confirmed, one that
-// ended and one that does not exist are each a CloudError saying so.
+// ended and one that does not exist are each a CloudError saying so. The message after it: the
+// count in the cloud's nouns, each refused device with its reason on one line, a few at most.
 import { strict as assert } from 'assert';
 import { createHash } from 'crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { confirmationText, FAILURES_SHOWN } from '../../src/core/clouds/confirmation';
 import { createProvider, type HuaweiProvider } from '../../src/core/clouds/huawei';
 import { descriptorOf } from '../../src/core/clouds/registry';
 import { isCloudError } from '../../src/core/errors';
@@ -102,6 +104,8 @@ describe('Huawei Confirm Waiting Devices (ConfirmBatchTask) against the emulator
     assert.deepEqual(r.failed.map((f) => f.target), [a, 'not_in_task']);
     assert.match(r.failed[0].reason, /^IOTDA\.000006: The subtask of .* does not wait for a confirmation/);
     assert.match(r.failed[1].reason, /not_in_task is not a target of task/);
+    const text = confirmationText(r, descriptorOf('huawei').nouns, id);
+    assert.equal(text, `Confirmed 1 device of upgrade task ${id}: they start the update when online. 2 could not be confirmed: ${a}: ${r.failed[0].reason}; not_in_task: ${r.failed[1].reason}.`);
   });
 
   it('nothing to confirm is a CloudError saying why: no need_confirm, confirmed already, ended; an unknown task is IoTDA\'s not-found', async () => {
@@ -125,5 +129,19 @@ describe('Huawei Confirm Waiting Devices (ConfirmBatchTask) against the emulator
     const gone = await rejection(provider.confirmJob!('ffffffffffffffffffff0000'));
     assert.equal(gone.code, 'not-found');
     assert.match(gone.message, /Confirming upgrade task ffffffffffffffffffff0000: IoTDA IOTDA\.014000/);
+  });
+});
+
+describe('Confirm Waiting Devices: the message after it', () => {
+  const nouns = descriptorOf('huawei').nouns;
+  it('all confirmed: the count only; none confirmed and many refused: the first few named on one line each, the rest counted', () => {
+    assert.equal(confirmationText({ confirmed: ['d1', 'd2'], failed: [] }, nouns, 't1'), 'Confirmed 2 devices of upgrade task t1: they start the update when online.');
+    const long = `IOTDA.000006: ${'x'.repeat(300)}`;
+    const failed = Array.from({ length: FAILURES_SHOWN + 2 }, (_, i) => ({ target: `d${i}`, reason: i === 0 ? 'IOTDA.000006: line one\n\tline two ' : long }));
+    const text = confirmationText({ confirmed: [], failed }, nouns, 't2');
+    const cut = long.slice(0, 200);
+    const named = [`d0: IOTDA.000006: line one line two`, ...Array.from({ length: FAILURES_SHOWN - 1 }, (_, i) => `d${i + 1}: ${cut}`)];
+    assert.equal(text, `Confirmed 0 devices of upgrade task t2. 7 could not be confirmed: ${named.join('; ')}; and 2 more (see the OTA Bench log).`);
+    assert.ok(!text.includes(`d${FAILURES_SHOWN}:`), 'the rest are counted, not named');
   });
 });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { JOB_TASK_STATES, type JobConfirmation, type JobTaskState } from '../../core/clouds/provider';
-import type { Nouns } from '../../core/clouds/descriptor';
+import { confirmationText } from '../../core/clouds/confirmation';
 import { descriptorOf, missingCapability } from '../../core/clouds/registry';
 import { errorText, oneLine, showCloudError } from '../clouds/errors';
 import { CloudDocuments, documentUri, openCloudDocument } from '../documents/cloudDocuments';
@@ -22,8 +22,6 @@ const CANCEL_EXEC = 'Cancel Execution';
 const FORCE_EXEC = 'Force Cancel Execution';
 const RETRY_JOB = 'Retry';
 const CONFIRM_JOB = 'Confirm';
-/** Refused devices named in the message after a confirmation; the rest are counted (the log has all). */
-const FAILURES_SHOWN = 5;
 
 /** The task states a job's tasks can be cancelled in, as the picker shows them (first three picked by default). */
 const TASK_STATE_LABELS: Record<JobTaskState, string> = {
@@ -212,15 +210,6 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
       }
     }),
   ];
-}
-
-/** After a confirmation: how many devices start, and each refused one with the cloud's reason (one line each, a few at most). */
-function confirmationText(r: JobConfirmation, nouns: Nouns, jobId: string): string {
-  const started = `Confirmed ${r.confirmed.length} ${r.confirmed.length === 1 ? nouns.device : nouns.devices} of ${nouns.job} ${jobId}${r.confirmed.length ? ': they start the update when online.' : '.'}`;
-  if (!r.failed.length) return started;
-  const named = r.failed.slice(0, FAILURES_SHOWN).map((f) => `${f.target}: ${f.reason.replace(/\s+/g, ' ').slice(0, 200)}`);
-  const more = r.failed.length > FAILURES_SHOWN ? `; and ${r.failed.length - FAILURES_SHOWN} more (see the OTA Bench log)` : '';
-  return `${started} ${r.failed.length} could not be confirmed: ${named.join('; ')}${more}.`;
 }
 
 export function wrongNode(what: string): undefined {
