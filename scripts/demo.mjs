@@ -287,6 +287,23 @@ async function acceptPick(page, text) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Fails when a tree row in the side bar draws no label: an empty name, or a name box scrolled
+ * sideways (its text is then clipped away; the row shows only its icon and inline actions).
+ */
+async function assertTreeLabelsShown(page) {
+  const bad = await page.locator('.sidebar .monaco-list-row').evaluateAll((rows) =>
+    rows.flatMap((row) => {
+      const box = row.querySelector('.monaco-icon-label-container');
+      const name = box?.querySelector('.label-name');
+      if (!name) return [];
+      const shown = name.textContent.trim() !== '' && box.scrollLeft === 0 && name.getBoundingClientRect().left >= box.getBoundingClientRect().left - 1;
+      return shown ? [] : [`"${row.getAttribute('aria-label')}" (label box scrolled ${box.scrollLeft}px)`];
+    }),
+  );
+  if (bad.length) throw new Error(`tree rows that show no label: ${bad.join('; ')}`);
+}
+
 async function smokeTest(url, emulator, profileName, more = []) {
   const browser = await launchBrowser(join(dir, 'browser'));
   const shot = (name) => page.screenshot({ path: join(dir, `${name}.png`) });
@@ -331,9 +348,13 @@ async function smokeTest(url, emulator, profileName, more = []) {
     const tree = page.locator('.sidebar');
     await tree.getByText(profileName).first().click();
     await tree.getByText('Jobs', { exact: true }).first().click();
-    await tree.getByText(/^ota-bench-verify-/).first().waitFor({ timeout: 30_000 });
-    await tree.getByText(/^ota-bench-verify-/).first().click();
+    // The row, not its label's text: Playwright scrolls what it clicks into view, and the long job id
+    // would be scrolled sideways inside its clipped box, leaving the selected row with no label.
+    const jobRow = tree.locator('.monaco-list-row[aria-label^="ota-bench-verify-"]').first();
+    await jobRow.waitFor({ timeout: 30_000 });
+    await jobRow.click();
     await sleep(1000);
+    await assertTreeLabelsShown(page);
     await shot('tree');
 
     // Get Started: after a profile, a port and a passed release, each of its three steps is ticked.
@@ -404,6 +425,7 @@ async function smokeAliyun(page, aliyun) {
     await verdict.waitFor({ timeout: 60_000 });
     const text = (await verdict.innerText()).trim();
     await sleep(800);
+    await assertTreeLabelsShown(page);
     await page.screenshot({ path: join(dir, 'aliyun-verdict.png') });
     const state = await (await fetch(`${aliyun.endpoint}/__admin/state`)).json();
     const tasks = state.tasks.filter((t) => t.JobId === job?.JobId).map((t) => `${t.DeviceName}:${t.TaskStatus}`);
