@@ -40,24 +40,14 @@ export async function startAliyunReleaseBench(opts: { imageKb?: number; emulator
   // The device is online once it has told the platform its version (the agent's inform on connect).
   await waitOnline(() => ali.broker.clients().length > 0 && !!ali.world.device(productKey, deviceName)?.version, 'Alibaba emulator');
   const release = { profile: 'bench-ali', cloud: 'aliyun', signing: { mode: 'hash-only', hash: 'md5' }, watchIntervalMs: 200 } as const;
-  const close = async () => {
-    providers.dispose();
-    await ali.close();
+  const counts = (version: string) => {
+    const fws = [...ali.world.firmware.values()].filter((f) => f.FirmwareName === firmwareName(productKey, PACKAGE, version));
+    const ids = new Set(fws.map((f) => f.FirmwareId));
+    // Uploads of this version's image: registered to its firmware, or left unregistered (a duplicate).
+    const uploads = [...ali.world.uploads.values()].filter((u) => (u.registered ? ids.has(u.registered) : true)).length;
+    const verifyJobs = [...ali.world.jobs.values()].filter((j) => ids.has(j.FirmwareId) && (j.JobType === 'VERFIY_FIRMWARE' || j.Tags.some((t) => t.Key === CLIENT_REF_TAG))).length;
+    return { uploads, firmware: fws.length, verifyJobs };
   };
-  return {
-    ...releaseBench({ dir, root }, pty, { provider, imageKb: opts.imageKb ?? 256, release, close }),
-    ali,
-    profile,
-    provider,
-    secret,
-    providerWith: providers.providerWith,
-    counts(version) {
-      const fws = [...ali.world.firmware.values()].filter((f) => f.FirmwareName === firmwareName(productKey, PACKAGE, version));
-      const ids = new Set(fws.map((f) => f.FirmwareId));
-      // Uploads of this version's image: registered to its firmware, or left unregistered (a duplicate).
-      const uploads = [...ali.world.uploads.values()].filter((u) => (u.registered ? ids.has(u.registered) : true)).length;
-      const verifyJobs = [...ali.world.jobs.values()].filter((j) => ids.has(j.FirmwareId) && (j.JobType === 'VERFIY_FIRMWARE' || j.Tags.some((t) => t.Key === CLIENT_REF_TAG))).length;
-      return { uploads, firmware: fws.length, verifyJobs };
-    },
-  };
+  const bench = releaseBench({ dir, root }, pty, { provider, imageKb: opts.imageKb ?? 256, release, dispose: providers.dispose, emulator: ali });
+  return { ...bench, ali, profile, provider, secret, providerWith: providers.providerWith, counts };
 }

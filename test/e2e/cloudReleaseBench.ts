@@ -78,8 +78,9 @@ export interface ReleaseBenchCloud {
   imageKb: number;
   /** The cloud's own release settings. */
   release: Pick<ReleaseConfig, 'profile' | 'cloud' | 'signing'> & { watchIntervalMs: number };
-  /** Disposes the providers and closes the emulator (after the serial session and the board). */
-  close(): Promise<void>;
+  /** Disposes the cloud's providers, then the emulator is closed (both after the serial session and the board). */
+  dispose(): void;
+  emulator: { close(): Promise<void> };
 }
 
 /** The release store, config, deps, version stamp and close around a workspace copy, a board on its pty and a cloud. */
@@ -124,7 +125,8 @@ export function releaseBench(ws: { dir: string; root: string }, pty: { board: Vi
     async close() {
       await serial.close().catch(() => undefined);
       await board.stop().catch(() => undefined);
-      await cloud.close();
+      cloud.dispose();
+      await cloud.emulator.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

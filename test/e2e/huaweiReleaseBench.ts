@@ -33,24 +33,15 @@ export async function startHuaweiReleaseBench(opts: { imageKb?: number; emulator
   const pty = await startBoardOnPty(join(dir, 'ttyHW'), agent);
   // The device is online once its MQTT subscription holds.
   await waitOnline(() => !!hw.model.devices.get(hw.device.id)?.online, 'IoTDA emulator');
+  const counts = (version: string) => {
+    const bucket = hw.obs.store.buckets.get(HUAWEI_DEFAULTS.bucket);
+    const objects = [...(bucket?.objects.entries() ?? [])].filter(([k]) => k.includes(`/${PACKAGE}/${version}/`)).reduce((a, [, v]) => a + v.length, 0);
+    const records = [...hw.model.packages.values()].filter((p) => p.version === version);
+    const ids = new Set(records.map((p) => p.package_id));
+    const tasks = [...hw.model.tasks.values()].filter((t) => documentPackageIds(t.task.document).some((id) => ids.has(id))).length;
+    return { objects, packages: records.length, tasks };
+  };
   const release = { profile: 'bench-hw', cloud: 'huawei', signing: { mode: 'hash-only', hash: 'sha256' }, watchIntervalMs: 200 } as const;
-  const close = async () => {
-    providers.dispose();
-    await hw.close();
-  };
-  return {
-    ...releaseBench({ dir, root }, pty, { provider, imageKb: opts.imageKb ?? 1024, release, close }),
-    hw,
-    profile,
-    provider,
-    providerWith: providers.providerWith,
-    counts(version) {
-      const bucket = hw.obs.store.buckets.get(HUAWEI_DEFAULTS.bucket);
-      const objects = [...(bucket?.objects.entries() ?? [])].filter(([k]) => k.includes(`/${PACKAGE}/${version}/`)).reduce((a, [, v]) => a + v.length, 0);
-      const records = [...hw.model.packages.values()].filter((p) => p.version === version);
-      const ids = new Set(records.map((p) => p.package_id));
-      const tasks = [...hw.model.tasks.values()].filter((t) => documentPackageIds(t.task.document).some((id) => ids.has(id))).length;
-      return { objects, packages: records.length, tasks };
-    },
-  };
+  const bench = releaseBench({ dir, root }, pty, { provider, imageKb: opts.imageKb ?? 1024, release, dispose: providers.dispose, emulator: hw });
+  return { ...bench, hw, profile, provider, providerWith: providers.providerWith, counts };
 }

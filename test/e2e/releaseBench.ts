@@ -40,17 +40,9 @@ export async function startReleaseBench(opts: BenchOptions = {}): Promise<Releas
   const agent = new AwsJobsAgent({ mqttUrl: aws.mqttUrl, thingName: 'bench-board-01', statusEvery: 128, downloadTimeoutMs: 3000, ...(opts.bytesPerSecond ? { bytesPerSecond: opts.bytesPerSecond } : {}) });
   const pty = await startBoardOnPty(join(dir, 'ttyBENCH'), agent, { trustedKeyPem: trusted.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
   const release = { profile: 'bench', cloud: 'aws', signing: { mode: 'local-key', keyFile: 'keys/demo-signing-key.pem', certificateName: '/certs/demo-signing-pub.pem' }, watchIntervalMs: 100 } as const;
-  const close = async () => {
-    provider.dispose();
-    await aws.close();
-  };
-  return {
-    ...releaseBench({ dir, root }, pty, { provider, imageKb: opts.imageKb ?? 4096, release, close }),
-    aws,
-    provider,
-    agent,
-    // Paths carry no query: a PutObject and each UploadPart of an image is one PUT to its .bin key
-    // (a dropped request is recorded with the default status 200 and its fault).
-    uploads: () => aws.requests.filter((r) => r.service === 's3' && r.method === 'PUT' && r.status === 200 && !r.fault && r.path.endsWith('.bin')).length,
-  };
+  // Paths carry no query: a PutObject and each UploadPart of an image is one PUT to its .bin key
+  // (a dropped request is recorded with the default status 200 and its fault).
+  const uploads = () => aws.requests.filter((r) => r.service === 's3' && r.method === 'PUT' && r.status === 200 && !r.fault && r.path.endsWith('.bin')).length;
+  const bench = releaseBench({ dir, root }, pty, { provider, imageKb: opts.imageKb ?? 4096, release, dispose: () => provider.dispose(), emulator: aws });
+  return { ...bench, aws, provider, agent, uploads };
 }

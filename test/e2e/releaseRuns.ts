@@ -49,10 +49,11 @@ export function assertPassedWithoutPublish(b: ReleaseBenchBase, r: ReleaseRecord
 }
 
 /**
- * A release canceled as each of `steps` starts (each run asserted canceled and resumable at that
- * step), then resumed to its end; returns the last run.
+ * A release of `version` canceled as each of `steps` starts (each run asserted canceled and
+ * resumable at that step), then resumed to PASSED with the board on `version`.
  */
-export async function interruptAtEveryStep(b: ReleaseBenchBase, steps: readonly StepId[]): Promise<ReleaseRecord> {
+export async function interruptAtEveryStep(b: ReleaseBenchBase, version: string, steps: readonly StepId[]): Promise<void> {
+  b.setVersion(version);
   let first = true;
   for (const step of steps) {
     const ac = new AbortController();
@@ -62,7 +63,9 @@ export async function interruptAtEveryStep(b: ReleaseBenchBase, steps: readonly 
     assert.equal(r.status, 'canceled', `${step}: ${r.note}`);
     assert.equal(resumePoint(r), step);
   }
-  return resumeRelease((await b.store.load())!, b.deps());
+  const done = await resumeRelease((await b.store.load())!, b.deps());
+  assert.equal(done.status, 'passed', done.note);
+  assert.equal(b.board.version, version);
 }
 
 /** A release, then up to three resumes of its stored record until one passes; returns the last run. */
