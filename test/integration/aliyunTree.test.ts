@@ -18,6 +18,7 @@ import type { BenchNode } from '../../src/vscode/tree/node';
 import { startAliyunEmulator, type AliyunEmulator } from '../bench/aliyun-emulator/server';
 import { AliyunOtaAgent } from '../bench/board/agents/aliyun';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
+import { copyDemoProject, endRelease, readyForRelease, setDemoVersion, shownChild, shownChildren } from './support/demoProject';
 import { ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
@@ -30,14 +31,6 @@ const BENCH = 'bench-board-01';
 const KEY_ID = 'LTAItreeKey';
 const env = testEnv();
 
-interface Shown {
-  node: BenchNode;
-  item: vscode.TreeItem;
-  label: string;
-  description: string;
-  tooltip: string;
-}
-
 describe('Alibaba IoT Platform tree and Quick Release (real workbench, Alibaba emulator, virtual board)', function () {
   this.timeout(180_000);
   let api: OtaBenchApi;
@@ -46,27 +39,9 @@ describe('Alibaba IoT Platform tree and Quick Release (real workbench, Alibaba e
   let root: string;
   const secret = randomBytes(16).toString('hex');
   const copied: string[] = [];
-  const cfg = () => vscode.workspace.getConfiguration('otaBench');
-  const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
-  const tooltipOf = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''));
-
-  async function kids(node?: BenchNode): Promise<Shown[]> {
-    const nodes = await api.tree.getChildren(node);
-    return Promise.all(nodes.map(async (n) => {
-      const item = await api.tree.getTreeItem(n);
-      return { node: n, item, label: labelOf(item), description: String(item.description ?? ''), tooltip: tooltipOf(item) };
-    }));
-  }
-  async function child(node: BenchNode | undefined, label: string): Promise<Shown> {
-    const all = await kids(node);
-    const found = all.find((c) => c.label === label);
-    assert.ok(found, `no child "${label}" (have: ${all.map((c) => c.label).join(', ')})`);
-    return found;
-  }
-  const setVersion = (v: string) => {
-    const f = path.join(root, 'include', 'version.h');
-    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
-  };
+  const kids = (node?: BenchNode) => shownChildren(api, node);
+  const child = (node: BenchNode | undefined, label: string) => shownChild(api, node, label);
+  const setVersion = (v: string) => setDemoVersion(root, v);
   /** A firmware as an earlier release registered it (grouped under `pkg`). */
   const firmware = (pkg: string, version: string) => {
     const url = `${ali.url}/oss/ota/firmware/hist-${pkg}-${version}.bin`;
@@ -79,15 +54,7 @@ describe('Alibaba IoT Platform tree and Quick Release (real workbench, Alibaba e
 
   before(async () => {
     api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
-    assert.ok(env.workspace, 'the runner opens a workspace folder');
-    root = env.workspace;
-    const demo = path.join(env.repo, 'demo', 'workspace');
-    for (const entry of ['include', 'src', 'scripts', '.vscode']) {
-      fs.cpSync(path.join(demo, entry), path.join(root, entry), { recursive: true });
-      copied.push(path.join(root, entry));
-    }
-    copied.push(path.join(root, 'build'));
-    fs.rmSync(path.join(root, '.vscode', 'settings.json'), { force: true });
+    root = copyDemoProject(copied);
 
     const devSecret = randomBytes(8).toString('hex');
     ali = await startAliyunEmulator({ accessKeys: { [KEY_ID]: secret }, devices: [{ productKey: PK, deviceName: BENCH, secret: devSecret, version: '1.0.0' }] });
@@ -107,25 +74,10 @@ describe('Alibaba IoT Platform tree and Quick Release (real workbench, Alibaba e
     // The AccessKey goes to SecretStorage; settings get only the non-secret fields.
     const profile = { kind: 'aliyun', name: PROFILE, region: 'cn-shanghai', endpoint: ali.url, productKey: PK, deviceName: BENCH, credentials: 'secrets', signing: { mode: 'hash-only', hash: 'md5' } };
     await api.profiles.save(profile as unknown as CloudProfile, { accessKeyId: KEY_ID, accessKeySecret: secret });
-    const W = vscode.ConfigurationTarget.Workspace;
-    await cfg().update('release.build', { task: 'Build firmware' }, W);
-    await cfg().update('release.packageName', 'bench-demo-firmware', W);
-    await waitFor('the "Build firmware" task', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'Build firmware'), 20_000, 250);
-    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 }), true, 'the board port opened');
-    await vscode.commands.executeCommand('workbench.view.extension.otaBench');
+    await readyForRelease(board.link);
   });
 
-  after(async () => {
-    await api?.release.controller.cancel();
-    await vscode.commands.executeCommand('otaBench.serial.disconnect');
-    await board?.stop();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const k of ['release.build', 'release.packageName']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
-    const p = api?.profiles.get(PROFILE);
-    if (p) await api.profiles.remove(p);
-    await ali?.close();
-    for (const c of copied) fs.rmSync(c, { recursive: true, force: true });
-  });
+  after(() => endRelease(api, board, { profile: PROFILE, emulator: ali, copied }));
 
   it('the tree shows Firmware → package → versions (verify status) → jobs → device tasks from the lazily loaded Alibaba bundle; tasks cancelled by state', async () => {
     const profile = await waitFor('the Alibaba profile in the tree', async () => (await kids()).find((k) => k.label === PROFILE));

@@ -16,6 +16,7 @@ import type { BenchNode } from '../../src/vscode/tree/node';
 import { HuaweiOtaAgent } from '../bench/board/agents/huawei';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { HUAWEI_DEFAULTS, startHuaweiEmulator, type HuaweiEmulator } from '../bench/huawei-emulator';
+import { copyDemoProject, endRelease, readyForRelease, setDemoVersion, shownChild, shownChildren } from './support/demoProject';
 import { DialogScript, ESCAPE, withDialogs } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
@@ -25,14 +26,6 @@ const EXT_ID = 'ota-bench.ota-bench';
 const PROFILE = 'Huawei bench';
 const env = testEnv();
 
-interface Shown {
-  node: BenchNode;
-  item: vscode.TreeItem;
-  label: string;
-  description: string;
-  tooltip: string;
-}
-
 describe('Huawei IoTDA tree and Quick Release (real workbench, IoTDA emulator, virtual board)', function () {
   this.timeout(180_000);
   let api: OtaBenchApi;
@@ -40,42 +33,16 @@ describe('Huawei IoTDA tree and Quick Release (real workbench, IoTDA emulator, v
   let board: VirtualBoard;
   let root: string;
   const copied: string[] = [];
-  const cfg = () => vscode.workspace.getConfiguration('otaBench');
-  const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
-  const tooltipOf = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''));
-
-  async function kids(node?: BenchNode): Promise<Shown[]> {
-    const nodes = await api.tree.getChildren(node);
-    return Promise.all(nodes.map(async (n) => {
-      const item = await api.tree.getTreeItem(n);
-      return { node: n, item, label: labelOf(item), description: String(item.description ?? ''), tooltip: tooltipOf(item) };
-    }));
-  }
-  async function child(node: BenchNode | undefined, label: string): Promise<Shown> {
-    const all = await kids(node);
-    const found = all.find((c) => c.label === label);
-    assert.ok(found, `no child "${label}" (have: ${all.map((c) => c.label).join(', ')})`);
-    return found;
-  }
-  const setVersion = (v: string) => {
-    const f = path.join(root, 'include', 'version.h');
-    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
-  };
+  const kids = (node?: BenchNode) => shownChildren(api, node);
+  const child = (node: BenchNode | undefined, label: string) => shownChild(api, node, label);
+  const setVersion = (v: string) => setDemoVersion(root, v);
   const record = (pkg: string, version: string) =>
     hw.model.createPackage({ package_type: 'firmwarePackage', product_id: HUAWEI_DEFAULTS.productId, version, custom_info: JSON.stringify({ ota_bench: { package: pkg } }), file_location: { obs_location: { region_name: hw.region, bucket_name: HUAWEI_DEFAULTS.bucket, object_key: `seed/${pkg}/${version}.bin`, sign: 'a'.repeat(64) } } }, HUAWEI_DEFAULTS.appId);
   let failedTask = '';
 
   before(async () => {
     api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
-    assert.ok(env.workspace, 'the runner opens a workspace folder');
-    root = env.workspace;
-    const demo = path.join(env.repo, 'demo', 'workspace');
-    for (const entry of ['include', 'src', 'scripts', '.vscode']) {
-      fs.cpSync(path.join(demo, entry), path.join(root, entry), { recursive: true });
-      copied.push(path.join(root, entry));
-    }
-    copied.push(path.join(root, 'build'));
-    fs.rmSync(path.join(root, '.vscode', 'settings.json'), { force: true });
+    root = copyDemoProject(copied);
 
     hw = await startHuaweiEmulator();
     // History: two packages (versions), a task whose device failed the SHA-256 check (result_code 7).
@@ -91,25 +58,10 @@ describe('Huawei IoTDA tree and Quick Release (real workbench, IoTDA emulator, v
     board = await startBoard({ link: path.join(dir, 'ttyHW'), version: '1.0.0', logPeriodMs: 1500, agents: [new HuaweiOtaAgent({ mqttUrl: hw.mqttUrl, deviceId: hw.device.id, secret: hw.device.secret, bytesPerSecond: 1_000_000 })] });
     // The AK/SK goes to SecretStorage; settings get only the non-secret fields.
     await api.profiles.save({ ...hw.profile(PROFILE), signing: { mode: 'hash-only', hash: 'sha256' } } as unknown as CloudProfile, { accessKey: hw.credentials.accessKey, secretKey: hw.credentials.secretKey });
-    const W = vscode.ConfigurationTarget.Workspace;
-    await cfg().update('release.build', { task: 'Build firmware' }, W);
-    await cfg().update('release.packageName', 'bench-demo-firmware', W);
-    await waitFor('the "Build firmware" task', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'Build firmware'), 20_000, 250);
-    assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 }), true, 'the board port opened');
-    await vscode.commands.executeCommand('workbench.view.extension.otaBench');
+    await readyForRelease(board.link);
   });
 
-  after(async () => {
-    await api?.release.controller.cancel();
-    await vscode.commands.executeCommand('otaBench.serial.disconnect');
-    await board?.stop();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const k of ['release.build', 'release.packageName']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
-    const p = api?.profiles.get(PROFILE);
-    if (p) await api.profiles.remove(p);
-    await hw?.close();
-    for (const c of copied) fs.rmSync(c, { recursive: true, force: true });
-  });
+  after(() => endRelease(api, board, { profile: PROFILE, emulator: hw, copied }));
 
   it('the tree shows Packages → versions and Upgrade tasks → device tasks from the lazily loaded Huawei bundle', async () => {
     const profile = await waitFor('the Huawei profile in the tree', async () => (await kids()).find((k) => k.label === PROFILE));

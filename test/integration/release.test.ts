@@ -16,6 +16,7 @@ import { startAwsEmulator, type AwsEmulator } from '../bench/aws-emulator';
 import { AwsJobsAgent } from '../bench/board/agents/aws';
 import { startBoard, type VirtualBoard } from '../bench/board/board';
 import { useAwsProfileFiles } from './support/awsCredentials';
+import { copyDemoProject, endRelease, readyForRelease, setDemoVersion } from './support/demoProject';
 import { ESCAPE, withDialogs, type Answer } from './support/dialogs';
 import { testEnv } from './support/env';
 import { screenshot } from './support/screenshot';
@@ -37,10 +38,7 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
   const copied: string[] = [];
   const cfg = () => vscode.workspace.getConfiguration('otaBench');
 
-  const setVersion = (v: string) => {
-    const f = path.join(root, 'include', 'version.h');
-    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
-  };
+  const setVersion = (v: string) => setDemoVersion(root, v);
 
   const pane = (): Promise<RolloutQueryResult> => api.release.bridge.query(10_000);
   async function untilPane(what: string, ok: (q: RolloutQueryResult) => boolean): Promise<RolloutQueryResult> {
@@ -54,16 +52,8 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
 
   before(async () => {
     api = await vscode.extensions.getExtension<OtaBenchApi>(EXT_ID)!.activate();
-    assert.ok(env.workspace, 'the runner opens a workspace folder');
-    root = env.workspace;
-    // The demo firmware project, as a user's workspace.
-    const demo = path.join(env.repo, 'demo', 'workspace');
-    for (const entry of ['include', 'src', 'scripts', '.vscode']) {
-      fs.cpSync(path.join(demo, entry), path.join(root, entry), { recursive: true });
-      copied.push(path.join(root, entry));
-    }
-    copied.push(path.join(root, 'keys'), path.join(root, 'build'));
-    fs.rmSync(path.join(root, '.vscode', 'settings.json'), { force: true }); // settings below, through the API
+    // The demo firmware project, as a user's workspace (its settings below, through the API).
+    root = copyDemoProject(copied, ['keys']);
     const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     fs.mkdirSync(path.join(root, 'keys'), { recursive: true });
     fs.writeFileSync(path.join(root, 'keys', 'demo-signing-key.pem'), trusted.privateKey.export({ type: 'pkcs8', format: 'pem' }));
@@ -87,27 +77,14 @@ describe('Quick Release (real workbench, AWS emulator, virtual board)', function
     await cfg().update('profiles', [
       { ...emu.profile(PROFILE), awsProfile: AWS_PROFILE, signing: { mode: 'local-key', keyFile: 'keys/demo-signing-key.pem', certificateName: '/certs/demo-signing-pub.pem' } },
     ], vscode.ConfigurationTarget.Global);
-    const W = vscode.ConfigurationTarget.Workspace;
-    await cfg().update('release.build', { task: 'Build firmware' }, W);
-    await cfg().update('release.packageName', 'bench-demo-firmware', W);
-    await cfg().update('release.jobTimeoutMinutes', 5, W);
-    await waitFor('the "Build firmware" task from tasks.json', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'Build firmware'), 20_000, 250);
-
-    const ok = await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: board.link, baudRate: 115200 });
-    assert.equal(ok, true, 'the board port opened');
-    await vscode.commands.executeCommand('workbench.view.extension.otaBench');
+    await readyForRelease(board.link, { 'release.jobTimeoutMinutes': 5 });
     await vscode.commands.executeCommand('otaBench.openMonitor');
     monitor = await waitFor('the monitor panel', () => api.monitor());
     await within('the monitor ready handshake', monitor.ready, 20_000);
   });
 
   after(async () => {
-    await api?.release.controller.cancel();
-    await vscode.commands.executeCommand('otaBench.serial.disconnect');
-    await board?.stop();
-    monitor?.dispose();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const k of ['release.build', 'release.packageName', 'release.jobTimeoutMinutes']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    await endRelease(api, board, { extraKeys: ['release.jobTimeoutMinutes'], beforeEditorsClose: () => monitor?.dispose() });
     await cfg().update('profiles', undefined, vscode.ConfigurationTarget.Global);
     await emu?.close();
     restoreEnv();
