@@ -20,6 +20,8 @@ const CLOUD_FILES_ALLOWED = new Set([
   'src/core/clouds/huawei/endpoint.ts',
   // Release to Fleet's form contract (pure): the wizard asks a provider's questions with it.
   'src/core/clouds/fleet.ts',
+  // The wording of a Confirm Waiting Devices result (pure): the command shows it.
+  'src/core/clouds/confirmation.ts',
   // The documented page maxima the descriptors state (one source with the providers' own checks).
   'src/core/clouds/aws/limits.ts',
   'src/core/clouds/aliyun/wire.ts',

@@ -3,7 +3,7 @@
 import type { CloudDescriptor } from '../descriptor';
 import { ALIYUN_REGION, listOf, named, validators } from '../../validators';
 // From wire.ts, not limits.ts: limits.ts reads version/rules.ts, which reads the registry.
-import { PAGE_SIZE } from './wire';
+import { PAGE_MAX } from './wire';
 
 export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   kind: 'aliyun',
@@ -32,10 +32,10 @@ export const ALIYUN_DESCRIPTOR: CloudDescriptor = {
   // FirmwareSign is the hex MD5 (default) or SHA-256 of the file (cloud-apis.md §4).
   signing: { deviceChecks: 'md5-or-sha256', signatureRequired: false, defaultHash: 'md5' },
   lists: {
-    packages: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTAFirmware.max, statuses: [] },
-    versions: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTAFirmware.max, statuses: ['unverified', 'verifying', 'verified', 'verify-failed', 'verify-not-needed'] },
-    jobs: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTAJobByFirmware.max, statuses: ['scheduled', 'in-progress', 'completed', 'canceled'] },
-    executions: { paging: 'page', maxPageSize: PAGE_SIZE.ListOTATaskByJob.max, statuses: ['queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled'] },
+    packages: { paging: 'page', maxPageSize: PAGE_MAX.firmware, statuses: [] },
+    versions: { paging: 'page', maxPageSize: PAGE_MAX.firmware, statuses: ['unverified', 'verifying', 'verified', 'verify-failed', 'verify-not-needed'] },
+    jobs: { paging: 'page', maxPageSize: PAGE_MAX.jobsOfFirmware, statuses: ['scheduled', 'in-progress', 'completed', 'canceled'] },
+    executions: { paging: 'page', maxPageSize: PAGE_MAX.tasksOfJob, statuses: ['queued', 'notified', 'in-progress', 'succeeded', 'failed', 'canceled'] },
   },
   // ListOTAJobByFirmware: Alibaba has no account-wide job list.
   jobScope: 'version',

@@ -4,12 +4,17 @@
 
 import { createHash } from 'crypto';
 import { VERSION_RULES, type NameRule } from '../../version/rules';
-import { clampToRange, inRange } from '../kit/range';
+import { clampToRange, inRange, type IntRange } from '../kit/range';
 import type { QpsLimits } from '../kit/rateLimiter';
+import { PAGE_MAX } from './wire';
 
-// The page limits live in wire.ts (no imports), so the descriptor can state them without a cycle.
-import { PAGE_SIZE } from './wire';
-export { PAGE_SIZE, TASK_PAGE_WINDOW } from './wire';
+/** Largest PageSize per list action; ListOTATaskByJob also caps CurrentPage × PageSize. */
+export const PAGE_SIZE = {
+  ListOTAFirmware: { min: 1, max: PAGE_MAX.firmware },
+  ListOTAJobByFirmware: { min: 1, max: PAGE_MAX.jobsOfFirmware },
+  ListOTATaskByJob: { min: 1, max: PAGE_MAX.tasksOfJob },
+} satisfies Record<string, IntRange>;
+export const TASK_PAGE_WINDOW = 100_000;
 
 /**
  * Documented QPS per action (per account, shared by its RAM users), for the kit's RateLimiter.

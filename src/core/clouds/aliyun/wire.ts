@@ -5,15 +5,13 @@
 import type { RpcEnvelope } from './rpc';
 import type { ApiSignMethod, TaskStatus } from './status';
 import type { DownloadProtocol, FileSuffix, Tag, TargetSelection } from './limits';
-import type { IntRange } from '../kit/range';
 
-/** Largest PageSize per list action; ListOTATaskByJob also caps CurrentPage × PageSize. */
-export const PAGE_SIZE = {
-  ListOTAFirmware: { min: 1, max: 100 },
-  ListOTAJobByFirmware: { min: 1, max: 200 },
-  ListOTATaskByJob: { min: 1, max: 100 },
-} satisfies Record<string, IntRange>;
-export const TASK_PAGE_WINDOW = 100_000;
+/**
+ * Largest PageSize per list, by what it lists. Here (no imports), so the descriptor can state them
+ * without an import cycle and without naming the actions (no client vocabulary at activation);
+ * limits.ts PAGE_SIZE gives them per action.
+ */
+export const PAGE_MAX = { firmware: 100, jobsOfFirmware: 200, tasksOfJob: 100 } as const;
 
 /** `IotInstanceId` is optional on every call but required when the instance has one. */
 export interface InstanceScoped {
