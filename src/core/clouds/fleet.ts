@@ -143,3 +143,7 @@ export function parseLocalTime(text: string): number | undefined {
   // Date rolls 2026-02-30 over to March: a time that does not read back is not a real one.
   return t.getFullYear() === y && t.getMonth() === mo - 1 && t.getDate() === d && t.getHours() === h && t.getMinutes() === mi ? t.getTime() : undefined;
 }
+
+/** The sentence for a typed time that is not one; `example`: the moment shown as a sample. */
+export const localTimeProblem = (text: string, example: number): string | undefined =>
+  parseLocalTime(text) === undefined ? `"${text}" is not a local time written YYYY-MM-DD HH:mm (e.g. ${localTime(example)}).` : undefined;

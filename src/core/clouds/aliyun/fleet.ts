@@ -8,7 +8,7 @@
 import { CloudError, isCloudErrorCode } from '../../errors';
 import type { Job } from '../../model';
 import { splitList, validators } from '../../validators';
-import { localTime, parseAnswers, parseLocalTime, type FleetAnswers, type FleetForm, type FleetOption, type FleetQuestion, type FleetSource } from '../fleet';
+import { localTime, parseAnswers, parseLocalTime, localTimeProblem, type FleetAnswers, type FleetForm, type FleetOption, type FleetQuestion, type FleetSource } from '../fleet';
 import type { Cancel } from '../provider';
 import { fleetReference } from '../verifyRef';
 import type { AliyunContext } from './context';
@@ -30,8 +30,6 @@ const selections = (product: string): (FleetOption & { value: TargetSelection })
 
 const RETRY_LABEL: Record<number, string> = { 0: 'Retry at once', 10: 'Retry after 10 minutes', 30: 'Retry after 30 minutes', 60: 'Retry after 1 hour', 1440: 'Retry after 24 hours' };
 const COUNT_LABEL: Record<number, string> = { 1: 'once', 2: 'twice', 5: '5 times' };
-
-const timeProblem = (text: string) => (parseLocalTime(text) === undefined ? `"${text}" is not a local time written YYYY-MM-DD HH:mm (e.g. ${localTime(Date.now())}).` : undefined);
 
 // --- answers → the job ---------------------------------------------------------------------------
 
@@ -187,7 +185,7 @@ export function aliyunFleetForm(source: FleetSource, fw: FleetFirmware, clock: (
       remember: false,
       prompt: 'Start at, local time (YYYY-MM-DD HH:mm, 5 minutes to 7 days from now)',
       initial: () => localTime(defaultStart(clock())),
-      check: (v, a) => timeProblem(String(v)) ?? ruleOf('startAt', 'scheduleTime', clock)(v, a),
+      check: (v, a) => localTimeProblem(String(v), clock()) ?? ruleOf('startAt', 'scheduleTime', clock)(v, a),
     },
     {
       key: 'finishAt',
@@ -197,7 +195,7 @@ export function aliyunFleetForm(source: FleetSource, fw: FleetFirmware, clock: (
       optional: true,
       prompt: 'End at, local time (YYYY-MM-DD HH:mm, 1 hour to 30 days after the start; empty: no end)',
       initial: '',
-      check: (v, a) => timeProblem(String(v)) ?? ruleOf('finishAt', 'scheduleFinishTime', clock)(v, a),
+      check: (v, a) => localTimeProblem(String(v), clock()) ?? ruleOf('finishAt', 'scheduleFinishTime', clock)(v, a),
     },
     {
       key: 'overwrite',

@@ -9,7 +9,7 @@ import { CloudError, isCloudErrorCode } from '../../errors';
 import type { Job } from '../../model';
 import type { HuaweiProfile } from '../../profiles';
 import { splitList } from '../../validators';
-import { localTime, parseAnswers, parseLocalTime, type FleetAnswers, type FleetForm, type FleetSource } from '../fleet';
+import { localTime, parseAnswers, parseLocalTime, localTimeProblem, type FleetAnswers, type FleetForm, type FleetSource } from '../fleet';
 import type { Cancel } from '../provider';
 import { fleetReference } from '../verifyRef';
 import type { IotdaClient } from './client';
@@ -41,9 +41,7 @@ const localDate = (typed: string) => {
 
 /** The problem with a typed start time: not "YYYY-MM-DD HH:mm", or outside the next 7 days. */
 export function scheduleAnswerProblem(typed: string, now = new Date()): string | undefined {
-  const at = localDate(typed);
-  if (!at) return `"${typed}" is not a local time written YYYY-MM-DD HH:mm (e.g. ${localTime(now.getTime() + 3_600_000)}).`;
-  return scheduleProblem(at, now)?.message;
+  return localTimeProblem(typed, now.getTime() + 3_600_000) ?? scheduleProblem(localDate(typed)!, now)?.message;
 }
 
 /** The task name offered first: the fleet reference of the version (task_name takes "_", not "-"). */
