@@ -34,10 +34,6 @@ export class LogModel {
   /** Characters per row when long lines wrap; 0: no wrapping (a long line scrolls sideways). */
   private wrap = 0;
 
-  get hexView(): boolean {
-    return this.hex;
-  }
-
   get wrapColumns(): number {
     return this.wrap;
   }

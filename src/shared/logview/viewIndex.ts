@@ -15,20 +15,16 @@ export interface RowRef {
 
 export class ViewIndex {
   private lines: number[] = [];
-  /** Hex view: rows before entry i, as a running total that survives head drops. */
+  /** Multi-row mode: rows before entry i, as a running total that survives head drops. */
   private cum: number[] = [];
   private rowsTotal = 0;
   private head = 0;
 
   constructor(
-    private hex = false,
+    /** Whether lines may take several rows (hex view, wrapped text). */
+    private multi = false,
     private readonly rowsOf: (line: number) => number = () => 1,
   ) {}
-
-  /** Whether lines may take several rows. */
-  get multiRow(): boolean {
-    return this.hex;
-  }
 
   /** Number of shown lines. */
   get count(): number {
@@ -36,7 +32,7 @@ export class ViewIndex {
   }
 
   get rowCount(): number {
-    if (!this.hex) return this.count;
+    if (!this.multi) return this.count;
     return this.count === 0 ? 0 : this.rowsTotal - this.cum[this.head];
   }
 
@@ -46,7 +42,7 @@ export class ViewIndex {
 
   add(line: number): void {
     this.lines.push(line);
-    if (this.hex) {
+    if (this.multi) {
       this.cum.push(this.rowsTotal);
       this.rowsTotal += this.rowsOf(line);
     }
@@ -58,14 +54,14 @@ export class ViewIndex {
     while (this.head < this.lines.length && this.lines[this.head] < start) this.head++;
     if (this.head > 4096 && this.head * 2 > this.lines.length) {
       this.lines = this.lines.slice(this.head);
-      if (this.hex) this.cum = this.cum.slice(this.head);
+      if (this.multi) this.cum = this.cum.slice(this.head);
       this.head = 0;
     }
     return rowsBefore - this.rowCount;
   }
 
-  reset(hex = this.hex): void {
-    this.hex = hex;
+  reset(multi = this.multi): void {
+    this.multi = multi;
     this.lines = [];
     this.cum = [];
     this.rowsTotal = 0;
@@ -74,7 +70,7 @@ export class ViewIndex {
 
   rowAt(row: number): RowRef | undefined {
     if (row < 0 || row >= this.rowCount) return undefined;
-    if (!this.hex) return { line: this.lines[this.head + row], sub: 0, entry: row };
+    if (!this.multi) return { line: this.lines[this.head + row], sub: 0, entry: row };
     const target = this.cum[this.head] + row;
     // Last entry whose first row is <= target.
     let lo = this.head;
@@ -96,6 +92,6 @@ export class ViewIndex {
   rowOfLine(line: number): number {
     const e = this.entryAtOrAfter(line);
     if (e >= this.count || this.lines[this.head + e] !== line) return -1;
-    return this.hex ? this.cum[this.head + e] - this.cum[this.head] : e;
+    return this.multi ? this.cum[this.head + e] - this.cum[this.head] : e;
   }
 }
