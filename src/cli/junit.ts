@@ -2,7 +2,7 @@
 // testcase's <failure> (message: the verdict's reason), an interrupted or unreachable run an
 // <error>; system-out holds the board's serial lines (the evidence), stamped and without ANSI.
 import { benchExecution, cloudReason } from '../core/release/verdict';
-import { stripAnsi } from '../core/release/serialWatch';
+import { stripAnsi } from '../core/serial/line';
 import type { ReleaseRecord, SerialLine } from '../core/release/types';
 import { splitList } from '../core/validators';
 

@@ -2,7 +2,8 @@
 // step and a resume continues from there; "Start Verify Job" on an already published version runs
 // only start-verify → watch → verdict (no local artifact). And the pane's view of both.
 import { strict as assert } from 'assert';
-import { resumePoint, resumeRelease, startRelease } from '../../src/core/release/pipeline';
+import { resumeRelease, startRelease } from '../../src/core/release/pipeline';
+import { resumePoint } from '../../src/core/release/record';
 import { verifyOnlyRecord } from '../../src/core/release/verifyOnly';
 import { releaseView, rolloutView, TimelineBuilder } from '../../src/core/release/view';
 import { benchesCleanedAfterEach, benchNow } from './releaseHarness';

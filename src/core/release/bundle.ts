@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'fs/promises';
 import { join } from 'path';
 import type { ReleaseRecord, SerialLine } from './types';
-import { stripAnsi } from './serialWatch';
+import { stripAnsi } from '../serial/line';
 import type { RolloutView, TimelineEntry } from '../../shared/protocol';
 
 export interface BundleInput {

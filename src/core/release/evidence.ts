@@ -8,7 +8,8 @@ import { CrashWatch, type CrashPattern } from '../evidence/crash';
 import { decodeCrash, findElfBeside } from '../evidence/backtrace';
 import { compileLevelPattern, parseLevel } from '../evidence/levels';
 import { StepFailure } from './errors';
-import { DEFAULT_BANNER, stripAnsi, type SerialTap } from './serialWatch';
+import { stripAnsi } from '../serial/line';
+import { DEFAULT_BANNER, type SerialTap } from './serialWatch';
 import type { ReleaseEvent, SerialLine, Verdict } from './types';
 
 export interface EvidenceConfig {

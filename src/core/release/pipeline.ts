@@ -23,8 +23,6 @@ export async function startRelease(config: ReleaseConfig, deps: ReleaseDeps, sig
   return runFrom(record, 0, deps, signal, opts);
 }
 
-export { newRecord, resumePoint };
-
 /**
  * Continues a stopped release at its resume point, reusing what earlier runs created (the hashes,
  * the uploaded object, the registered version, the verify job). Throws StaleReleaseError when the

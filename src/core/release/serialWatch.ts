@@ -46,9 +46,6 @@ export function portLink(p: PortSource): Pick<SerialWatcher, 'send' | 'onPort'> 
 /** Matches "App version: 1.4.2", "fw 1.4.2", "FW_VERSION=v1.4.2" but not "1.4.20". */
 export const DEFAULT_BANNER = '(?:version|ver|fw|firmware|app)\\b[\\s:=]*v?{version}(?![\\w.-])';
 
-// One ANSI stripper for core (serial/line); re-exported for the release modules that read lines here.
-export { stripAnsi };
-
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A test for "this line says the board runs `version`". Throws StepFailure for a broken pattern. */

@@ -4,7 +4,7 @@
 import type { Rollout } from '../model';
 import { resumePoint } from './record';
 import { STEP_TITLES, type ReleaseEvent, type ReleaseRecord, type SerialLine, type StepId } from './types';
-import { stripAnsi } from './serialWatch';
+import { stripAnsi } from '../serial/line';
 import type { ReleaseStepView, ReleaseView, RolloutView, TimelineEntry } from '../../shared/protocol';
 
 /** Live progress of running steps (not kept in the record). */
