@@ -55,12 +55,10 @@ export function renderRow(row: HTMLElement, model: LogModel, ref: RowRef, opts: 
   const text = el('span', 'text');
   const marks = model.marksFor(ref.line);
   const spans = lineSpans(line);
-  // A wrapped line shows its `sub`-th slice of `wrapColumns` characters on this row.
-  const cols = model.wrapColumns;
-  const from = cols > 0 ? ref.sub * cols : 0;
-  const to = cols > 0 ? Math.min(line.text.length, from + cols) : line.text.length;
+  // A wrapped line shows one slice of its characters on this row.
+  const { from, to } = model.textRange(ref);
   if (!spans && marks.length === 0) {
-    text.textContent = cols > 0 ? line.text.slice(from, to) : line.text;
+    text.textContent = line.text.slice(from, to);
   } else {
     for (const whole of segmentLine(line.text.length, spans, marks)) {
       if (whole.to <= from || whole.from >= to) continue;

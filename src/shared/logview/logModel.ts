@@ -189,12 +189,23 @@ export class LogModel {
     return marks;
   }
 
+  /** The characters of its line a text row shows: the whole line, or its `sub`-th slice of `wrapColumns` when long lines wrap. */
+  textRange(ref: RowRef): { from: number; to: number } {
+    const length = this.store.get(ref.line)?.text.length ?? 0;
+    if (this.wrap <= 0) return { from: 0, to: length };
+    const from = Math.min(length, ref.sub * this.wrap);
+    return { from, to: Math.min(length, from + this.wrap) };
+  }
+
   /** A row as plain text, as it is shown (copy, save-visible, tests). */
   rowText(ref: RowRef, timestamps: boolean): string {
     const s = this.store.get(ref.line);
     if (!s) return '';
     const ts = timestamps ? (ref.sub === 0 ? formatTime(s.t) : ' '.repeat(12)) + '  ' : '';
-    if (!this.hex) return ts + (this.wrap > 0 ? s.text.slice(ref.sub * this.wrap, (ref.sub + 1) * this.wrap) : s.text);
+    if (!this.hex) {
+      const { from, to } = this.textRange(ref);
+      return ts + s.text.slice(from, to);
+    }
     const h = hexRow(this.bytesOf(ref.line), ref.sub);
     return `${ts}${h.offset}  ${h.hex}  ${h.ascii}`;
   }
