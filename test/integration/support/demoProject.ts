@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OtaBenchApi } from '../../../src/extension';
 import type { BenchNode } from '../../../src/vscode/tree/node';
+import { withDialogs, type Answer, type DialogScript } from './dialogs';
 import { testEnv } from './env';
 import { waitFor } from './wait';
 
@@ -49,6 +50,18 @@ export async function readyForRelease(boardLink: string, extra: Record<string, u
   await waitFor('the "Build firmware" task from tasks.json', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === 'Build firmware'), 20_000, 250);
   assert.equal(await vscode.commands.executeCommand<boolean>('otaBench.serial.selectPort', { path: boardLink, baudRate: 115200 }), true, 'the board port opened');
   await vscode.commands.executeCommand('workbench.view.extension.otaBench');
+}
+
+/**
+ * Release to Fleet… answered with `answers`: every answer used, a job started and `rejected` of
+ * the answers refused as typed (their messages in `dialogs.rejections`).
+ */
+export async function releaseToFleet(answers: Answer[], rejected: number): Promise<{ job: { id: string; kind?: string }; dialogs: DialogScript }> {
+  const { result: job, dialogs } = await withDialogs(answers, () => vscode.commands.executeCommand<{ id: string; kind?: string } | undefined>('otaBench.releaseToFleet'));
+  assert.equal(dialogs.remaining, 0, `every answer was used: ${dialogs.events.map((e) => e.text).join(' | ')}`);
+  assert.ok(job, dialogs.events.map((e) => e.text).join('\n'));
+  assert.equal(dialogs.rejections.length, rejected, dialogs.rejections.join(' | '));
+  return { job, dialogs };
 }
 
 export interface EndOptions {
