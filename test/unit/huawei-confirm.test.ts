@@ -10,7 +10,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { confirmationText, FAILURES_SHOWN } from '../../src/core/clouds/confirmation';
 import { createProvider, type HuaweiProvider } from '../../src/core/clouds/huawei';
 import { descriptorOf } from '../../src/core/clouds/registry';
-import { isCloudError } from '../../src/core/errors';
+import { cloudErrorOf } from '../support/cloudError';
 import type { CloudProvider } from '../../src/core/clouds/provider';
 import type { CloudProfile } from '../../src/core/profiles';
 import { HuaweiOtaAgent } from '../bench/board/agents/huawei';
@@ -50,15 +50,6 @@ describe('Huawei Confirm Waiting Devices (ConfirmBatchTask) against the emulator
     hw.model.createTask({ task_name: `t_${Math.random().toString(16).slice(2)}`, task_type: 'firmwareUpgrade', targets, need_confirm: needConfirm, document: { package_ids: [packageId] } }, HUAWEI_DEFAULTS.appId).task_id;
   const statusOf = (taskId: string, target: string) => hw.model.details(hw.model.task(taskId), { target })[0].status;
   const upgradeReports = () => agent.reports.filter((r) => r.event_type === 'upgrade_progress_report').length;
-  async function rejection(p: Promise<unknown>) {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(isCloudError(e), `a CloudError, not ${String(e)}`);
-      return e;
-    }
-    assert.fail('expected a rejection');
-  }
 
   it('Huawei offers it (descriptor capability and provider method); AWS and Alibaba do not', () => {
     assert.ok(descriptorOf('huawei').capabilities.has('confirm-job'));
@@ -111,22 +102,22 @@ describe('Huawei Confirm Waiting Devices (ConfirmBatchTask) against the emulator
   it('nothing to confirm is a CloudError saying why: no need_confirm, confirmed already, ended; an unknown task is IoTDA\'s not-found', async () => {
     const [d1, d2, d3] = hw.seed.devices(3, `${hw.device.productId}_none`).map((d) => d.device_id);
     const plain = task([d1], false);
-    const noConfirm = await rejection(provider.confirmJob!(plain));
+    const noConfirm = await cloudErrorOf(provider.confirmJob!(plain));
     assert.equal(noConfirm.code, 'invalid');
     assert.match(noConfirm.message, new RegExp(`Upgrade task ${plain} was created without need_confirm`));
     assert.match(noConfirm.hint ?? '', /start on their own/);
 
     const twice = task([d2], true);
     await provider.confirmJob!(twice);
-    assert.match((await rejection(provider.confirmJob!(twice))).message, /no devices waiting for a confirmation: they were confirmed already/);
+    assert.match((await cloudErrorOf(provider.confirmJob!(twice))).message, /no devices waiting for a confirmation: they were confirmed already/);
 
     const ended = task([d3], true);
     hw.model.stop(ended);
-    const e = await rejection(provider.confirmJob!(ended));
+    const e = await cloudErrorOf(provider.confirmJob!(ended));
     assert.equal(e.code, 'invalid');
     assert.match(e.message, new RegExp(`Upgrade task ${ended} has already ended \\(Stopped\\)`));
 
-    const gone = await rejection(provider.confirmJob!('ffffffffffffffffffff0000'));
+    const gone = await cloudErrorOf(provider.confirmJob!('ffffffffffffffffffff0000'));
     assert.equal(gone.code, 'not-found');
     assert.match(gone.message, /Confirming upgrade task ffffffffffffffffffff0000: IoTDA IOTDA\.014000/);
   });

@@ -13,7 +13,7 @@ import { createProvider, type HuaweiProvider } from '../../src/core/clouds/huawe
 import { fleetTaskBody, fleetTaskName, huaweiFleetForm, K } from '../../src/core/clouds/huawei/fleet';
 import { PATHS, upgradeDocument, type BatchTargetsResponse } from '../../src/core/clouds/huawei/wire';
 import { verifyReference } from '../../src/core/clouds/verifyRef';
-import { isCloudError } from '../../src/core/errors';
+import { cloudErrorOf } from '../support/cloudError';
 import type { CloudProvider } from '../../src/core/clouds/provider';
 import type { CloudProfile } from '../../src/core/profiles';
 import { HuaweiOtaAgent } from '../bench/board/agents/huawei';
@@ -148,15 +148,6 @@ describe('Huawei Release to Fleet: the form', () => {
   });
 });
 
-async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; hint?: string }> {
-  const e = await p.then(
-    () => assert.fail('expected a CloudError'),
-    (x: unknown) => x,
-  );
-  assert.ok(isCloudError(e), String(e));
-  return e;
-}
-
 describe('Huawei Release to Fleet: the provider against the emulator', function () {
   this.timeout(60_000);
   let hw: HuaweiEmulator;
@@ -225,7 +216,7 @@ describe('Huawei Release to Fleet: the provider against the emulator', function 
 
   it('an unknown device group is refused by IoTDA; the CloudError names it', async () => {
     const before = hw.model.tasks.size;
-    const e = await rejection(provider.startFleetRollout(source, answers({ targetKind: 'groups', groupIds: '0000aaaa-0000-0000-0000-000000000000', taskName: 'fleet_nogroup' })));
+    const e = await cloudErrorOf(provider.startFleetRollout(source, answers({ targetKind: 'groups', groupIds: '0000aaaa-0000-0000-0000-000000000000', taskName: 'fleet_nogroup' })));
     assert.equal(e.code, 'invalid');
     assert.match(e.message, /device group 0000aaaa-0000-0000-0000-000000000000 does not exist/);
     assert.equal(hw.model.tasks.size, before);
@@ -233,27 +224,27 @@ describe('Huawei Release to Fleet: the provider against the emulator', function 
 
   it('bad answers are refused before any call, naming what to fix', async () => {
     const calls = hw.requests.length;
-    const e = await rejection(provider.startFleetRollout(source, answers({ retry: 'retry', retryCount: 6, retryIntervalMinutes: 0, deviceIds: 'bad id', taskName: 'fleet-1' })));
+    const e = await cloudErrorOf(provider.startFleetRollout(source, answers({ retry: 'retry', retryCount: 6, retryIntervalMinutes: 0, deviceIds: 'bad id', taskName: 'fleet-1' })));
     assert.equal(e.code, 'invalid');
     assert.match(e.message, /retry_count is a whole number 1–5; 6 given/);
     assert.match(e.message, /retry_interval is 1–1440 minutes; 0 given/);
     assert.match(e.message, /device_id "bad id"/);
     assert.match(e.message, /task_name allows only/);
-    const past = await rejection(provider.startFleetRollout(source, answers({ start: 'scheduled', scheduleAt: localTime(Date.now() - 2 * MIN), taskName: 'fleet_past' })));
+    const past = await cloudErrorOf(provider.startFleetRollout(source, answers({ start: 'scheduled', scheduleAt: localTime(Date.now() - 2 * MIN), taskName: 'fleet_past' })));
     assert.match(past.message, /schedule_time must lie within the next 7 days/);
     assert.equal(hw.requests.length, calls, 'no request reached IoTDA');
   });
 
   it('only a version that passed: a bench task that is gone, upgraded another package or has not succeeded is refused (the form too)', async () => {
-    const gone = await rejection(provider.startFleetRollout({ ...source, verifyJobId: 'ffffffffffffffffffff0000' }, answers({ taskName: 'fleet_gone' })));
+    const gone = await cloudErrorOf(provider.startFleetRollout({ ...source, verifyJobId: 'ffffffffffffffffffff0000' }, answers({ taskName: 'fleet_gone' })));
     assert.equal(gone.code, 'invalid');
     assert.match(gone.message, /bench task ffffffffffffffffffff0000 is no longer on IoTDA/);
-    const other = await rejection(provider.startFleetRollout({ ...source, versionId: 'not-this-one' }, answers({ taskName: 'fleet_other' })));
+    const other = await cloudErrorOf(provider.startFleetRollout({ ...source, versionId: 'not-this-one' }, answers({ taskName: 'fleet_other' })));
     assert.match(other.message, /upgraded package .*, not not-this-one/);
     assert.equal(tasksNamed('fleet_gone').length + tasksNamed('fleet_other').length, 0);
     // A bench task still waiting (its device is offline): the form itself is refused, before any question.
     const waiting = hw.model.createTask({ task_name: 'bench_waiting', task_type: 'firmwareUpgrade', targets: [fleet[3]], document: { package_ids: [source.versionId!] } }, HUAWEI_DEFAULTS.appId);
-    const early = await rejection(provider.fleetForm({ ...source, verifyJobId: waiting.task_id }));
+    const early = await cloudErrorOf(provider.fleetForm({ ...source, verifyJobId: waiting.task_id }));
     assert.equal(early.code, 'invalid');
     assert.match(early.message, new RegExp(`bench task ${waiting.task_id} is Waitting, not Success: only a version that passed`));
     hw.model.stop(waiting.task_id);
@@ -263,7 +254,7 @@ describe('Huawei Release to Fleet: the provider against the emulator', function 
     const f = await provider.fleetForm(source);
     assert.match((await f.confirmAnswer!(K.taskName, { taskName: 'fleet_devices' }))!, /already has upgrade task "fleet_devices"/);
     assert.equal(await f.confirmAnswer!(K.taskName, { taskName: 'fleet_fresh_name' }), undefined);
-    const e = await rejection(provider.startFleetRollout(source, answers({ taskName: 'fleet_devices' })));
+    const e = await cloudErrorOf(provider.startFleetRollout(source, answers({ taskName: 'fleet_devices' })));
     assert.match(e.message, /already has upgrade task "fleet_devices"/);
     assert.equal(tasksNamed('fleet_devices').length, 1);
   });
@@ -312,7 +303,7 @@ describe('Huawei emulator: CreateBatchTask policy, groups and confirm as documen
   const iotdaTime = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const create = (extra: object) => provider.client.request<{ task_id: string }>('Creating', 'POST', PATHS.tasks(hw.projectId), { body: { task_name: `t_${Math.random().toString(16).slice(2)}`, task_type: 'firmwareUpgrade', targets: [hw.device.id], document: { package_ids: [packageId] }, ...extra }, create: true });
   async function refused(extra: object, re: RegExp) {
-    const e = await rejection(create(extra));
+    const e = await cloudErrorOf(create(extra));
     assert.equal(e.code, 'invalid');
     assert.match(e.message, /IOTDA\.000006/);
     assert.match(e.message, re);
