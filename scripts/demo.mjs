@@ -29,6 +29,7 @@ import { ensureCodeServer, freePort, installVsix, startCodeServer } from './lib/
 import { ensureSystemPackages } from './lib/system-deps.mjs';
 import { launchBrowser } from './lib/workbench.mjs';
 import { huaweiAgent, huaweiEnv, huaweiProfile, smokeHuawei, startHuawei } from './lib/demo-huawei.mjs';
+import { demoProfileName, demoVersion, stampNextVersion } from './lib/demo-workspace.mjs';
 import { HOST_SETTINGS } from './integration.mjs';
 import { packageVsix } from './package.mjs';
 
@@ -322,7 +323,7 @@ async function smokeTest(url, emulator, profileName, more = []) {
 
     await runCommand(page, 'OTA Bench: Quick Release');
     await acceptPick(page, profileName);
-    const version = /FW_VERSION\s+"([^"]+)"/.exec(readFileSync(join(workspace, 'include', 'version.h'), 'utf8'))[1];
+    const version = demoVersion(workspace);
     await acceptPick(page, version);
     say(`Quick Release of ${version} to "${profileName}" started`);
 
@@ -396,14 +397,9 @@ async function typePick(page, text) {
 
 /** --smoke on the Alibaba profile, in the AWS smoke's window: a Quick Release of the next version, PASSED in the pane and on the emulator. */
 async function smokeAliyun(page, aliyun) {
-  const settings = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8'));
-  const profileName = settings['otaBench.profiles'].find((p) => p.kind === 'aliyun')?.name;
-  if (!profileName) throw new Error('the demo workspace has no Alibaba profile');
+  const profileName = demoProfileName(workspace, 'aliyun', 'Alibaba');
   // The board now runs the AWS release's version: release the next one.
-  const file = join(workspace, 'include', 'version.h');
-  const was = /FW_VERSION\s+"([^"]+)"/.exec(readFileSync(file, 'utf8'))[1];
-  const version = was.replace(/(\d+)$/, (n) => String(Number(n) + 1));
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/(#define\s+FW_VERSION\s+")[^"]+"/, `$1${version}"`));
+  const version = stampNextVersion(workspace);
   try {
     await page.keyboard.press('Escape');
     await sleep(500);

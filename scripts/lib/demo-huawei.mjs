@@ -2,9 +2,9 @@
 // process, the board's Huawei agent (the same virtual board runs one agent per cloud), the demo
 // profile pointed at the emulator with its keys from the environment variables the official SDKs
 // read (HUAWEICLOUD_SDK_AK / _SK: never in settings), and the --smoke Quick Release on that profile.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { demoProfileName, stampNextVersion } from './demo-workspace.mjs';
 
 /** Starts test/bench/huawei-emulator/cli.ts through the demo's `start` (stopped with the demo). */
 export async function startHuawei(start) {
@@ -30,13 +30,8 @@ export const huaweiEnv = (hw) => ({ HUAWEICLOUD_SDK_AK: hw.credentials.accessKey
  * bench device. `ui` = { runCommand, typePick, acceptPick, monitorFrame, say, dir, workspace }.
  */
 export async function smokeHuawei(page, hw, ui) {
-  const settingsFile = join(ui.workspace, '.vscode', 'settings.json');
-  const profileName = JSON.parse(readFileSync(settingsFile, 'utf8'))['otaBench.profiles'].find((p) => p.kind === 'huawei')?.name;
-  if (!profileName) throw new Error('the demo workspace has no Huawei profile');
-  const file = join(ui.workspace, 'include', 'version.h');
-  const was = /FW_VERSION\s+"([^"]+)"/.exec(readFileSync(file, 'utf8'))[1];
-  const version = was.replace(/(\d+)$/, (n) => String(Number(n) + 1));
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/(#define\s+FW_VERSION\s+")[^"]+"/, `$1${version}"`));
+  const profileName = demoProfileName(ui.workspace, 'huawei', 'Huawei');
+  const version = stampNextVersion(ui.workspace);
   try {
     await openQuickRelease(page, ui, profileName);
     await ui.typePick(page, profileName);
