@@ -4,6 +4,7 @@
 
 import { VERSION_RULES, versionProblems } from '../../version/rules';
 import { validators } from '../../validators';
+import { inRange } from '../kit/range';
 import type { CreateBatchTask, CreateOtaPackage, TaskPolicy } from './wire';
 import { formatIotdaTime, parseIotdaTime } from './wire';
 
@@ -119,12 +120,12 @@ export function deviceIdProblem(deviceId: string): LimitProblem | undefined {
 
 /** task_policy.retry_count: a whole number `min`–5 (the form asks 1–5: no retries is its own choice). */
 export function retryCountProblem(n: number, min = 0): LimitProblem | undefined {
-  return Number.isInteger(n) && n >= min && n <= LIMITS.retryCountMax ? undefined : { field: 'task_policy.retry_count', message: `IoTDA retry_count is a whole number ${min}–${LIMITS.retryCountMax}; ${n} given.` };
+  return inRange(n, { min, max: LIMITS.retryCountMax }) ? undefined : { field: 'task_policy.retry_count', message: `IoTDA retry_count is a whole number ${min}–${LIMITS.retryCountMax}; ${n} given.` };
 }
 
 /** task_policy.retry_interval: 1–1440 whole minutes. */
 export function retryIntervalProblem(n: number): LimitProblem | undefined {
-  return Number.isInteger(n) && n >= 1 && n <= LIMITS.retryIntervalMaxMinutes ? undefined : { field: 'task_policy.retry_interval', message: `IoTDA retry_interval is 1–${LIMITS.retryIntervalMaxMinutes} minutes; ${n} given.` };
+  return inRange(n, { min: 1, max: LIMITS.retryIntervalMaxMinutes }) ? undefined : { field: 'task_policy.retry_interval', message: `IoTDA retry_interval is 1–${LIMITS.retryIntervalMaxMinutes} minutes; ${n} given.` };
 }
 
 /** task_policy.schedule_time as a moment: later than now, within the next 7 days. */
