@@ -33,6 +33,7 @@ import { isNotFound, makeContext, type AwsContext } from './context';
 import { PAGE_SIZE } from './limits';
 import { OTA_JOB_PREFIX, rolloutOf, thingOf, toExecution, toExecutionSummary, toJobSummary, toOtaUpdate, toPackage, toVersion } from './map';
 import { clampToRange } from '../kit/range';
+import { missingCapability } from '../registry';
 import { byPrefix, fillPage } from './paging';
 import { publish, setState, type PublishOptions } from './publish';
 import { buildFleetJob, buildFleetOtaUpdate, type FieldError, type FleetRolloutInput } from './rollout';
@@ -206,7 +207,8 @@ export class AwsProvider implements CloudProvider {
   async startFleetRollout(source: FleetSource, answers: FleetAnswers): Promise<Job> {
     const form = await this.fleetForm(source);
     const problems = answerProblems(form, answers);
-    if (!this.profile.roleArn) problems.push(`Profile "${this.profile.name}" has no IAM role for presigned URLs (roleArn).`);
+    const cannot = missingCapability(this.profile, 'fleet-rollout', 'fleet rollouts'); // the descriptor's rule: a roleArn
+    if (cannot) problems.push(cannot);
     if (problems.length) throw new CloudError(`The fleet job was not created: ${problems.join(' ')}`, 'invalid', 'Run Release to Fleet again and fix the answer named above.');
     const document = await this.getJobDocument(source.verifyJobId);
     const res = await this.createFleetRollout({
