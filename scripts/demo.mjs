@@ -158,7 +158,7 @@ async function main() {
   const { line } = await start('aws-emulator', ['test/bench/aws-emulator/cli.ts', '--port', String(awsPort), '--mqtt-port', '0', '--seed-history'], { readyLine: /^\{.*"endpoint"/ });
   const emulator = JSON.parse(line);
   say(`AWS emulator at ${emulator.endpoint} (MQTT ${emulator.mqttUrl})`);
-  const { line: aliLine } = await start('aliyun-emulator', ['test/bench/aliyun-emulator/cli.ts', '--device-name', THING], { readyLine: /^\{.*"endpoint"/ });
+  const { line: aliLine } = await start('aliyun-emulator', ['test/bench/aliyun-emulator/cli.ts', '--device-name', THING, '--seed-history'], { readyLine: /^\{.*"endpoint"/ });
   const aliyun = JSON.parse(aliLine);
   say(`Alibaba IoT Platform emulator at ${aliyun.endpoint} (MQTT ${aliyun.mqttUrl})`);
   const huawei = await startHuawei(start);

@@ -33,7 +33,7 @@ export async function ensureCodeServer(root, { log, say = console.log } = {}) {
   await withLock(`${p.cache}.lock`, say, async () => {
     if (existsSync(p.marker)) return; // another run finished it while we waited
     const t0 = performance.now();
-    say(`installing code-server ${CODE_SERVER_VERSION} into ${p.cache} (once; ~1 min)…`);
+    say(`installing code-server ${CODE_SERVER_VERSION} into ${p.cache} (once; 1–4 min, from the npm registry)…`);
     rmSync(p.cache, { recursive: true, force: true });
     mkdirSync(p.cache, { recursive: true });
     writeFileSync(join(p.cache, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }, null, 2));
