@@ -225,4 +225,17 @@ describe('logview: wrapping long lines', () => {
     m.setWrap(0);
     assert.equal(m.view.rowCount, 3, 'unwrapped: one row per line');
   });
+
+  it('a width set in the hex view is kept for the text view (the page passes it regardless of hex)', () => {
+    const m = new LogModel(100);
+    m.append({ seq: 1, t: 0, dir: 'rx', text: 'x'.repeat(45) + 'END' });
+    m.setHex(true);
+    m.setWrap(20);
+    assert.equal(m.view.rowCount, 3, 'hex rows (48 bytes), not the wrap width');
+    m.setHex(false);
+    assert.equal(m.view.rowCount, 3, 'back in text: wrapped at 20');
+    assert.equal(m.rowText(m.view.rowAt(2)!, false), 'xxxxxEND');
+    m.setWrap(0);
+    assert.equal(m.view.rowCount, 1);
+  });
 });

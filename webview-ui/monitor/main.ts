@@ -167,9 +167,13 @@ function frame(): void {
   if (queue.backlog.lines > 0) schedule();
 }
 
-/** Wrapping follows the view's width (and the timestamp column): re-wrapped when either changes. */
+/**
+ * Wrapping follows the view's width (and the timestamp column): re-wrapped when either changes.
+ * The model keeps the width through the hex view (which it does not wrap), so leaving hex
+ * rebuilds the view once, already wrapped.
+ */
 function applyWrap(): void {
-  const cols = state.wrap && !state.hex ? view.wrapColumns(state.timestamps) : 0;
+  const cols = state.wrap ? view.wrapColumns(state.timestamps) : 0;
   if (cols === model.wrapColumns) return;
   model.setWrap(cols);
   view.invalidate();
