@@ -401,9 +401,10 @@ const startVerify: StepDef = {
     }
     if (!job || job.created) {
       const behind = await clearPendingWork(ctx, targets);
-      // What the board runs now: a verify of the version it already runs proves nothing.
-      record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, version, ctx.now(), ctx.signal);
+      // What the board runs now: a verify of the version it already runs proves nothing. With bench
+      // boards each is asked once (the verdict reads boardsBefore); the single port is not asked again.
       if (deps.boards?.length) record.boardsBefore = await boardsBefore(deps.boards, targets, ctx, version);
+      else record.boardBefore = await boardVersionBefore(ctx.tap, config.evidence, version, ctx.now(), ctx.signal);
       const form = descriptorOf(provider.profile).clientReference;
       const reference = verifyReference(config.packageName, version, new Date(ctx.now()), form.maxLength, undefined, form.separator);
       job = record.job = { id: reference, reference, requestedAt: ctx.now(), created: false, ...(behind.length ? { behind } : {}) };
