@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { JOB_TASK_STATES, type JobConfirmation, type JobTaskState } from '../../core/clouds/provider';
+import type { JobConfirmation, JobTaskState } from '../../core/clouds/provider';
 import { confirmationText } from '../../core/clouds/confirmation';
 import { descriptorOf, missingCapability } from '../../core/clouds/registry';
 import { errorText, oneLine, showCloudError } from '../clouds/errors';
@@ -23,7 +23,7 @@ const FORCE_EXEC = 'Force Cancel Execution';
 const RETRY_JOB = 'Retry';
 const CONFIRM_JOB = 'Confirm';
 
-/** The task states a job's tasks can be cancelled in, as the picker shows them (first three picked by default). */
+/** The task states a job's tasks can be cancelled in, in the picker's order (safe ones first, picked by default; the riskier after). */
 const TASK_STATE_LABELS: Record<JobTaskState, string> = {
   queued: 'Queued (not yet pushed to the device)',
   confirm: 'Waiting for confirmation (CONFIRM)',
@@ -134,7 +134,7 @@ export function registerJobCommands(tree: CloudTree, docs: CloudDocuments): vsco
     let states = opts.states;
     if (!states) {
       const picks = await vscode.window.showQuickPick(
-        JOB_TASK_STATES.map((s) => ({ label: TASK_STATE_LABELS[s], state: s, picked: DEFAULT_TASK_STATES.includes(s) })),
+        (Object.keys(TASK_STATE_LABELS) as JobTaskState[]).map((s) => ({ label: TASK_STATE_LABELS[s], state: s, picked: DEFAULT_TASK_STATES.includes(s) })),
         { canPickMany: true, title: `Cancel the ${nouns.executions} of ${nouns.job} ${job.id}`, placeHolder: `Which ${nouns.executions} to cancel? Finished ones are never touched.` },
       );
       if (!picks?.length) return false;
