@@ -3,7 +3,7 @@
 // the extension's serial session, a provider per profile from the BUILT bundle, and the release
 // config/deps/store around them. Each bench keeps what its cloud does differently (the emulator,
 // the agent, the signing mode, how the device comes online, what it counts).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { CloudProvider, SecretSource } from '../../src/core/clouds/provider';
@@ -16,6 +16,7 @@ import { nodeSerialDriver } from '../../src/core/serial/nodeSerial';
 import { SerialSession } from '../../src/core/serial/session';
 import type { CloudAgent } from '../bench/board/agent';
 import { startBoard, type BoardOptions, type VirtualBoard } from '../bench/board/board';
+import { setDemoVersion } from '../support/demoVersion';
 import { builtProvider, REPO } from './builtBundle';
 
 /** The firmware package every bench releases. */
@@ -68,6 +69,8 @@ export interface ReleaseBenchBase {
   config(overrides?: Partial<ReleaseConfig>): ReleaseConfig;
   deps(extra?: Partial<ReleaseDeps>): ReleaseDeps;
   setVersion(v: string): void;
+  /** Every serial line read so far, as text. */
+  serialText(): string;
   close(): Promise<void>;
 }
 
@@ -91,7 +94,6 @@ export function releaseBench(ws: { dir: string; root: string }, pty: { board: Vi
   const store = new FileReleaseStore(join(dir, 'release.json'));
   const events: ReleaseEvent[] = [];
   const imageEnv = { FW_IMAGE_KB: String(cloud.imageKb) };
-  const versionFile = join(root, 'include', 'version.h');
   return {
     dir,
     root,
@@ -119,9 +121,8 @@ export function releaseBench(ws: { dir: string; root: string }, pty: { board: Vi
       onEvent: (e) => events.push(e),
       ...extra,
     }),
-    setVersion(v) {
-      writeFileSync(versionFile, readFileSync(versionFile, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
-    },
+    setVersion: (v) => setDemoVersion(root, v),
+    serialText: () => serial.buffer.toArray().map((l) => l.text).join('\n'),
     async close() {
       await serial.close().catch(() => undefined);
       await board.stop().catch(() => undefined);

@@ -51,7 +51,7 @@ describe('Quick Release end to end on Alibaba IoT Platform (emulator + virtual b
     const tasks = await b.provider.listExecutions(r.job!.id);
     assert.deepEqual(tasks.items.map((t) => [t.target, t.rawStatus, t.progress]), [[ALIYUN_BENCH.deviceName, 'SUCCEEDED', 100]]);
     // Serial: the download, the MD5 check, the reboot and the banner.
-    const text = b.serial.buffer.toArray().map((l) => l.text).join('\n');
+    const text = b.serialText();
     assert.match(text, /upgrade to v2\.1\.0/);
     assert.match(text, /sign verified \(Md5/);
     assert.match(text, /boot: firmware version 2\.1\.0/);
@@ -98,7 +98,7 @@ describe('Quick Release end to end on Alibaba IoT Platform (emulator + virtual b
     assert.equal(tasks.items[0].rawStatus, 'FAILED');
     assert.match(tasks.items[0].reason!, /sign mismatch \(Md5\)/);
     assert.equal((await b.provider.listVersions(PACKAGE, { prefix: '2.1.1' })).items[0].status, 'verify-failed');
-    assert.match(b.serial.buffer.toArray().map((l) => l.text).join('\n'), /upgrade failed \(step -3\)/);
+    assert.match(b.serialText(), /upgrade failed \(step -3\)/);
   });
 
   it('interrupted at every step, each resume ends PASSED with one upload, one firmware and one verify job', async () => {

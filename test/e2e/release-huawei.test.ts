@@ -42,7 +42,7 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
     const versions = await b.provider.listVersions(PACKAGE);
     assert.ok(versions.items.some((v) => v.version === '2.1.0' && v.id === pkg.package_id));
     // Serial: the download, the SHA-256 check with the task id, the reset and the banner.
-    const text = b.serial.buffer.toArray().map((l) => l.text).join('\n');
+    const text = b.serialText();
     assert.match(text, new RegExp(`task ${task.task_id}: sha256 verified`));
     assert.match(text, /boot: firmware version 2\.1\.0/);
     assert.ok(snapshots.some((s) => s.executions.some((e) => e.status === 'in-progress')), 'an in-progress snapshot');
@@ -71,7 +71,7 @@ describe('Quick Release end to end on Huawei IoTDA (emulator + virtual board on 
     assert.equal(details.items[0].rawStatus, 'Fail');
     assert.match(details.items[0].reason!, /7.*verification failure|verification failure.*7/i);
     assert.equal(details.items[0].statusDetails?.error_code, '7');
-    assert.match(b.serial.buffer.toArray().map((l) => l.text).join('\n'), new RegExp(`task ${r.job!.id}: sha256 mismatch`));
+    assert.match(b.serialText(), new RegExp(`task ${r.job!.id}: sha256 mismatch`));
   });
 
   it('interrupted at every step, each resume ends PASSED with one OBS object, one package and one task', async () => {

@@ -33,12 +33,6 @@ export function copyDemoProject(copied: string[], also: string[] = []): string {
   return root;
 }
 
-/** Stamps `v` as FW_VERSION in the project's include/version.h. */
-export function setDemoVersion(root: string, v: string): void {
-  const f = path.join(root, 'include', 'version.h');
-  fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/#define\s+FW_VERSION\s+"[^"]*"/, `#define FW_VERSION "${v}"`));
-}
-
 const RELEASE_SETTINGS = { 'release.build': { task: 'Build firmware' }, 'release.packageName': 'bench-demo-firmware' };
 
 /**
