@@ -83,15 +83,13 @@ export class ReleaseController implements vscode.Disposable {
     // or stopped since) replaces the one this window remembers.
     if (!stored || (this.current && stored.updatedAt <= this.current.updatedAt)) return;
     this.current = stored;
-    if (this.current) {
-      // A window (or a CLI run) that ended mid-run leaves "running": it is resumable like a cancel.
-      if (this.current.status === 'running') {
-        this.current.status = 'canceled';
-        this.current.resumeAt ??= resumePoint(this.current);
-        this.current.note ??= 'The window closed while this release ran: Resume continues where it stopped.';
-      }
-      this.statusBar.finished(this.current);
+    // A window (or a CLI run) that ended mid-run leaves "running": it is resumable like a cancel.
+    if (stored.status === 'running') {
+      stored.status = 'canceled';
+      stored.resumeAt ??= resumePoint(stored);
+      stored.note ??= 'The window closed while this release ran: Resume continues where it stopped.';
     }
+    this.statusBar.finished(stored);
   }
 
   snapshot(): ReleaseUpdate {
