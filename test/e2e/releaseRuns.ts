@@ -2,9 +2,9 @@
 // AWS release.test.ts for the step statuses): the steps' statuses, a CloudError recognised by shape,
 // a PASSED release, a release interrupted at every step then resumed, one re-run until it passes.
 import { strict as assert } from 'assert';
-import { isCloudError } from '../../src/core/errors';
 import { resumePoint, resumeRelease, startRelease, type ReleaseRecord, type StepId } from '../../src/core/release';
 import { rolloutView } from '../../src/core/release/view';
+import { cloudErrorOf } from '../support/cloudError';
 import type { ReleaseBenchBase } from './cloudReleaseBench';
 
 export const statuses = (r: ReleaseRecord) => Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
@@ -14,11 +14,7 @@ export const statuses = (r: ReleaseRecord) => Object.fromEntries(r.steps.map((s)
  * a string, or a pattern of strings, that must not be in them.
  */
 export async function expectCloudError(p: Promise<unknown>, code: string, re: RegExp, secret?: string | RegExp) {
-  const e = await p.then(
-    () => assert.fail('expected a CloudError'),
-    (x: unknown) => x,
-  );
-  assert.ok(isCloudError(e), String(e));
+  const e = await cloudErrorOf(p);
   assert.equal(e.code, code, e.message);
   const text = `${e.message} ${e.hint ?? ''}`;
   assert.match(text, re);

@@ -29,6 +29,7 @@ import type { Page, Rollout } from '../../../src/core/model';
 import type { ContractCloud } from './fixture';
 import { FIXTURES } from './fixtures';
 import { BUILD_HOOK_TIMEOUT_MS } from '../builtBundle';
+import { cloudErrorOf } from '../../support/cloudError';
 
 /** Every item of a list, walking `next` at `pageSize`: the keys in order, duplicates kept. */
 async function walk<T>(list: (next: string | undefined) => Promise<Page<T>>, key: (t: T) => string): Promise<string[]> {
@@ -53,11 +54,7 @@ function sameSet(got: string[], want: string[], what: string) {
 }
 
 async function expectCloudError(p: Promise<unknown>, code: CloudErrorCode, re?: RegExp) {
-  const e = await p.then(
-    (v) => assert.fail(`resolved with ${JSON.stringify(v)?.slice(0, 200)}, expected a CloudError '${code}'`),
-    (err: unknown) => err,
-  );
-  assert.ok(isCloudError(e), `expected a CloudError by shape, got ${String(e)}`);
+  const e = await cloudErrorOf(p);
   assert.equal(e.code, code, e.message);
   if (re) assert.match(`${e.message} ${e.hint ?? ''}`, re);
   return e;
